@@ -1,0 +1,29 @@
+namespace Mrq;
+
+/// <summary>
+/// The small core of the client API. The generated <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods are typed conveniences
+/// over these calls.
+/// </summary>
+public interface IMrqClient
+{
+    /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
+    JobId Enqueue(JobRequest job);
+
+    /// <summary>Enqueues many jobs with batched bulk inserts and returns their ids in order.</summary>
+    IReadOnlyList<JobId> EnqueueMany(IReadOnlyList<JobRequest> jobs);
+
+    /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
+    ValueTask<JobId> EnqueueAsync(JobRequest job, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues many jobs with batched bulk inserts and returns their ids in order.</summary>
+    ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a job, or null when no job has that id.</summary>
+    ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until the job is neither queued nor started and returns it; throws <see cref="TimeoutException"/> when
+    /// <paramref name="timeout"/> passes first.
+    /// </summary>
+    ValueTask<JobInfo> WaitAsync(JobId id, TimeSpan timeout, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,44 @@
+namespace Mrq;
+
+/// <summary>
+/// Marks a class as an Mrq task. The class must have exactly one public <c>Run</c> or <c>RunAsync</c> method;
+/// its parameters (other than an optional <see cref="JobContext"/> and <see cref="System.Threading.CancellationToken"/>)
+/// are the job's params and its return value is the job's result.
+/// </summary>
+/// <remarks>
+/// The source generator turns every marked class into a typed façade (<c>Tasks.&lt;Name&gt;.Enqueue(...)</c>),
+/// an entry in the dispatch table the worker uses, and params/result serializers. Nothing is discovered by reflection.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class MrqTaskAttribute : Attribute
+{
+    /// <summary>The stable task path stored with each job. Defaults to the class's namespace-qualified name.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The regular queue used when a job is enqueued without naming one. Defaults to <c>default</c>.</summary>
+    public string? Queue { get; set; }
+
+    /// <summary>Seconds a job may run before it is stopped with status <c>timeout</c>. 0 means the configured default (3600).</summary>
+    public int Timeout { get; set; }
+
+    /// <summary>How many times a job may be retried before it ends <c>maxretries</c>. -1 means the configured default (3).</summary>
+    public int MaxRetries { get; set; } = -1;
+
+    /// <summary>Seconds before a retried job runs again. -1 means the configured default (3).</summary>
+    public int RetryDelay { get; set; } = -1;
+
+    /// <summary>Seconds a <c>success</c> job is kept. 0 means the configured default (7 days).</summary>
+    public int ResultTtl { get; set; }
+
+    /// <summary>Seconds an <c>abort</c> job is kept. 0 means the configured default (1 day).</summary>
+    public int AbortTtl { get; set; }
+
+    /// <summary>Seconds a <c>cancel</c> job is kept. 0 means the configured default (1 day).</summary>
+    public int CancelTtl { get; set; }
+
+    /// <summary>Seconds a job in any other final status is kept. 0 means the configured default (180 days).</summary>
+    public int DefaultTtl { get; set; }
+
+    /// <summary>How many jobs of this task may run at once across all workers. 0 means unlimited.</summary>
+    public int MaxConcurrency { get; set; }
+}

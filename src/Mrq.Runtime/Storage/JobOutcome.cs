@@ -1,0 +1,15 @@
+namespace Mrq.Storage;
+
+/// <summary>
+/// The final status of one run: <c>success</c> with its result, or a failure status with the exception type and full
+/// traceback. Written by <see cref="IJobStore.CompleteAsync"/>.
+/// </summary>
+internal readonly record struct JobOutcome(
+    JobId Id,
+    JobStatus Status,
+    DateTime DateUpdated,
+    ReadOnlyMemory<byte>? Result = null,
+    string? ExceptionType = null,
+    string? Traceback = null,
+    DateTime? DateExpires = null,
+    double? TotalTime = null);

@@ -1,0 +1,1 @@
+namespace Mrq.Generators.Tests; public class Smoke { [Fact] public void Builds() { } }

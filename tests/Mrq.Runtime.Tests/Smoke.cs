@@ -1,0 +1,1 @@
+namespace Mrq.Tests; public class Smoke { [Fact] public void Builds() { } }
