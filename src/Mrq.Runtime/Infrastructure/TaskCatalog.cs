@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 
@@ -11,29 +10,14 @@ namespace Mrq.Infrastructure;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TaskCatalog
 {
-    private static readonly Lock s_gate = new();
-    private static FrozenDictionary<string, TaskDescriptor> s_tasks = FrozenDictionary<string, TaskDescriptor>.Empty;
+    private static readonly Catalog<TaskDescriptor> s_tasks = new(static task => task.Path);
 
     /// <summary>Adds tasks to the table. A path registered twice keeps its last descriptor.</summary>
-    public static void Register(params ReadOnlySpan<TaskDescriptor> tasks)
-    {
-        lock (s_gate)
-        {
-            var next = new Dictionary<string, TaskDescriptor>(s_tasks, StringComparer.Ordinal);
-            foreach (var task in tasks)
-            {
-                next[task.Path] = task;
-            }
-
-            // Lookups read the field without the lock: publish a fully built table in one write.
-            Volatile.Write(ref s_tasks, next.ToFrozenDictionary(StringComparer.Ordinal));
-        }
-    }
+    public static void Register(params ReadOnlySpan<TaskDescriptor> tasks) => s_tasks.Register(tasks);
 
     /// <summary>Finds the task registered under <paramref name="path"/>.</summary>
-    public static bool TryFind(string path, [NotNullWhen(true)] out TaskDescriptor? task) =>
-        Volatile.Read(ref s_tasks).TryGetValue(path, out task);
+    public static bool TryFind(string path, [NotNullWhen(true)] out TaskDescriptor? task) => s_tasks.TryFind(path, out task);
 
-    /// <summary>Every registered task, by path.</summary>
-    public static IReadOnlyCollection<TaskDescriptor> All => Volatile.Read(ref s_tasks).Values;
+    /// <summary>Every registered task.</summary>
+    public static IReadOnlyCollection<TaskDescriptor> All => s_tasks.All;
 }

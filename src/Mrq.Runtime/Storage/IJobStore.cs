@@ -3,11 +3,15 @@ namespace Mrq.Storage;
 /// <summary>
 /// The durable job store port: regular queues and every job's document. Adapters: the embedded SQLite file
 /// (<see cref="Sqlite.SqliteJobStore"/>) and MongoDB. Every method that touches many jobs does so in one round trip
-/// (or one transaction) per call, never one per job.
+/// (or one transaction) per call, never one per job. Dates are kept to the millisecond (rounded down, as MongoDB does)
+/// and read back as UTC; a <see cref="DateTimeKind.Unspecified"/> date is taken as UTC.
 /// </summary>
 internal interface IJobStore : IAsyncDisposable
 {
-    /// <summary>Inserts jobs with status <c>queued</c>, in bulk, atomically per call.</summary>
+    /// <summary>
+    /// Inserts jobs with status <c>queued</c>, in bulk. Atomic per chunk: an adapter may split a large call into chunks
+    /// of thousands of jobs (SQLite: 10,000) so that claims interleave; when a call fails, earlier chunks may stay.
+    /// </summary>
     ValueTask EnqueueAsync(ReadOnlyMemory<NewJob> jobs, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -17,7 +21,11 @@ internal interface IJobStore : IAsyncDisposable
     /// </summary>
     ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes final statuses (and results, tracebacks, expiry) of many jobs in one transaction.</summary>
+    /// <summary>
+    /// Writes final statuses (and results, tracebacks, expiry) of many jobs in one transaction. Each outcome overwrites
+    /// status, dateupdated, result, exceptiontype, traceback, dateexpires and totaltime (null clears the field); ids
+    /// that match no job are ignored.
+    /// </summary>
     ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default);
 
     /// <summary>Reads one job, or null.</summary>

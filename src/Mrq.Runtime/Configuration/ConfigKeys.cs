@@ -1,0 +1,50 @@
+namespace Mrq.Configuration;
+
+/// <summary>The table of settings Mrq knows, with MRQ's names (see docs/configuration.md).</summary>
+internal static class ConfigKeys
+{
+    public static readonly IReadOnlyList<ConfigKey> All =
+    [
+        ConfigKey.Text("config", (s, v) => s.ConfigFile = v, "c"),
+        ConfigKey.Text("embedded_db", (s, v) => s.EmbeddedDb = v),
+        ConfigKey.Text("redis", (s, v) => s.Redis = v),
+        ConfigKey.Text("redis_prefix", (s, v) => s.RedisPrefix = v),
+        ConfigKey.List("queues", (s, v) => s.Queues = v),
+        ConfigKey.Int("greenlets", 1, (s, v) => s.Greenlets = v, "gevent", "g"),
+        ConfigKey.Int("processes", 0, (s, v) => s.Processes = v, "p"),
+        ConfigKey.Int("max_jobs", 0, (s, v) => s.MaxJobs = v),
+        ConfigKey.Number("max_time", 0, exclusive: false, (s, v) => s.MaxTime = v),
+        ConfigKey.Choice("dequeue_strategy", ["sequential", "parallel", "burst"], (s, v) => s.DequeueStrategy = Enum.Parse<DequeueStrategy>(v, ignoreCase: true)),
+        ConfigKey.Number("max_latency", 0, exclusive: true, (s, v) => s.MaxLatency = v),
+        ConfigKey.Text("name", (s, v) => s.Name = v),
+        ConfigKey.Switch("quiet", (s, v) => s.Quiet = v),
+        ConfigKey.Choice("log_level", ["DEBUG", "INFO", "WARNING", "ERROR"], (s, v) => s.LogLevel = v),
+        ConfigKey.Int("default_job_timeout", 1, (s, v) => s.DefaultJobTimeout = v),
+        ConfigKey.Int("default_job_max_retries", 0, (s, v) => s.DefaultJobMaxRetries = v),
+        ConfigKey.Int("default_job_retry_delay", 0, (s, v) => s.DefaultJobRetryDelay = v),
+        ConfigKey.Int("default_job_result_ttl", 1, (s, v) => s.DefaultJobResultTtl = v),
+        ConfigKey.Int("default_job_abort_ttl", 1, (s, v) => s.DefaultJobAbortTtl = v),
+        ConfigKey.Int("default_job_cancel_ttl", 1, (s, v) => s.DefaultJobCancelTtl = v),
+        ConfigKey.Int("default_job_ttl", 1, (s, v) => s.DefaultJobTtl = v),
+    ];
+
+    private static readonly Dictionary<string, ConfigKey> s_byName = BuildIndex();
+
+    /// <summary>Finds a key by its name or one of its aliases (case-insensitive).</summary>
+    public static ConfigKey? Find(string name) => s_byName.GetValueOrDefault(name);
+
+    private static Dictionary<string, ConfigKey> BuildIndex()
+    {
+        var index = new Dictionary<string, ConfigKey>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in All)
+        {
+            index.Add(key.Name, key);
+            foreach (var alias in key.Aliases)
+            {
+                index.Add(alias, key);
+            }
+        }
+
+        return index;
+    }
+}

@@ -1,0 +1,74 @@
+namespace Mrq.Configuration;
+
+/// <summary>
+/// Every setting Mrq reads, with MRQ's names and defaults. Built by <see cref="ConfigurationLoader"/> from, in rising
+/// precedence: defaults, the config file (<c>mrq-config.json</c>), <c>MRQ_*</c> environment variables, command-line flags.
+/// </summary>
+public sealed class MrqSettings
+{
+    /// <summary>The config file that was read, if any.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>The embedded store's SQLite file (<c>--embedded_db</c>), used when no MongoDB is configured.</summary>
+    public string EmbeddedDb { get; set; } = "mrq.db";
+
+    /// <summary>Redis URI for raw queues (<c>--redis</c>); null keeps raw queues in the embedded file.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of Mrq's Redis keys (<c>--redis_prefix</c>).</summary>
+    public string RedisPrefix { get; set; } = "mrq";
+
+    /// <summary>Queues a worker listens to, in priority order.</summary>
+    public IReadOnlyList<string> Queues { get; set; } = ["default"];
+
+    /// <summary>Jobs a worker runs at once (MRQ's greenlets).</summary>
+    public int Greenlets { get; set; } = 1;
+
+    /// <summary>Worker processes to supervise; 0 runs the worker in this process.</summary>
+    public int Processes { get; set; }
+
+    /// <summary>Stop after this many jobs (0: no limit).</summary>
+    public int MaxJobs { get; set; }
+
+    /// <summary>Stop dequeuing after this many seconds (0: no limit).</summary>
+    public double MaxTime { get; set; }
+
+    /// <summary>How the worker spreads free slots over queues.</summary>
+    public DequeueStrategy DequeueStrategy { get; set; } = DequeueStrategy.Sequential;
+
+    /// <summary>Seconds an idle worker waits before polling its queues again.</summary>
+    public double MaxLatency { get; set; } = 1.0;
+
+    /// <summary>The worker's display name; defaults to <c>host.pid</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Don't print task logs.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary>Minimum level of log lines: DEBUG, INFO, WARNING or ERROR.</summary>
+    public string LogLevel { get; set; } = "INFO";
+
+    /// <summary>Seconds a job may run when its task names no timeout.</summary>
+    public int DefaultJobTimeout { get; set; } = 3600;
+
+    /// <summary>Retries a job gets when its task names no limit.</summary>
+    public int DefaultJobMaxRetries { get; set; } = 3;
+
+    /// <summary>Seconds between retries when the task names no delay.</summary>
+    public int DefaultJobRetryDelay { get; set; } = 3;
+
+    /// <summary>Seconds a <c>success</c> job is kept.</summary>
+    public int DefaultJobResultTtl { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>Seconds an <c>abort</c> job is kept.</summary>
+    public int DefaultJobAbortTtl { get; set; } = 24 * 3600;
+
+    /// <summary>Seconds a <c>cancel</c> job is kept.</summary>
+    public int DefaultJobCancelTtl { get; set; } = 24 * 3600;
+
+    /// <summary>Seconds a job in another final status is kept.</summary>
+    public int DefaultJobTtl { get; set; } = 180 * 24 * 3600;
+
+    /// <summary>Config-file keys Mrq does not know, kept for the application's own use.</summary>
+    public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

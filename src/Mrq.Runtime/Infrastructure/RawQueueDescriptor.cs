@@ -1,0 +1,32 @@
+using System.ComponentModel;
+
+namespace Mrq.Infrastructure;
+
+/// <summary>
+/// A raw queue declared with <see cref="MrqRawQueueAttribute"/>: its job factory and options. Generated; not for
+/// hand-written code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RawQueueDescriptor
+{
+    /// <summary>The raw queue's name (its root, without subqueue).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The factory method, for messages: <c>Namespace.Type.Method</c>.</summary>
+    public required string FactoryName { get; init; }
+
+    /// <summary>Builds the job for one raw param.</summary>
+    public required RawJobFactory Factory { get; init; }
+
+    /// <summary>The regular queue stored on the jobs, used for retries and requeues.</summary>
+    public string RetryQueue { get; init; } = "default";
+
+    /// <summary>Statuses not stored for jobs that were never stored (MRQ's <c>statuses_no_storage</c>).</summary>
+    public IReadOnlyList<JobStatus> StatusesNoStorage { get; init; } = [];
+
+    /// <summary>Timed sets: seconds after which a dequeued member is due again (0: members are removed).</summary>
+    public int PushbackSeconds { get; init; }
+
+    /// <summary>Whether workers discover subqueues of this queue.</summary>
+    public bool HasSubqueues { get; init; }
+}

@@ -1,0 +1,105 @@
+namespace Mrq.Storage;
+
+/// <summary>
+/// Raw-queue naming rules, exactly as MRQ's <c>Queue.get_queue_type</c> / <c>root_id</c> / <c>is_subqueue</c>:
+/// the type comes from the part of the name before the first <c>/</c> (the root), checked in the order
+/// <c>_timed_set</c>, <c>_sorted_set</c>, <c>_set</c>, <c>_raw</c>; any other name is a regular queue.
+/// <list type="bullet">
+/// <item><c>a_timed_set/sub</c> is a timed set (subqueue of <c>a_timed_set</c>).</item>
+/// <item><c>x_raw_reverse</c> is <b>not</b> raw (MRQ treats <c>_reverse</c> names as regular queues).</item>
+/// <item><c>root/sub</c> is a subqueue; <c>root/</c> is not a subqueue but the listen form: the root queue itself plus
+/// every known subqueue of the root.</item>
+/// </list>
+/// </summary>
+internal static class RawQueueNames
+{
+    /// <summary>Separator between a root queue and its subqueue.</summary>
+    public const char SubqueueSeparator = '/';
+
+    /// <summary>The raw type of <paramref name="queue"/>, or false for a regular queue.</summary>
+    public static bool TryGetType(string queue, out RawQueueType type)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ReadOnlySpan<char> root = RootSpan(queue);
+        if (root.EndsWith("_timed_set", StringComparison.Ordinal))
+        {
+            type = RawQueueType.TimedSet;
+            return true;
+        }
+
+        if (root.EndsWith("_sorted_set", StringComparison.Ordinal))
+        {
+            type = RawQueueType.SortedSet;
+            return true;
+        }
+
+        if (root.EndsWith("_set", StringComparison.Ordinal))
+        {
+            type = RawQueueType.Set;
+            return true;
+        }
+
+        if (root.EndsWith("_raw", StringComparison.Ordinal))
+        {
+            type = RawQueueType.List;
+            return true;
+        }
+
+        type = default;
+        return false;
+    }
+
+    /// <summary>True when <paramref name="queue"/> names a raw queue (any of the four types).</summary>
+    public static bool IsRaw(string queue) => TryGetType(queue, out _);
+
+    /// <summary>The raw type of <paramref name="queue"/>; throws <see cref="ArgumentException"/> for a regular queue.</summary>
+    public static RawQueueType GetRequiredType(string queue)
+    {
+        if (!TryGetType(queue, out RawQueueType type))
+        {
+            throw new ArgumentException(
+                $"'{queue}' is not a raw queue: the part before the first '/' must end with _timed_set, _sorted_set, _set or _raw.",
+                nameof(queue));
+        }
+
+        return type;
+    }
+
+    /// <summary>The root queue name: the part before the first <c>/</c> (the whole name when there is none).</summary>
+    public static string Root(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        return slash < 0 ? queue : queue[..slash];
+    }
+
+    /// <summary>The root as a span, without allocating.</summary>
+    public static ReadOnlySpan<char> RootSpan(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        return slash < 0 ? queue.AsSpan() : queue.AsSpan(0, slash);
+    }
+
+    /// <summary>True when something follows the first <c>/</c> (<c>x/y</c> is a subqueue, <c>x/</c> and <c>x</c> are not).</summary>
+    public static bool IsSubqueue(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        return slash >= 0 && slash < queue.Length - 1;
+    }
+
+    /// <summary>
+    /// True for the listen form <c>root/</c> (the only <c>/</c> is the last character and a root precedes it): the
+    /// root queue plus all of its known subqueues.
+    /// </summary>
+    public static bool IsListenForm(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        return slash > 0 && slash == queue.Length - 1;
+    }
+
+    /// <summary>The listen form of a root (or of any of its subqueues): <c>root/</c>.</summary>
+    public static string ListenForm(string queue) => string.Concat(RootSpan(queue), "/");
+}

@@ -1,0 +1,533 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>
+/// The embedded job store: one SQLite file (WAL) that any number of worker and enqueuer processes share. The schema,
+/// pragmas and date format are described on <see cref="SqliteSchema"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Connections: one writer connection (enqueue, claim, complete) guarded by an async gate, and one reader connection
+/// (get, count) with its own gate, so reads never queue behind a large enqueue. Every statement is prepared once per
+/// connection and re-executed with re-bound parameters.
+/// </para>
+/// <para>
+/// Writes run as <c>BEGIN IMMEDIATE … COMMIT</c>: the write lock is taken before anything is read, so a transaction can
+/// never fail to upgrade a stale read snapshot under WAL, and waiting for the lock is retried (see
+/// <see cref="SqliteSchema"/>) rather than reported. Between processes SQLite's single write lock is what makes a
+/// claim exclusive; within a process the writer gate serializes the one connection.
+/// </para>
+/// <para>
+/// Enqueue inserts in transactions of <see cref="EnqueueChunkSize"/> jobs, releasing the write lock between chunks so
+/// workers keep claiming during a large enqueue. A chunk is all-or-nothing; if a call fails, earlier chunks stay.
+/// </para>
+/// </remarks>
+internal sealed class SqliteJobStore : IJobStore
+{
+    /// <summary>The file name used when none is configured, relative to the working directory.</summary>
+    public const string DefaultFileName = "mrq.db";
+
+    /// <summary>How many jobs one enqueue transaction inserts at most.</summary>
+    public const int EnqueueChunkSize = 10_000;
+
+    private const string InsertSql =
+        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count) " +
+        "VALUES ($id, $path, $queue, 'queued', $params, $datequeued, 0);";
+
+    // The literal status = 'queued' (not a parameter) is what lets SQLite use the partial index; INDEXED BY turns a
+    // plan that cannot use it into a prepare error instead of a silent scan-and-sort of the whole queue.
+    internal const string ClaimSql =
+        "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
+        "WHERE id IN (SELECT id FROM mrq_jobs INDEXED BY mrq_jobs_dequeue " +
+        "WHERE queue = $queue AND status = 'queued' ORDER BY datequeued, id LIMIT $max) " +
+        "RETURNING id, path, params, retry_count, datequeued;";
+
+    private const string CompleteSql =
+        "UPDATE mrq_jobs SET status = $status, dateupdated = $dateupdated, result = $result, " +
+        "exceptiontype = $exceptiontype, traceback = $traceback, dateexpires = $dateexpires, totaltime = $totaltime, " +
+        "progress = CASE WHEN $status = 'success' AND progress IS NOT NULL THEN 1.0 ELSE progress END " +
+        "WHERE id = $id;";
+
+    private const string GetSql =
+        "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
+        "dateexpires, worker, retry_count, totaltime, raw_queue FROM mrq_jobs WHERE id = $id;";
+
+    private const string CountSql = "SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = $status;";
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _readGate = new(1, 1);
+    private readonly SqliteConnection _writer;
+    private readonly SqliteConnection _reader;
+
+    // Writer connection, used only under _writeGate.
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter _insertId;
+    private readonly SqliteParameter _insertPath;
+    private readonly SqliteParameter _insertQueue;
+    private readonly SqliteParameter _insertParams;
+    private readonly SqliteParameter _insertDateQueued;
+    private readonly SqliteCommand _claim;
+    private readonly SqliteParameter _claimNow;
+    private readonly SqliteParameter _claimWorker;
+    private readonly SqliteParameter _claimQueue;
+    private readonly SqliteParameter _claimMax;
+    private readonly SqliteCommand _complete;
+    private readonly SqliteParameter _completeId;
+    private readonly SqliteParameter _completeStatus;
+    private readonly SqliteParameter _completeDateUpdated;
+    private readonly SqliteParameter _completeResult;
+    private readonly SqliteParameter _completeExceptionType;
+    private readonly SqliteParameter _completeTraceback;
+    private readonly SqliteParameter _completeDateExpires;
+    private readonly SqliteParameter _completeTotalTime;
+    private readonly byte[] _writerId = new byte[JobId.Size];
+
+    // Reader connection, used only under _readGate.
+    private readonly SqliteCommand _get;
+    private readonly SqliteParameter _getId;
+    private readonly SqliteCommand _count;
+    private readonly SqliteParameter _countQueue;
+    private readonly SqliteParameter _countStatus;
+    private readonly byte[] _readerId = new byte[JobId.Size];
+
+    private int _disposed;
+
+    private SqliteJobStore(string fullPath)
+    {
+        FilePath = fullPath;
+        _writer = SqliteSchema.OpenConnection(fullPath, readOnly: false);
+        try
+        {
+            SqliteSchema.Migrate(_writer);
+            _reader = SqliteSchema.OpenConnection(fullPath, readOnly: true);
+
+            _begin = Prepare(_writer, "BEGIN IMMEDIATE;");
+            _commit = Prepare(_writer, "COMMIT;");
+
+            _insert = _writer.CreateCommand();
+            _insert.CommandText = InsertSql;
+            _insertId = _insert.Parameters.Add("$id", SqliteType.Blob);
+            _insertPath = _insert.Parameters.Add("$path", SqliteType.Text);
+            _insertQueue = _insert.Parameters.Add("$queue", SqliteType.Text);
+            _insertParams = _insert.Parameters.Add("$params", SqliteType.Blob);
+            _insertDateQueued = _insert.Parameters.Add("$datequeued", SqliteType.Integer);
+            _insertId.Value = _writerId;
+            _insert.Prepare();
+
+            _claim = _writer.CreateCommand();
+            _claim.CommandText = ClaimSql;
+            _claimNow = _claim.Parameters.Add("$now", SqliteType.Integer);
+            _claimWorker = _claim.Parameters.Add("$worker", SqliteType.Text);
+            _claimQueue = _claim.Parameters.Add("$queue", SqliteType.Text);
+            _claimMax = _claim.Parameters.Add("$max", SqliteType.Integer);
+            _claim.Prepare();
+
+            _complete = _writer.CreateCommand();
+            _complete.CommandText = CompleteSql;
+            _completeId = _complete.Parameters.Add("$id", SqliteType.Blob);
+            _completeStatus = _complete.Parameters.Add("$status", SqliteType.Text);
+            _completeDateUpdated = _complete.Parameters.Add("$dateupdated", SqliteType.Integer);
+            _completeResult = _complete.Parameters.Add("$result", SqliteType.Blob);
+            _completeExceptionType = _complete.Parameters.Add("$exceptiontype", SqliteType.Text);
+            _completeTraceback = _complete.Parameters.Add("$traceback", SqliteType.Text);
+            _completeDateExpires = _complete.Parameters.Add("$dateexpires", SqliteType.Integer);
+            _completeTotalTime = _complete.Parameters.Add("$totaltime", SqliteType.Real);
+            _completeId.Value = _writerId;
+            _complete.Prepare();
+
+            _get = _reader.CreateCommand();
+            _get.CommandText = GetSql;
+            _getId = _get.Parameters.Add("$id", SqliteType.Blob);
+            _getId.Value = _readerId;
+            _get.Prepare();
+
+            _count = _reader.CreateCommand();
+            _count.CommandText = CountSql;
+            _countQueue = _count.Parameters.Add("$queue", SqliteType.Text);
+            _countStatus = _count.Parameters.Add("$status", SqliteType.Text);
+            _count.Prepare();
+        }
+        catch
+        {
+            _reader?.Dispose();
+            _writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The full path of the store's file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the store in the file at <paramref name="path"/>, relative paths being resolved against
+    /// the working directory; a missing directory is created. Callers usually pass <see cref="DefaultFileName"/> or
+    /// the configured file.
+    /// </summary>
+    public static SqliteJobStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return new SqliteJobStore(fullPath);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask EnqueueAsync(ReadOnlyMemory<NewJob> jobs, CancellationToken cancellationToken = default)
+    {
+        for (var start = 0; start < jobs.Length; start += EnqueueChunkSize)
+        {
+            var chunk = jobs.Slice(start, Math.Min(EnqueueChunkSize, jobs.Length - start));
+            await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                InsertChunk(chunk.Span);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(workerId);
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+        {
+            return 0;
+        }
+
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Claim(queue, max, workerId, into);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        if (outcomes.IsEmpty)
+        {
+            return;
+        }
+
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Complete(outcomes.Span);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            id.WriteBytes(_readerId);
+            using var reader = _get.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            return new JobInfo
+            {
+                Id = id,
+                Path = reader.GetString(0),
+                Queue = reader.GetString(1),
+                Status = JobStatusNames.Parse(reader.GetString(2)),
+                Params = reader.GetFieldValue<byte[]>(3),
+                Result = reader.IsDBNull(4) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(4),
+                ExceptionType = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Traceback = reader.IsDBNull(6) ? null : reader.GetString(6),
+                DateQueued = ReadDate(reader, 7),
+                DateStarted = ReadDate(reader, 8),
+                DateUpdated = ReadDate(reader, 9),
+                DateExpires = ReadDate(reader, 10),
+                Worker = reader.IsDBNull(11) ? null : reader.GetString(11),
+                RetryCount = reader.GetInt32(12),
+                TotalTime = reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                RawQueue = reader.IsDBNull(14) ? null : reader.GetString(14),
+            };
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _countQueue.Value = queue;
+            _countStatus.Value = status.ToName();
+            return (long)_count.ExecuteScalar()!;
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for calls in flight, then closes both connections (the last connection to the file checkpoints the WAL
+    /// into it). Later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await _readGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _get.Dispose();
+            _count.Dispose();
+            _reader.Dispose();
+
+            try
+            {
+                // Copies what it can of the WAL into the file without waiting for other processes' readers.
+                using var checkpoint = _writer.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // Best effort: the WAL is checkpointed later by whoever writes or closes last.
+            }
+
+            _begin.Dispose();
+            _commit.Dispose();
+            _insert.Dispose();
+            _claim.Dispose();
+            _complete.Dispose();
+            _writer.Dispose();
+        }
+        finally
+        {
+            // Callers queued on the gates wake up, see the store disposed and throw.
+            _readGate.Release();
+            _writeGate.Release();
+        }
+    }
+
+    private void InsertChunk(ReadOnlySpan<NewJob> jobs)
+    {
+        _begin.ExecuteNonQuery();
+        try
+        {
+            foreach (ref readonly var job in jobs)
+            {
+                ArgumentException.ThrowIfNullOrEmpty(job.Path, nameof(jobs));
+                ArgumentException.ThrowIfNullOrEmpty(job.Queue, nameof(jobs));
+                job.Id.WriteBytes(_writerId);
+                _insertPath.Value = job.Path;
+                _insertQueue.Value = job.Queue;
+                BindBlob(_insertParams, job.Params);
+                _insertDateQueued.Value = SqliteDates.ToUnixMilliseconds(job.DateQueued);
+                _insert.ExecuteNonQuery();
+            }
+
+            _commit.ExecuteNonQuery();
+        }
+        catch
+        {
+            SqliteSchema.TryRollback(_writer);
+            throw;
+        }
+    }
+
+    private int Claim(string queue, int max, string workerId, List<ClaimedJob> into)
+    {
+        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
+        var dateStarted = SqliteDates.FromUnixMilliseconds(now);
+        _claimNow.Value = now;
+        _claimWorker.Value = workerId;
+        _claimQueue.Value = queue;
+        _claimMax.Value = max;
+
+        var first = into.Count;
+        _begin.ExecuteNonQuery();
+        try
+        {
+            using (var reader = _claim.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    if (reader.GetBytes(0, 0, _writerId, 0, JobId.Size) != JobId.Size)
+                    {
+                        throw new InvalidDataException("A job id in the store is not 12 bytes long.");
+                    }
+
+                    into.Add(new ClaimedJob(
+                        new JobId(_writerId),
+                        reader.GetString(1),
+                        queue,
+                        reader.GetFieldValue<byte[]>(2),
+                        reader.GetInt32(3),
+                        SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
+                        dateStarted));
+                }
+            }
+
+            // Only commit once every row is in hand: a failure above rolls the claim back instead of leaving jobs
+            // started that nobody runs.
+            _commit.ExecuteNonQuery();
+        }
+        catch
+        {
+            into.RemoveRange(first, into.Count - first);
+            SqliteSchema.TryRollback(_writer);
+            throw;
+        }
+
+        // RETURNING yields rows in no particular order.
+        var count = into.Count - first;
+        if (count > 1)
+        {
+            into.Sort(first, count, FifoOrder.Instance);
+        }
+
+        return count;
+    }
+
+    private void Complete(ReadOnlySpan<JobOutcome> outcomes)
+    {
+        _begin.ExecuteNonQuery();
+        try
+        {
+            foreach (ref readonly var outcome in outcomes)
+            {
+                outcome.Id.WriteBytes(_writerId);
+                _completeStatus.Value = outcome.Status.ToName();
+                _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
+                if (outcome.Result is { } result)
+                {
+                    BindBlob(_completeResult, result);
+                }
+                else
+                {
+                    _completeResult.Value = DBNull.Value;
+                }
+
+                _completeExceptionType.Value = (object?)outcome.ExceptionType ?? DBNull.Value;
+                _completeTraceback.Value = (object?)outcome.Traceback ?? DBNull.Value;
+                _completeDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
+                _completeTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+                _complete.ExecuteNonQuery();
+            }
+
+            _commit.ExecuteNonQuery();
+        }
+        catch
+        {
+            SqliteSchema.TryRollback(_writer);
+            throw;
+        }
+    }
+
+    private ValueTask EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (gate.Wait(0))
+        {
+            return CheckEntered(gate);
+        }
+
+        return WaitAsync(gate, cancellationToken);
+
+        async ValueTask WaitAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await CheckEntered(gate).ConfigureAwait(false);
+        }
+    }
+
+    // A call that got the gate after DisposeAsync released it must not touch the closed connections.
+    private ValueTask CheckEntered(SemaphoreSlim gate)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            gate.Release();
+            return ValueTask.FromException(new ObjectDisposedException(GetType().FullName));
+        }
+
+        return default;
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Prepare();
+        return command;
+    }
+
+    // Binds without copying when the memory is the start of an array: Size limits the bytes bound. SQLite copies the
+    // bytes at execution, so the caller's buffer is free again once the statement ran.
+    private static void BindBlob(SqliteParameter parameter, ReadOnlyMemory<byte> value)
+    {
+        if (MemoryMarshal.TryGetArray(value, out var segment) && segment.Array is { } array && segment.Offset == 0)
+        {
+            parameter.Value = array;
+            parameter.Size = segment.Count;
+        }
+        else
+        {
+            parameter.Value = value.ToArray();
+            parameter.Size = -1;
+        }
+    }
+
+    private static DateTime? ReadDate(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : SqliteDates.FromUnixMilliseconds(reader.GetInt64(ordinal));
+
+    /// <summary>FIFO order of claimed jobs: datequeued, then id (the claim query's ORDER BY).</summary>
+    private sealed class FifoOrder : IComparer<ClaimedJob>
+    {
+        public static readonly FifoOrder Instance = new();
+
+        public int Compare(ClaimedJob? x, ClaimedJob? y)
+        {
+            if (x is null || y is null)
+            {
+                return x is null ? (y is null ? 0 : -1) : 1;
+            }
+
+            var c = x.DateQueued.CompareTo(y.DateQueued);
+            return c != 0 ? c : x.Id.CompareTo(y.Id);
+        }
+    }
+}

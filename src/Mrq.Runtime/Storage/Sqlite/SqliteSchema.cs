@@ -1,0 +1,210 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store's file: how connections are opened and configured, and the versioned schema.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every connection runs in WAL journal mode with <c>synchronous=NORMAL</c> (a commit is durable against a process
+/// crash; a power loss may lose the last commits but never corrupts the file) and waits for the write lock instead of
+/// failing: SQLite's own busy handler waits up to 5 s per attempt and
+/// Microsoft.Data.Sqlite retries a statement that still reports <c>SQLITE_BUSY</c>/<c>SQLITE_LOCKED</c> until
+/// <see cref="CommandTimeoutSeconds"/> have passed. Connections are not pooled: the store keeps its few connections
+/// open for its lifetime and closing them really closes the file (the last one out checkpoints the WAL).
+/// </para>
+/// <para>
+/// The schema version lives in <c>PRAGMA user_version</c>, which is one number for the whole file: every table kept in
+/// this file (jobs now; workers, logs, scheduled jobs and the embedded raw-queue broker later) must be added through
+/// <see cref="s_migrations"/>, never created on the side.
+/// </para>
+/// <para>
+/// Version 1, table <c>mrq_jobs</c>, one row per job with MRQ's field names as columns. Dates are INTEGER unix
+/// milliseconds, UTC (MongoDB's precision, so both stores round the same way; see <see cref="SqliteDates"/>).
+/// <c>id</c> is the 12 bytes of the <see cref="JobId"/> (memcmp order = creation order); <c>status</c> is MRQ's name
+/// (<see cref="JobStatusNames"/>); <c>params</c> and <c>result</c> are MessagePack bytes. Indexes: the partial index
+/// <c>mrq_jobs_dequeue (queue, datequeued, id) WHERE status = 'queued'</c> serves the FIFO claim (only queued jobs are
+/// in it, so it stays small however many finished jobs the table keeps); <c>mrq_jobs_queue_status</c> serves counts;
+/// <c>mrq_jobs_dateexpires</c> (only rows with an expiry) serves the coming purge of expired jobs. Columns kept for
+/// coming features: <c>dateretry</c> (retry), <c>progress</c> (progress API; set to 1 on success when it was set),
+/// <c>raw_queue</c> (jobs made from raw queues).
+/// </para>
+/// <para>
+/// Planned later versions (not created yet): <c>mrq_workers</c> (worker reports), <c>mrq_logs</c> (job logs),
+/// <c>mrq_scheduled_jobs</c> (the scheduler) and <c>traceback_history</c>.
+/// </para>
+/// </remarks>
+internal static class SqliteSchema
+{
+    /// <summary>The schema version this build creates and understands.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
+    private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
+
+    /// <summary>How long a statement keeps being retried while the database is busy before the error surfaces.</summary>
+    public const int CommandTimeoutSeconds = 120;
+
+    /// <summary>Upgrade scripts: <c>s_migrations[v]</c> takes a file from version v to v + 1 and records the new version.</summary>
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS mrq_jobs (
+            id            BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 12),
+            path          TEXT    NOT NULL,
+            queue         TEXT    NOT NULL,
+            status        TEXT    NOT NULL,
+            params        BLOB    NOT NULL,
+            result        BLOB,
+            exceptiontype TEXT,
+            traceback     TEXT,
+            datequeued    INTEGER NOT NULL,
+            datestarted   INTEGER,
+            dateupdated   INTEGER,
+            dateexpires   INTEGER,
+            dateretry     INTEGER,
+            worker        TEXT,
+            retry_count   INTEGER NOT NULL DEFAULT 0,
+            totaltime     REAL,
+            progress      REAL,
+            raw_queue     TEXT
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS mrq_jobs_dequeue ON mrq_jobs (queue, datequeued, id) WHERE status = 'queued';
+        CREATE INDEX IF NOT EXISTS mrq_jobs_queue_status ON mrq_jobs (queue, status);
+        CREATE INDEX IF NOT EXISTS mrq_jobs_dateexpires ON mrq_jobs (dateexpires) WHERE dateexpires IS NOT NULL;
+        PRAGMA user_version = 1;
+        """,
+    ];
+
+    /// <summary>Opens a configured connection to the file at <paramref name="fullPath"/>, creating the file if missing.</summary>
+    public static SqliteConnection OpenConnection(string fullPath, bool readOnly)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = CommandTimeoutSeconds,
+        }.ToString();
+
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+
+            // The busy timeout first: switching to WAL below may itself have to wait for another process.
+            Execute(connection, BusyTimeoutPragma);
+            using (var command = connection.CreateCommand())
+            {
+                // Persistent in the file; a no-op once set. A file system without shared memory keeps its old mode,
+                // which is slower but still correct (the store only relies on SQLite's locking).
+                command.CommandText = "PRAGMA journal_mode = WAL;";
+                command.ExecuteScalar();
+            }
+
+            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            if (readOnly)
+            {
+                Execute(connection, "PRAGMA query_only = ON;");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Brings the file's schema to <see cref="CurrentVersion"/>. Safe when several processes open a new file at once:
+    /// the upgrade runs under <c>BEGIN IMMEDIATE</c> and re-reads the version once it holds the write lock.
+    /// </summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        if (ReadVersion(connection) == CurrentVersion)
+        {
+            return;
+        }
+
+        Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            var version = ReadVersion(connection);
+            if (version > CurrentVersion)
+            {
+                throw new NotSupportedException(
+                    $"The job store file has schema version {version}, newer than the {CurrentVersion} this version of Mrq understands.");
+            }
+
+            for (var v = (int)version; v < CurrentVersion; v++)
+            {
+                Execute(connection, s_migrations[v]);
+            }
+
+            Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            TryRollback(connection);
+            throw;
+        }
+    }
+
+    /// <summary>Reads <c>PRAGMA user_version</c>.</summary>
+    public static long ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Rolls back the open transaction, if SQLite has not already rolled it back itself.</summary>
+    public static void TryRollback(SqliteConnection connection)
+    {
+        try
+        {
+            Execute(connection, "ROLLBACK;");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was active (SQLite rolls back by itself after some errors); the caller rethrows the cause.
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// Dates in the embedded store: INTEGER unix milliseconds, UTC. <see cref="DateTimeKind.Local"/> values are converted
+/// to UTC, <see cref="DateTimeKind.Unspecified"/> ones are taken as UTC, sub-millisecond ticks are dropped (rounded
+/// down), and reads return <see cref="DateTimeKind.Utc"/>.
+/// </summary>
+internal static class SqliteDates
+{
+    private const long EpochTicks = 621_355_968_000_000_000; // DateTime.UnixEpoch.Ticks
+
+    /// <summary>Unix milliseconds of <paramref name="value"/>, rounded down.</summary>
+    public static long ToUnixMilliseconds(DateTime value)
+    {
+        if (value.Kind == DateTimeKind.Local)
+        {
+            value = value.ToUniversalTime();
+        }
+
+        var ticks = value.Ticks - EpochTicks;
+        return ticks >= 0 ? ticks / TimeSpan.TicksPerMillisecond : ((ticks + 1) / TimeSpan.TicksPerMillisecond) - 1;
+    }
+
+    /// <summary>The UTC date of unix milliseconds.</summary>
+    public static DateTime FromUnixMilliseconds(long milliseconds) =>
+        new(EpochTicks + (milliseconds * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+}

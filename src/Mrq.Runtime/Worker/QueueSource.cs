@@ -1,0 +1,13 @@
+using Mrq.Storage;
+
+namespace Mrq.Worker;
+
+/// <summary>One queue a worker listens to: hands out up to N jobs, already marked started, in one round trip.</summary>
+internal abstract class QueueSource
+{
+    /// <summary>The queue's name as given on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many.</summary>
+    public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mrq.Worker.Logging;
+
+/// <summary>
+/// Writes log lines the way MRQ does (<c>2026-01-01 12:00:00,123 [INFO] message</c>) to standard error, synchronously,
+/// so the last line before exit is never lost and standard output stays free for command results.
+/// </summary>
+internal sealed class MrqConsoleLoggerProvider(LogLevel minimum, TextWriter output) : ILoggerProvider
+{
+    private readonly Lock _gate = new();
+
+    public ILogger CreateLogger(string categoryName) => new ConsoleLogger(this);
+
+    public void Dispose() => output.Flush();
+
+    private void Write(LogLevel level, string message, Exception? exception)
+    {
+        var label = level switch
+        {
+            LogLevel.Trace or LogLevel.Debug => "DEBUG",
+            LogLevel.Information => "INFO",
+            LogLevel.Warning => "WARNING",
+            LogLevel.Error => "ERROR",
+            _ => "CRITICAL",
+        };
+
+        var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} [{label}] {message}";
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            if (exception is not null)
+            {
+                output.WriteLine(exception.ToString());
+            }
+
+            output.Flush();
+        }
+    }
+
+    private sealed class ConsoleLogger(MrqConsoleLoggerProvider provider) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= provider._minimum && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                provider.Write(logLevel, formatter(state, exception), exception);
+            }
+        }
+    }
+
+    private readonly LogLevel _minimum = minimum;
+}

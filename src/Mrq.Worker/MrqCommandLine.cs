@@ -1,0 +1,108 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Worker.CommandLine;
+using Mrq.Worker.Commands;
+using Mrq.Worker.Logging;
+
+namespace Mrq.Worker;
+
+/// <summary>
+/// MRQ's command line for a .NET program: <c>return await MrqCommandLine.RunAsync(args);</c> in <c>Main</c> gives the
+/// program <c>worker QUEUE... [--greenlets N] [--dequeue_strategy sequential|parallel|burst] [--max_jobs N] [--config FILE]</c>
+/// and the application's own commands. Exit codes: 0 done, 1 failed, 2 bad arguments or configuration.
+/// </summary>
+public static class MrqCommandLine
+{
+    /// <summary>Exit code for bad arguments or configuration.</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Runs the command named by <paramref name="args"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<MrqCommandLineBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = new MrqCommandLineBuilder();
+        configure?.Invoke(builder);
+        var error = Console.Error;
+        try
+        {
+            var parsed = ParsedArguments.Parse(args);
+            if (parsed.Version)
+            {
+                Console.Out.WriteLine($"Mrq version: {typeof(MrqCommandLine).Assembly.GetName().Version}");
+                Console.Out.WriteLine($".NET version: {Environment.Version}");
+                return 0;
+            }
+
+            if (parsed.Help || parsed.Positionals.Count == 0)
+            {
+                WriteUsage(builder, parsed.Help ? Console.Out : error);
+                return parsed.Help ? 0 : UsageExitCode;
+            }
+
+            var command = parsed.Positionals[0];
+            var arguments = parsed.Positionals.Skip(1).ToArray();
+            var settings = ConfigurationLoader.Load(parsed.Flags, Environment.GetEnvironmentVariables(), Directory.GetCurrentDirectory());
+            if (command != "worker" && !builder.Commands.ContainsKey(command))
+            {
+                throw new MrqUsageException($"'{command}' is not a command. Commands: {string.Join(", ", CommandNames(builder))}.");
+            }
+
+            using var loggers = LoggerFactory.Create(logging => logging
+                .SetMinimumLevel(LogLevel.Trace)
+                .AddProvider(new MrqConsoleLoggerProvider(ParseLevel(settings.LogLevel), error)));
+            await using var services = builder.Services.BuildServiceProvider();
+            var client = MrqClient.Create(settings);
+            try
+            {
+                MrqClient.Default = client;
+                var context = new MrqCommandContext(arguments, settings, client, services, loggers, Console.Out);
+                return command == "worker"
+                    ? await WorkerCommand.RunAsync(context).ConfigureAwait(false)
+                    : await builder.Commands[command].Run(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (client is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is MrqConfigurationException or MrqUsageException)
+        {
+            error.WriteLine($"mrq: error: {e.Message}");
+            return UsageExitCode;
+        }
+    }
+
+    private static IEnumerable<string> CommandNames(MrqCommandLineBuilder builder) => new[] { "worker" }.Concat(builder.Commands.Keys.Order(StringComparer.Ordinal));
+
+    private static LogLevel ParseLevel(string level) => level switch
+    {
+        "DEBUG" => LogLevel.Debug,
+        "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+
+    private static void WriteUsage(MrqCommandLineBuilder builder, TextWriter output)
+    {
+        output.WriteLine("usage: <program> COMMAND [ARGS] [--option value ...]");
+        output.WriteLine();
+        output.WriteLine("commands:");
+        output.WriteLine("  worker QUEUE...        run jobs from the queues, in priority order (default: default)");
+        foreach (var (name, (usage, _)) in builder.Commands.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {name} {usage}");
+        }
+
+        output.WriteLine();
+        output.WriteLine("options (also MRQ_<NAME> environment variables and mrq-config.json keys):");
+        foreach (var key in ConfigKeys.All)
+        {
+            var aliases = key.Aliases.Length > 0 ? " (" + string.Join(", ", key.Aliases.Select(a => a.Length == 1 ? "-" + a : "--" + a)) + ")" : "";
+            output.WriteLine($"  --{key.Name}{aliases}: {key.Expected}");
+        }
+    }
+}

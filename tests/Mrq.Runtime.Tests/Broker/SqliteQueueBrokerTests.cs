@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Mrq.Storage;
+using Mrq.Storage.SqliteBroker;
+
+namespace Mrq.Tests.Broker;
+
+/// <summary>The broker contract against a real SQLite file; each test has its own file.</summary>
+public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mrq-broker-" + Guid.NewGuid().ToString("N"));
+
+    public SqliteQueueBrokerTests() => Directory.CreateDirectory(_directory);
+
+    private string DatabasePath => Path.Combine(_directory, "mrq.db");
+
+    private protected override Task<IQueueBroker> CreateBrokerAsync(bool independent)
+        => Task.FromResult<IQueueBroker>(new SqliteQueueBroker(DatabasePath));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Keeps_items_across_reopening_and_uses_wal()
+    {
+        await Broker.EnqueueAsync("test_raw", new RawItem[] { new RawItem("a"), new RawItem("b") });
+        await using (var reopened = new SqliteQueueBroker(DatabasePath))
+        {
+            Assert.Equal(2, await reopened.SizeAsync("test_raw"));
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Shares_a_file_with_other_tables()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE IF NOT EXISTS someone_elses(id INTEGER PRIMARY KEY); INSERT INTO someone_elses(id) VALUES (1);";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await Broker.EnqueueAsync("test_set", new RawItem[] { new RawItem("a") });
+        await Broker.EmptyAsync("test_set");
+        Assert.Equal(0, await Broker.SizeAsync("test_set"));
+    }
+}
