@@ -4,7 +4,10 @@ using Mrq.Worker;
 
 namespace QueuePerformance;
 
-/// <summary>The tutorial's <c>enqueue.py</c>: <c>enqueue QUEUE COUNT</c> queues COUNT <c>Square</c> jobs with n=42.</summary>
+/// <summary>
+/// The tutorial's <c>enqueue.py</c>: <c>enqueue QUEUE COUNT</c> queues COUNT <c>Square</c> jobs with n=42 on a regular
+/// queue, or COUNT raw params "42" on a raw queue (a name ending in _raw, _set, _sorted_set or _timed_set).
+/// </summary>
 internal static class EnqueueCommand
 {
     public static Task<int> RunAsync(MrqCommandContext context)
@@ -19,11 +22,31 @@ internal static class EnqueueCommand
             throw new MrqUsageException($"COUNT must be a positive integer, got '{countText}'.");
         }
 
+        if (IsRaw(queue))
+        {
+            var items = new RawParam[count];
+            for (var i = 0; i < items.Length; i++)
+            {
+                // Sets keep one copy of a param, so sets get distinct params; lists and sorted sets take "42" as MRQ's example.
+                items[i] = queue.Contains("_set", StringComparison.Ordinal) ? new RawParam(i.ToString(CultureInfo.InvariantCulture), i) : "42";
+            }
+
+            context.Client.EnqueueRaw(queue, items);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Enqueued {count} raw params on {queue}"));
+            return Task.FromResult(0);
+        }
+
         var job = Tasks.Square.Job(n: 42).OnQueue(queue);
         var jobs = new JobRequest[count];
         Array.Fill(jobs, job);
         var ids = context.Client.EnqueueMany(jobs);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Enqueued {ids.Count} jobs on {queue}"));
         return Task.FromResult(0);
+    }
+
+    private static bool IsRaw(string queue)
+    {
+        var root = queue.Split('/')[0];
+        return root.EndsWith("_raw", StringComparison.Ordinal) || root.EndsWith("_set", StringComparison.Ordinal);
     }
 }

@@ -18,6 +18,15 @@ public interface IMrqClient
     /// <summary>Enqueues many jobs with batched bulk inserts and returns their ids in order.</summary>
     ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds raw params to a raw queue (a name ending in <c>_raw</c>, <c>_set</c>, <c>_sorted_set</c> or <c>_timed_set</c>)
+    /// in one round trip. The generated <c>RawQueues.&lt;Name&gt;.Enqueue(...)</c> methods call this.
+    /// </summary>
+    void EnqueueRaw(string queue, IReadOnlyList<RawParam> items);
+
+    /// <summary>Adds raw params to a raw queue in one round trip.</summary>
+    ValueTask EnqueueRawAsync(string queue, IReadOnlyList<RawParam> items, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a job, or null when no job has that id.</summary>
     ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default);
 

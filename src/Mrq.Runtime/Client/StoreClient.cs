@@ -8,15 +8,27 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
     private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(500);
 
-    private readonly bool _ownsStore;
+    private readonly bool _ownsStores;
+    private readonly Lazy<IJobStore> _store;
+    private readonly Lazy<IQueueBroker> _broker;
 
-    public StoreClient(IJobStore store, bool ownsStore)
+    public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores)
+        : this(() => store, openBroker, ownsStores)
     {
-        Store = store;
-        _ownsStore = ownsStore;
     }
 
-    public IJobStore Store { get; }
+    public StoreClient(Func<IJobStore> openStore, Func<IQueueBroker> openBroker, bool ownsStores)
+    {
+        _store = new Lazy<IJobStore>(openStore, LazyThreadSafetyMode.ExecutionAndPublication);
+        _broker = new Lazy<IQueueBroker>(openBroker, LazyThreadSafetyMode.ExecutionAndPublication);
+        _ownsStores = ownsStores;
+    }
+
+    /// <summary>The job store, opened on first use (so a command that stops on bad arguments never creates a file).</summary>
+    public IJobStore Store => _store.Value;
+
+    /// <summary>The raw-queue broker, connected on first use (a Redis connection only when raw queues are used).</summary>
+    public IQueueBroker Broker => _broker.Value;
 
     public JobId Enqueue(JobRequest job) => EnqueueAsync(job).AsTask().GetAwaiter().GetResult();
 
@@ -24,6 +36,7 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
     public async ValueTask<JobId> EnqueueAsync(JobRequest job, CancellationToken cancellationToken = default)
     {
+        EnsureRegular(job.Queue);
         var now = DateTime.UtcNow;
         var newJob = new NewJob(JobId.NewId(now), job.Path, job.Queue, job.Params, now);
         await Store.EnqueueAsync(new[] { newJob }, cancellationToken).ConfigureAwait(false);
@@ -44,12 +57,38 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         for (var i = 0; i < newJobs.Length; i++)
         {
             var job = jobs[i];
+            EnsureRegular(job.Queue);
             ids[i] = JobId.NewId(now);
             newJobs[i] = new NewJob(ids[i], job.Path, job.Queue, job.Params, now);
         }
 
         await Store.EnqueueAsync(newJobs, cancellationToken).ConfigureAwait(false);
         return ids;
+    }
+
+    public void EnqueueRaw(string queue, IReadOnlyList<RawParam> items) => EnqueueRawAsync(queue, items).AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask EnqueueRawAsync(string queue, IReadOnlyList<RawParam> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(items);
+        if (!RawQueueNames.IsRaw(queue))
+        {
+            throw new ArgumentException($"'{queue}' is not a raw queue: its name must end in _raw, _set, _sorted_set or _timed_set.", nameof(queue));
+        }
+
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var rawItems = new RawItem[items.Count];
+        for (var i = 0; i < rawItems.Length; i++)
+        {
+            rawItems[i] = new RawItem(items[i].Value, items[i].Score);
+        }
+
+        await Broker.EnqueueAsync(queue, rawItems, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetAsync(id, cancellationToken);
@@ -80,9 +119,25 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_ownsStore)
+        if (_ownsStores)
         {
-            await Store.DisposeAsync().ConfigureAwait(false);
+            if (_broker.IsValueCreated)
+            {
+                await _broker.Value.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_store.IsValueCreated)
+            {
+                await _store.Value.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void EnsureRegular(string queue)
+    {
+        if (RawQueueNames.IsRaw(queue))
+        {
+            throw new InvalidOperationException($"Can't queue regular jobs on the raw queue '{queue}'; use its generated RawQueues.<Name>.Enqueue or IMrqClient.EnqueueRaw.");
         }
     }
 

@@ -43,6 +43,18 @@ internal sealed class ConfigKey
             return true;
         }, aliases);
 
+    public static ConfigKey Validated(string name, string expected, Func<string, bool> isValid, Action<MrqSettings, string> set) =>
+        new(name, expected, false, (v, s) =>
+        {
+            if (string.IsNullOrWhiteSpace(v) || !isValid(v.Trim()))
+            {
+                return false;
+            }
+
+            set(s, v.Trim());
+            return true;
+        }, []);
+
     public static ConfigKey Int(string name, int min, Action<MrqSettings, int> set, params string[] aliases) =>
         new(name, $"an integer of at least {min}", false, (v, s) =>
         {

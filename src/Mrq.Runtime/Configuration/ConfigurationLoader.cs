@@ -142,7 +142,8 @@ public static class ConfigurationLoader
     {
         if (!key.TryApply(value, settings))
         {
-            throw new MrqConfigurationException($"{source}: expected {key.Expected}, got \"{value}\".");
+            var shown = key.Name == "redis" ? Storage.Redis.RedisUri.Mask(value) : value;
+            throw new MrqConfigurationException($"{source}: expected {key.Expected}, got \"{shown}\".");
         }
     }
 }

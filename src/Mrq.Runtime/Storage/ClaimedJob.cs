@@ -1,4 +1,20 @@
+using Mrq.Infrastructure;
+
 namespace Mrq.Storage;
 
-/// <summary>A job a worker claimed (now <c>started</c>), with what it needs to run it.</summary>
-internal sealed record ClaimedJob(JobId Id, string Path, string Queue, ReadOnlyMemory<byte> Params, int RetryCount, DateTime DateQueued, DateTime DateStarted);
+/// <summary>
+/// A job a worker took (now <c>started</c>), with what it needs to run it. Jobs from raw queues carry their queue's
+/// <see cref="RawQueueDescriptor"/>; <see cref="Stored"/> is false when <c>started</c> is one of its
+/// <c>statuses_no_storage</c>, so the job exists nowhere but in the worker until it ends.
+/// </summary>
+internal sealed record ClaimedJob(
+    JobId Id,
+    string Path,
+    string Queue,
+    ReadOnlyMemory<byte> Params,
+    int RetryCount,
+    DateTime DateQueued,
+    DateTime DateStarted,
+    string? RawQueue = null,
+    RawQueueDescriptor? Raw = null,
+    bool Stored = true);

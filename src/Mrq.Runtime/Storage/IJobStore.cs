@@ -24,9 +24,16 @@ internal interface IJobStore : IAsyncDisposable
     /// <summary>
     /// Writes final statuses (and results, tracebacks, expiry) of many jobs in one transaction. Each outcome overwrites
     /// status, dateupdated, result, exceptiontype, traceback, dateexpires and totaltime (null clears the field); ids
-    /// that match no job are ignored.
+    /// that match no job are ignored. An outcome carrying a <see cref="JobOutcome.Document"/> (a job that was never
+    /// stored, from a raw queue with <c>statuses_no_storage</c>) inserts that whole document instead.
     /// </summary>
     ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts whole job documents (any status) in one transaction, replacing a document with the same id: jobs made
+    /// from raw queues, stored as <c>started</c> at dequeue, and failures of raw params the job factory rejected.
+    /// </summary>
+    ValueTask InsertAsync(ReadOnlyMemory<JobInfo> documents, CancellationToken cancellationToken = default);
 
     /// <summary>Reads one job, or null.</summary>
     ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default);

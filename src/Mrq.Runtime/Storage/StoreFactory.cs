@@ -1,5 +1,7 @@
 using Mrq.Configuration;
+using Mrq.Storage.Redis;
 using Mrq.Storage.Sqlite;
+using Mrq.Storage.SqliteBroker;
 
 namespace Mrq.Storage;
 
@@ -7,4 +9,22 @@ namespace Mrq.Storage;
 internal static class StoreFactory
 {
     public static IJobStore OpenJobStore(MrqSettings settings) => SqliteJobStore.Open(settings.EmbeddedDb);
+
+    /// <summary>Redis when <c>redis</c> is set, otherwise the embedded file (the same one as the job store).</summary>
+    public static IQueueBroker OpenBroker(MrqSettings settings)
+    {
+        if (settings.Redis is { } uri)
+        {
+            try
+            {
+                return RedisQueueBroker.ConnectAsync(uri, settings.RedisPrefix).GetAwaiter().GetResult();
+            }
+            catch (ArgumentException e)
+            {
+                throw new MrqConfigurationException($"redis: {e.Message}", e);
+            }
+        }
+
+        return new SqliteQueueBroker(Path.GetFullPath(settings.EmbeddedDb));
+    }
 }

@@ -213,7 +213,15 @@ internal sealed partial class WorkerEngine
 
         try
         {
-            await _statusWriter!.PostAsync(outcome).ConfigureAwait(false);
+            if (job.Stored)
+            {
+                await _statusWriter!.PostAsync(outcome).ConfigureAwait(false);
+            }
+            else if (!job.Raw!.SkipsStorageOf(outcome.Status))
+            {
+                // Never stored (statuses_no_storage) but ending in a status that is kept: store the whole job now.
+                await _statusWriter!.PostAsync(outcome with { Document = ToDocument(job, outcome) }).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -238,6 +246,26 @@ internal sealed partial class WorkerEngine
             DateExpires: job.DateQueued.AddSeconds(ttl),
             TotalTime: (now - job.DateStarted).TotalSeconds);
     }
+
+    private JobInfo ToDocument(ClaimedJob job, JobOutcome outcome) => new()
+    {
+        Id = job.Id,
+        Path = job.Path,
+        Queue = job.Queue,
+        Status = outcome.Status,
+        Params = job.Params,
+        Result = outcome.Result,
+        ExceptionType = outcome.ExceptionType,
+        Traceback = outcome.Traceback,
+        DateQueued = job.DateQueued,
+        DateStarted = job.DateStarted,
+        DateUpdated = outcome.DateUpdated,
+        DateExpires = outcome.DateExpires,
+        Worker = Id,
+        RetryCount = job.RetryCount,
+        TotalTime = outcome.TotalTime,
+        RawQueue = job.RawQueue,
+    };
 
     private ArrayBufferWriter<byte> RentBuffer() => _resultBuffers.TryDequeue(out var buffer) ? buffer : new ArrayBufferWriter<byte>(256);
 

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Mrq.Worker;
+using Mrq.Configuration;
+using Mrq.Infrastructure;
+using Mrq.Storage;
 
 namespace Mrq.Worker.Commands;
 
@@ -24,7 +26,12 @@ internal static class WorkerCommand
         }
 
         var logger = context.Loggers.CreateLogger("mrq.worker");
-        var queues = settings.Queues.Select(q => (QueueSource)new RegularQueueSource(storeClient.Store, q)).ToArray();
+        var raw = settings.Queues.Where(RawQueueNames.IsRaw).Select(q => (Queue: q, Descriptor: FindRawQueue(q))).ToArray();
+        var queues = settings.Queues
+            .Select(q => RawQueueNames.IsRaw(q)
+                ? (QueueSource)new RawQueueSource(storeClient.Broker, storeClient.Store, q, raw.First(r => r.Queue == q).Descriptor, logger)
+                : new RegularQueueSource(storeClient.Store, q))
+            .ToArray();
         var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger);
 
         using var stopDequeuing = new CancellationTokenSource();
@@ -49,5 +56,14 @@ internal static class WorkerCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         await engine.RunAsync(stopDequeuing.Token, interruptJobs.Token).ConfigureAwait(false);
         return 0;
+    }
+
+    private static RawQueueDescriptor FindRawQueue(string queue)
+    {
+        var root = RawQueueNames.Root(queue);
+        return RawQueueCatalog.TryFind(root, out var descriptor)
+            ? descriptor
+            : throw new MrqConfigurationException(
+                $"queue '{queue}': no job factory is declared for the raw queue '{root}'. Declare one with [MrqRawQueue(\"{root}\")] on a static method taking the raw param.");
     }
 }

@@ -50,6 +50,12 @@ internal sealed class SqliteJobStore : IJobStore
         "progress = CASE WHEN $status = 'success' AND progress IS NOT NULL THEN 1.0 ELSE progress END " +
         "WHERE id = $id;";
 
+    private const string InsertDocumentSql =
+        "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
+        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue) VALUES ($id, $path, $queue, " +
+        "$status, $params, $result, $exceptiontype, $traceback, $datequeued, $datestarted, $dateupdated, $dateexpires, " +
+        "$worker, $retry_count, $totaltime, $raw_queue);";
+
     private const string GetSql =
         "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
         "dateexpires, worker, retry_count, totaltime, raw_queue FROM mrq_jobs WHERE id = $id;";
@@ -84,6 +90,7 @@ internal sealed class SqliteJobStore : IJobStore
     private readonly SqliteParameter _completeTraceback;
     private readonly SqliteParameter _completeDateExpires;
     private readonly SqliteParameter _completeTotalTime;
+    private readonly SqliteCommand _insertDocument;
     private readonly byte[] _writerId = new byte[JobId.Size];
 
     // Reader connection, used only under _readGate.
@@ -138,6 +145,16 @@ internal sealed class SqliteJobStore : IJobStore
             _completeTotalTime = _complete.Parameters.Add("$totaltime", SqliteType.Real);
             _completeId.Value = _writerId;
             _complete.Prepare();
+
+            _insertDocument = _writer.CreateCommand();
+            _insertDocument.CommandText = InsertDocumentSql;
+            foreach (var (name, type) in s_documentColumns)
+            {
+                _insertDocument.Parameters.Add(name, type);
+            }
+
+            _insertDocument.Parameters["$id"].Value = _writerId;
+            _insertDocument.Prepare();
 
             _get = _reader.CreateCommand();
             _get.CommandText = GetSql;
@@ -241,6 +258,39 @@ internal sealed class SqliteJobStore : IJobStore
     }
 
     /// <inheritdoc/>
+    public async ValueTask InsertAsync(ReadOnlyMemory<JobInfo> documents, CancellationToken cancellationToken = default)
+    {
+        if (documents.IsEmpty)
+        {
+            return;
+        }
+
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _begin.ExecuteNonQuery();
+            try
+            {
+                foreach (var document in documents.Span)
+                {
+                    InsertDocument(document);
+                }
+
+                _commit.ExecuteNonQuery();
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
     {
         await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
@@ -332,6 +382,7 @@ internal sealed class SqliteJobStore : IJobStore
             _insert.Dispose();
             _claim.Dispose();
             _complete.Dispose();
+            _insertDocument.Dispose();
             _writer.Dispose();
         }
         finally
@@ -429,6 +480,12 @@ internal sealed class SqliteJobStore : IJobStore
         {
             foreach (ref readonly var outcome in outcomes)
             {
+                if (outcome.Document is { } document)
+                {
+                    InsertDocument(document);
+                    continue;
+                }
+
                 outcome.Id.WriteBytes(_writerId);
                 _completeStatus.Value = outcome.Status.ToName();
                 _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
@@ -456,6 +513,47 @@ internal sealed class SqliteJobStore : IJobStore
             throw;
         }
     }
+
+    private void InsertDocument(JobInfo document)
+    {
+        var parameters = _insertDocument.Parameters;
+        document.Id.WriteBytes(_writerId);
+        parameters["$path"].Value = document.Path;
+        parameters["$queue"].Value = document.Queue;
+        parameters["$status"].Value = document.Status.ToName();
+        BindBlob(parameters["$params"], document.Params);
+        if (document.Result is { } result)
+        {
+            BindBlob(parameters["$result"], result);
+        }
+        else
+        {
+            parameters["$result"].Value = DBNull.Value;
+        }
+
+        parameters["$exceptiontype"].Value = (object?)document.ExceptionType ?? DBNull.Value;
+        parameters["$traceback"].Value = (object?)document.Traceback ?? DBNull.Value;
+        parameters["$datequeued"].Value = SqliteDates.ToUnixMilliseconds(document.DateQueued ?? document.DateStarted ?? DateTime.UtcNow);
+        parameters["$datestarted"].Value = DateOrNull(document.DateStarted);
+        parameters["$dateupdated"].Value = DateOrNull(document.DateUpdated);
+        parameters["$dateexpires"].Value = DateOrNull(document.DateExpires);
+        parameters["$worker"].Value = (object?)document.Worker ?? DBNull.Value;
+        parameters["$retry_count"].Value = document.RetryCount;
+        parameters["$totaltime"].Value = document.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+        parameters["$raw_queue"].Value = (object?)document.RawQueue ?? DBNull.Value;
+        _insertDocument.ExecuteNonQuery();
+    }
+
+    private static object DateOrNull(DateTime? value) => value is { } date ? SqliteDates.ToUnixMilliseconds(date) : DBNull.Value;
+
+    private static readonly (string Name, SqliteType Type)[] s_documentColumns =
+    [
+        ("$id", SqliteType.Blob), ("$path", SqliteType.Text), ("$queue", SqliteType.Text), ("$status", SqliteType.Text),
+        ("$params", SqliteType.Blob), ("$result", SqliteType.Blob), ("$exceptiontype", SqliteType.Text),
+        ("$traceback", SqliteType.Text), ("$datequeued", SqliteType.Integer), ("$datestarted", SqliteType.Integer),
+        ("$dateupdated", SqliteType.Integer), ("$dateexpires", SqliteType.Integer), ("$worker", SqliteType.Text),
+        ("$retry_count", SqliteType.Integer), ("$totaltime", SqliteType.Real), ("$raw_queue", SqliteType.Text),
+    ];
 
     private ValueTask EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
     {

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Mrq.Generators.Analyzers;
+
+/// <summary>
+/// Reports what makes an <c>[MrqTask]</c> class invalid (MRQ001–MRQ007), with the generator's own parser, so the rules
+/// the generator relies on and the errors users see never drift apart.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TaskAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+    [
+        DiagnosticDescriptors.NoRunMethod,
+        DiagnosticDescriptors.SeveralRunMethods,
+        DiagnosticDescriptors.UnsupportedType,
+        DiagnosticDescriptors.InvalidTaskClass,
+        DiagnosticDescriptors.DuplicatePath,
+        DiagnosticDescriptors.InvalidOption,
+        DiagnosticDescriptors.NoUsableConstructor,
+    ];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var known = new KnownTypeSymbols(start.Compilation);
+            if (known.MrqTaskAttribute is null)
+            {
+                return;
+            }
+
+            var paths = new ConcurrentBag<(string Path, string Task, Location? Location)>();
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known, paths), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end => ReportDuplicatePaths(end, paths));
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownTypeSymbols known, ConcurrentBag<(string, string, Location?)> paths)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqTaskAttribute));
+        if (attribute is null)
+        {
+            return;
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        TaskGenerator.Parser.Parse(known, type, attribute, diagnostics, context.CancellationToken);
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+
+        var path = TaskGenerator.Parser.GetPath(type, attribute);
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            paths.Add((path, type.ToDisplayString(), TaskGenerator.Parser.GetPathLocation(type, attribute, context.CancellationToken)));
+        }
+    }
+
+    // MRQ005 needs every task of the compilation: reported once all symbols are analyzed, on each task sharing a path.
+    private static void ReportDuplicatePaths(CompilationAnalysisContext context, ConcurrentBag<(string Path, string Task, Location? Location)> paths)
+    {
+        foreach (var group in paths.GroupBy(static p => p.Path, StringComparer.Ordinal))
+        {
+            var tasks = group.OrderBy(static p => p.Task, StringComparer.Ordinal).ToList();
+            if (tasks.Count < 2)
+            {
+                continue;
+            }
+
+            var names = string.Join(", ", tasks.Select(static t => t.Task));
+            foreach (var task in tasks)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicatePath, task.Location, group.Key, names));
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+namespace Mrq.Generators.Model;
+
+/// <summary>Everything the emitter needs to know about one valid <c>[MrqTask]</c> class.</summary>
+/// <remarks>
+/// This is the incremental cache boundary of the per-task outputs: it holds only strings, numbers, enums and
+/// <see cref="EquatableArray{T}"/>s, never a symbol, syntax node, location or compilation, and equality is structural.
+/// A change that does not alter the spec (a Run body, a comment, another file) therefore re-emits nothing.
+/// Adding members must preserve this or caching breaks.
+/// </remarks>
+internal sealed record TaskSpec
+{
+    /// <summary>The namespace of the task class (and of its generated <c>Tasks</c> façade), or empty for the global namespace.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>The task class, <c>global::</c>-qualified.</summary>
+    public required string TaskType { get; init; }
+
+    /// <summary>The name of the nested façade class <c>Tasks.&lt;FacadeName&gt;</c>: the task class's simple name.</summary>
+    public required string FacadeName { get; init; }
+
+    /// <summary>The task class's namespace-qualified metadata name, unique in the compilation: the hint name stem.</summary>
+    public required string HintName { get; init; }
+
+    /// <summary>The per-assembly namespace of generated helper types (<c>Mrq.Generated.&lt;Assembly&gt;</c>).</summary>
+    public required string GeneratedNamespace { get; init; }
+
+    /// <summary>The task path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The default queue.</summary>
+    public required string Queue { get; init; }
+
+    /// <summary>The remaining attribute options.</summary>
+    public required TaskOptions Options { get; init; }
+
+    /// <summary><c>Run</c> or <c>RunAsync</c>.</summary>
+    public required string MethodName { get; init; }
+
+    /// <summary>What Run returns.</summary>
+    public required ReturnKind ReturnKind { get; init; }
+
+    /// <summary>The result type, or null for tasks without a result.</summary>
+    public TypeRef? Result { get; init; }
+
+    /// <summary>Every parameter of Run, in order: job params, the job context and cancellation tokens.</summary>
+    public required EquatableArray<ParameterSpec> Parameters { get; init; }
+
+    /// <summary>The parameters of the task's public constructor, resolved from a per-job service scope.</summary>
+    public required EquatableArray<DependencySpec> Dependencies { get; init; }
+
+    /// <summary>How the task instance is disposed after Run.</summary>
+    public required Disposal Disposal { get; init; }
+
+    /// <summary>Every type in the params and result, by <see cref="TypeSpec.FullName"/> (ordinal order).</summary>
+    public required EquatableArray<TypeSpec> Types { get; init; }
+
+    /// <summary>The generated façade class, <c>global::</c>-qualified: <c>global::&lt;Namespace&gt;.Tasks.&lt;FacadeName&gt;</c>.</summary>
+    public string FacadeType =>
+        (Namespace.Length == 0 ? "global::Tasks." : $"global::{Namespace}.Tasks.") + Identifiers.Escape(FacadeName);
+}
+
+/// <summary>The numeric options of <c>[MrqTask]</c>, with the attribute's defaults.</summary>
+internal sealed record TaskOptions
+{
+    public int Timeout { get; init; }
+
+    public int MaxRetries { get; init; } = -1;
+
+    public int RetryDelay { get; init; } = -1;
+
+    public int ResultTtl { get; init; }
+
+    public int AbortTtl { get; init; }
+
+    public int CancelTtl { get; init; }
+
+    public int DefaultTtl { get; init; }
+
+    public int MaxConcurrency { get; init; }
+}
+
+/// <summary>A parameter of Run.</summary>
+/// <param name="Name">The name as declared (without <c>@</c>): the key in the params map.</param>
+/// <param name="Kind">Whether it is a job param or filled in from the job context.</param>
+/// <param name="Type">The declared type.</param>
+/// <param name="DefaultValue">The C# default value expression, which makes the param optional; or null.</param>
+internal sealed record ParameterSpec(string Name, ParameterKind Kind, TypeRef Type, string? DefaultValue);
+
+/// <summary>A constructor parameter of the task class, resolved from the job's service scope.</summary>
+/// <param name="Type">The service type.</param>
+/// <param name="IsOptional">Whether it is nullable or has a default value, so a missing service is passed as null.</param>
+internal sealed record DependencySpec(TypeRef Type, bool IsOptional);
+
+/// <summary>What a Run parameter receives.</summary>
+internal enum ParameterKind
+{
+    /// <summary>A job param, read from the params map.</summary>
+    Job,
+
+    /// <summary>The <c>Mrq.JobContext</c>.</summary>
+    Context,
+
+    /// <summary>The job's <c>CancellationToken</c>.</summary>
+    CancellationToken,
+}
+
+/// <summary>The shape of Run's return type.</summary>
+internal enum ReturnKind
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <summary>How a task instance is disposed.</summary>
+internal enum Disposal
+{
+    None,
+    Dispose,
+    DisposeAsync,
+}

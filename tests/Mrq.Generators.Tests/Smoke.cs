@@ -1,1 +1,0 @@
-namespace Mrq.Generators.Tests; public class Smoke { [Fact] public void Builds() { } }

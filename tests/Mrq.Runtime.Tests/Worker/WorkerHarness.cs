@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mrq.Configuration;
+using Mrq.Infrastructure;
+using Mrq.Storage;
+using Mrq.Storage.Sqlite;
+using Mrq.Storage.SqliteBroker;
+using Mrq.Tests.Support;
+using Mrq.Worker;
+
+namespace Mrq.Tests.Worker;
+
+/// <summary>A worker engine on a fresh SQLite file, with the embedded broker or a given one (Redis).</summary>
+internal sealed class WorkerHarness : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly bool _ownsBroker;
+
+    public WorkerHarness(IQueueBroker? broker = null)
+    {
+        DatabasePath = _directory.File("mrq.db");
+        Store = SqliteJobStore.Open(DatabasePath);
+        Broker = broker ?? new SqliteQueueBroker(DatabasePath);
+        _ownsBroker = broker is null;
+        Client = new StoreClient(Store, () => Broker, ownsStores: false);
+    }
+
+    public string DatabasePath { get; }
+
+    public SqliteJobStore Store { get; }
+
+    public IQueueBroker Broker { get; }
+
+    public StoreClient Client { get; }
+
+    /// <summary>Runs a worker on <paramref name="queues"/> until its stop condition (burst unless the settings say otherwise).</summary>
+    public async Task<WorkerRunSummary> RunAsync(MrqSettings settings, params string[] queues)
+    {
+        var sources = queues.Select(q => RawQueueNames.IsRaw(q)
+            ? (QueueSource)new RawQueueSource(Broker, Store, q, RawQueueCatalog.TryFind(RawQueueNames.Root(q), out var d) ? d : throw new InvalidOperationException(q), NullLogger.Instance)
+            : new RegularQueueSource(Store, q)).ToArray();
+        await using var services = new ServiceCollection().BuildServiceProvider();
+        var engine = new WorkerEngine(settings, Store, sources, services, NullLogger.Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        return await engine.RunAsync(timeout.Token, CancellationToken.None);
+    }
+
+    public static MrqSettings Burst(int greenlets = 1) => new() { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, MaxLatency = 0.05 };
+
+    /// <summary>Every job in the file (ids read directly, documents through the store).</summary>
+    public Task<IReadOnlyList<JobInfo>> AllJobsAsync() => JobsInDatabase.ReadAllAsync(DatabasePath);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsBroker)
+        {
+            await Broker.DisposeAsync();
+        }
+
+        await Store.DisposeAsync();
+        _directory.Dispose();
+    }
+}
