@@ -31,6 +31,23 @@ public interface IMrqClient
     ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Cancels the queued, started and retry jobs <paramref name="filter"/> selects (MRQ's JobAction cancel). Queued jobs
+    /// never run; a running job's CancellationToken is cancelled by its worker within about a second and the job keeps
+    /// status <c>cancel</c>. Returns how many jobs were cancelled.
+    /// </summary>
+    ValueTask<long> CancelAsync(JobFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Requeues the jobs <paramref name="filter"/> selects, from any status, at the end of their queue or of
+    /// <paramref name="destinationQueue"/>; the retry count is reset unless <paramref name="keepRetryCount"/> (MRQ's
+    /// <c>requeue_retry</c>). Returns how many jobs were requeued.
+    /// </summary>
+    ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue = null, bool keepRetryCount = false, CancellationToken cancellationToken = default);
+
+    /// <summary>The lines the job wrote through <see cref="JobContext.Logger"/>.</summary>
+    ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Waits until the job is neither queued nor started and returns it; throws <see cref="TimeoutException"/> when
     /// <paramref name="timeout"/> passes first.
     /// </summary>

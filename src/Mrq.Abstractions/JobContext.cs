@@ -1,8 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+
 namespace Mrq;
 
 /// <summary>
-/// What a running job knows about itself. Declare a <see cref="JobContext"/> parameter on a task's <c>Run</c> method to
-/// receive it; it is not one of the job's params.
+/// What a running job knows about itself and can do to itself. Declare a <see cref="JobContext"/> parameter on a task's
+/// <c>Run</c> method to receive it; it is not one of the job's params.
 /// </summary>
 public abstract class JobContext
 {
@@ -23,4 +26,42 @@ public abstract class JobContext
 
     /// <summary>The services of the job's scope, from which task constructor dependencies are resolved.</summary>
     public abstract IServiceProvider Services { get; }
+
+    /// <summary>A logger whose lines are stored with the job (and printed by the worker unless <c>--quiet</c>).</summary>
+    public virtual ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>Records the job's progress, from 0 to 1.</summary>
+    public virtual void SetProgress(double progress) => ArgumentOutOfRangeException.ThrowIfGreaterThan(progress, 1);
+
+    /// <summary>
+    /// Ends the job with status <c>retry</c>: it runs again after <paramref name="delay"/> (the task's retry delay when
+    /// null; zero requeues it at once), on <paramref name="queue"/> (its own when null), unless it already was retried
+    /// <paramref name="maxRetries"/> times (the task's limit when null), in which case it ends <c>maxretries</c>.
+    /// Pass the exception that made you retry as <paramref name="cause"/> to keep its stack trace in the job's history.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative delay or max retries.</exception>
+    [DoesNotReturn]
+    public void Retry(TimeSpan? delay = null, int? maxRetries = null, string? queue = null, Exception? cause = null)
+    {
+        if (delay is { } d)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(d, TimeSpan.Zero, nameof(delay));
+        }
+
+        if (maxRetries is { } m)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(m, nameof(maxRetries));
+        }
+
+        if (queue is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(queue, nameof(queue));
+        }
+
+        throw new JobRetryException(delay, maxRetries, queue, cause);
+    }
+
+    /// <summary>Ends the job with status <c>abort</c>; it is kept for the abort TTL and never retried.</summary>
+    [DoesNotReturn]
+    public void Abort(Exception? cause = null) => throw new JobAbortException(cause);
 }

@@ -50,4 +50,13 @@ public sealed record JobInfo
 
     /// <summary>The raw queue the job came from, if any.</summary>
     public string? RawQueue { get; init; }
+
+    /// <summary>When a <c>retry</c> job becomes due again, UTC.</summary>
+    public DateTime? DateRetry { get; init; }
+
+    /// <summary>The progress the task reported, 0 to 1 (1 on success once any progress was reported).</summary>
+    public double? Progress { get; init; }
+
+    /// <summary>Every failure-like status the job went through, oldest first.</summary>
+    public IReadOnlyList<TracebackEntry> TracebackHistory { get; init; } = [];
 }

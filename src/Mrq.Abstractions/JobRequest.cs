@@ -8,7 +8,13 @@ public readonly struct JobRequest
 {
     /// <summary>Creates a request. Prefer the generated <c>Tasks.&lt;Name&gt;.Job(...)</c>, which serializes params for you.</summary>
     public JobRequest(string path, ReadOnlyMemory<byte> parameters, string queue)
+        : this(path, parameters, queue, queueNamed: false)
     {
+    }
+
+    private JobRequest(string path, ReadOnlyMemory<byte> parameters, string queue, bool queueNamed)
+    {
+        QueueNamed = queueNamed;
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(queue);
         Path = path;
@@ -26,7 +32,10 @@ public readonly struct JobRequest
     public string Queue { get; }
 
     /// <summary>The same job on another queue.</summary>
-    public JobRequest OnQueue(string queue) => new(Path, Params, queue);
+    public JobRequest OnQueue(string queue) => new(Path, Params, queue, queueNamed: true);
+
+    /// <summary>Whether the queue was named with <see cref="OnQueue"/>; otherwise the config's <c>TASKS</c> queue may replace it.</summary>
+    internal bool QueueNamed { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Path} on {Queue}";

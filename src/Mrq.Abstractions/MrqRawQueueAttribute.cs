@@ -9,7 +9,15 @@ namespace Mrq;
 /// </code>
 /// The queue type comes from the name's suffix, as in MRQ: <c>_raw</c> (list, FIFO), <c>_set</c> (set, deduplicated),
 /// <c>_sorted_set</c> (ascending score) and <c>_timed_set</c> (scored by due time; only due members run).
+/// The generator adds <c>RawQueues.&lt;Method&gt;.Enqueue(...)</c> in the method's namespace and registers the queue.
 /// </summary>
+/// <remarks>
+/// Checked at compile time (errors; the queue is not generated): the name and <see cref="RetryQueue"/> (MRQ008: no
+/// whitespace, control characters, <c>*?[]{}</c>, and no <c>/</c> in the name), the suffix (MRQ010), unique names
+/// (MRQ011), the method's shape (MRQ012: static, one <c>string</c> parameter, returns <see cref="JobRequest"/>),
+/// a regular <see cref="RetryQueue"/> (MRQ013), <see cref="PushbackSeconds"/> (MRQ014),
+/// <see cref="StatusesNoStorage"/> (MRQ015) and unique generated class names (MRQ016). See docs/diagnostics.
+/// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class MrqRawQueueAttribute : Attribute
 {
@@ -28,7 +36,8 @@ public sealed class MrqRawQueueAttribute : Attribute
     /// <summary>
     /// Statuses that are not stored for jobs of this queue (MRQ's <c>statuses_no_storage</c>). With
     /// <c>[Started, Success]</c> nothing reaches the job store unless a job ends in another status, in which case its
-    /// whole document is stored at that moment.
+    /// whole document is stored at that moment. <see cref="JobStatus.Queued"/>, <see cref="JobStatus.Retry"/> and
+    /// <see cref="JobStatus.Interrupt"/> cannot be listed: their stored documents are how the job runs again (MRQ015).
     /// </summary>
 #pragma warning disable CA1819 // Attribute arguments are arrays by nature.
     public JobStatus[]? StatusesNoStorage { get; set; }
@@ -36,7 +45,8 @@ public sealed class MrqRawQueueAttribute : Attribute
 
     /// <summary>
     /// Timed sets only: instead of removing a dequeued member, make it due again after this many seconds, so it runs
-    /// again unless the task removes it (at-least-once). 0 removes members when dequeued.
+    /// again unless the task removes it (at-least-once). 0 removes members when dequeued. Must not be negative, nor
+    /// positive on other queue types (MRQ014).
     /// </summary>
     public int PushbackSeconds { get; set; }
 

@@ -15,10 +15,16 @@ public sealed class MrqTaskAttribute : Attribute
     /// <summary>The stable task path stored with each job. Defaults to the class's namespace-qualified name.</summary>
     public string? Path { get; set; }
 
-    /// <summary>The regular queue used when a job is enqueued without naming one. Defaults to <c>default</c>.</summary>
+    /// <summary>
+    /// The regular queue used when a job is enqueued without naming one. Defaults to <c>default</c>. Must be a valid
+    /// queue name (MRQ008) and not a raw queue name (MRQ009).
+    /// </summary>
     public string? Queue { get; set; }
 
-    /// <summary>Seconds a job may run before it is stopped with status <c>timeout</c>. 0 means the configured default (3600).</summary>
+    /// <summary>
+    /// Seconds a job may run before it is stopped with status <c>timeout</c>. Unset (0) means the configured default
+    /// (3600); when set, it must be positive (MRQ006).
+    /// </summary>
     public int Timeout { get; set; }
 
     /// <summary>How many times a job may be retried before it ends <c>maxretries</c>. -1 means the configured default (3).</summary>
@@ -36,7 +42,10 @@ public sealed class MrqTaskAttribute : Attribute
     /// <summary>Seconds a <c>cancel</c> job is kept. 0 means the configured default (1 day).</summary>
     public int CancelTtl { get; set; }
 
-    /// <summary>Seconds a job in any other final status is kept. 0 means the configured default (180 days).</summary>
+    /// <summary>
+    /// Seconds a job in any other final status is kept. 0 means the configured default (180 days). This and the other
+    /// TTLs must be between 0 and 10 years (MRQ006).
+    /// </summary>
     public int DefaultTtl { get; set; }
 
     /// <summary>How many jobs of this task may run at once across all workers. 0 means unlimited.</summary>

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis.Text;
 using Mrq.Generators.Model;
 
@@ -8,9 +9,9 @@ public sealed partial class TaskGenerator
     internal sealed partial class Emitter
     {
         /// <summary>
-        /// The dispatch table: a module initializer that registers every task of the compilation, so a worker finds
-        /// them by path without reflection. The class is file-local, so assemblies that see each other's internals
-        /// never clash.
+        /// The dispatch table: a module initializer that registers every task and raw queue of the compilation, so a
+        /// worker finds them by path or name without reflection. The class is file-local, so assemblies that see each
+        /// other's internals never clash.
         /// </summary>
         public static SourceText EmitCatalog(CatalogSpec spec)
         {
@@ -18,13 +19,42 @@ public sealed partial class TaskGenerator
             WriteHeader(source, pragma: "#pragma warning disable CA2255 // A module initializer in a library is exactly how generated tasks register themselves.");
             source.WriteLine($"namespace {spec.GeneratedNamespace}");
             source.OpenBlock();
-            source.WriteLine("/// <summary>Registers this assembly's tasks in <see cref=\"global::Mrq.Infrastructure.TaskCatalog\"/> when the assembly is loaded.</summary>");
+            var summary = (spec.Tasks.IsEmpty, spec.RawQueues.IsEmpty) switch
+            {
+                (false, true) => "Registers this assembly's tasks in <see cref=\"global::Mrq.Infrastructure.TaskCatalog\"/>",
+                (true, false) => "Registers this assembly's raw queues in <see cref=\"global::Mrq.Infrastructure.RawQueueCatalog\"/>",
+                _ => "Registers this assembly's tasks and raw queues in <see cref=\"global::Mrq.Infrastructure.TaskCatalog\"/> and <see cref=\"global::Mrq.Infrastructure.RawQueueCatalog\"/>",
+            };
+            source.WriteLine($"/// <summary>{summary} when the assembly is loaded.</summary>");
             source.WriteLine(s_generatedCodeAttribute);
             source.WriteLine("file static class TaskRegistration");
             source.OpenBlock();
             source.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
             source.WriteLine("internal static void Register()");
             source.OpenBlock();
+            if (!spec.Tasks.IsEmpty)
+            {
+                WriteTaskRegistration(source, spec);
+            }
+
+            if (!spec.RawQueues.IsEmpty)
+            {
+                if (!spec.Tasks.IsEmpty)
+                {
+                    source.WriteLine();
+                }
+
+                WriteRawQueueRegistration(source, spec);
+            }
+
+            source.CloseBlock();
+            source.CloseBlock();
+            source.CloseBlock();
+            return source.ToSourceText();
+        }
+
+        private static void WriteTaskRegistration(SourceWriter source, CatalogSpec spec)
+        {
             source.WriteLine("global::Mrq.Infrastructure.TaskCatalog.Register(new global::Mrq.Infrastructure.TaskDescriptor[]");
             source.OpenBlock();
             foreach (var task in spec.Tasks)
@@ -47,10 +77,32 @@ public sealed partial class TaskGenerator
             }
 
             source.CloseBlock(");");
-            source.CloseBlock();
-            source.CloseBlock();
-            source.CloseBlock();
-            return source.ToSourceText();
+        }
+
+        // The factory is registered as a method group: the user's static method becomes the RawJobFactory delegate.
+        private static void WriteRawQueueRegistration(SourceWriter source, CatalogSpec spec)
+        {
+            source.WriteLine("global::Mrq.Infrastructure.RawQueueCatalog.Register(new global::Mrq.Infrastructure.RawQueueDescriptor[]");
+            source.OpenBlock();
+            foreach (var queue in spec.RawQueues)
+            {
+                source.WriteLine("new global::Mrq.Infrastructure.RawQueueDescriptor");
+                source.OpenBlock();
+                source.WriteLine($"Name = {queue.FacadeType}.Name,");
+                source.WriteLine($"FactoryName = {StringLiteral(queue.FactoryName)},");
+                source.WriteLine($"Factory = {queue.Factory},");
+                source.WriteLine($"RetryQueue = {StringLiteral(queue.RetryQueue)},");
+                if (!queue.StatusesNoStorage.IsEmpty)
+                {
+                    source.WriteLine($"StatusesNoStorage = new global::Mrq.JobStatus[] {{ {string.Join(", ", queue.StatusesNoStorage.Select(static s => "global::Mrq.JobStatus." + s))} }},");
+                }
+
+                source.WriteLine($"PushbackSeconds = {Number(queue.PushbackSeconds)},");
+                source.WriteLine($"HasSubqueues = {(queue.HasSubqueues ? "true" : "false")},");
+                source.CloseBlock(",");
+            }
+
+            source.CloseBlock(");");
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class TaskGenerator
     /// Locations are only computed when diagnostics are collected. Everything the spec holds is formatted with the
     /// invariant culture, so generated code never depends on the machine's culture.
     /// </remarks>
-    internal sealed class Parser
+    internal sealed partial class Parser
     {
         private static readonly SymbolDisplayFormat s_fullNameFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
@@ -30,6 +30,10 @@ public sealed partial class TaskGenerator
 
         private static readonly SymbolDisplayFormat s_namespaceFormat =
             SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+        // The longest TTL accepted: 10 years of 365 days, in seconds. Longer ones are typos (milliseconds, or one zero
+        // too many), and the store's expiry dates would overflow long before int does.
+        private const int MaxTtlSeconds = 10 * 365 * 24 * 60 * 60;
 
         private static readonly SymbolDisplayFormat s_taskPathFormat = new(
             globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
@@ -93,7 +97,7 @@ public sealed partial class TaskGenerator
 
             var path = GetPath(type, attribute);
             var queue = GetNamedArgument(attribute, "Queue") as string ?? "default";
-            var options = ReadOptions(attribute, attributeSyntax);
+            var options = ReadOptions(type, attribute, attributeSyntax);
 
             // A class that cannot be a task at all gets that one error, not also the ones its shape would cause.
             if (!CheckTaskClass(type, attributeSyntax))
@@ -106,6 +110,11 @@ public sealed partial class TaskGenerator
             if (method is null)
             {
                 return null;
+            }
+
+            if (method.IsAsync && method.ReturnsVoid)
+            {
+                ReportWarning(DiagnosticDescriptors.AsyncVoidRun, method.Locations.FirstOrDefault(), method.Name, type.Name);
             }
 
             var returnKind = ReadReturnKind(method, out var resultType);
@@ -193,8 +202,8 @@ public sealed partial class TaskGenerator
             return false;
         }
 
-        // MRQ006: option values the runtime would reject or misread.
-        private TaskOptions ReadOptions(AttributeData attribute, AttributeSyntax? attributeSyntax)
+        // MRQ006: option values the runtime would reject or misread; MRQ008 / MRQ009: the default queue's name.
+        private TaskOptions ReadOptions(INamedTypeSymbol type, AttributeData attribute, AttributeSyntax? attributeSyntax)
         {
             var options = new TaskOptions();
             foreach (var argument in attribute.NamedArguments)
@@ -204,33 +213,56 @@ public sealed partial class TaskGenerator
                 string? problem = null;
                 switch (name)
                 {
-                    case "Path" or "Queue":
+                    case "Path":
                         if (string.IsNullOrWhiteSpace(value as string))
                         {
-                            problem = $"{name} must not be empty; omit it to use the default";
+                            problem = "Path must not be empty; omit it to use the default";
                         }
 
                         break;
-                    case "Timeout" or "ResultTtl" or "AbortTtl" or "CancelTtl" or "DefaultTtl" or "MaxConcurrency" when value is int number:
-                        if (number < 0)
+                    case "Queue" when value is string queue:
+                        var location = GetArgumentSyntax(attributeSyntax, name)?.GetLocation();
+                        if (CheckQueueName(queue, isRawQueueName: false, $"the Queue of task '{type.Name}'", location)
+                            && QueueNames.TryGetRawType(queue, out _, out var suffix))
                         {
-                            problem = $"{name} must be 0 (the configured default{(name == "MaxConcurrency" ? ": unlimited" : string.Empty)}) or a positive number, not {number.ToString(CultureInfo.InvariantCulture)}";
+                            Report(DiagnosticDescriptors.TaskQueueIsRaw, location, queue, type.Name, suffix);
+                        }
+
+                        break;
+                    case "Timeout" when value is int number:
+                        if (number <= 0)
+                        {
+                            problem = $"Timeout must be a positive number of seconds, not {Format(number)}; omit it to use the configured default";
+                        }
+
+                        options = options with { Timeout = number };
+                        break;
+                    case "ResultTtl" or "AbortTtl" or "CancelTtl" or "DefaultTtl" when value is int number:
+                        if (number is < 0 or > MaxTtlSeconds)
+                        {
+                            problem = $"{name} must be 0 (the configured default) or a number of seconds up to {Format(MaxTtlSeconds)} (10 years), not {Format(number)}";
                         }
 
                         options = name switch
                         {
-                            "Timeout" => options with { Timeout = number },
                             "ResultTtl" => options with { ResultTtl = number },
                             "AbortTtl" => options with { AbortTtl = number },
                             "CancelTtl" => options with { CancelTtl = number },
-                            "DefaultTtl" => options with { DefaultTtl = number },
-                            _ => options with { MaxConcurrency = number },
+                            _ => options with { DefaultTtl = number },
                         };
+                        break;
+                    case "MaxConcurrency" when value is int number:
+                        if (number < 0)
+                        {
+                            problem = $"MaxConcurrency must be 0 (unlimited) or a positive number, not {Format(number)}";
+                        }
+
+                        options = options with { MaxConcurrency = number };
                         break;
                     case "MaxRetries" or "RetryDelay" when value is int number:
                         if (number < -1)
                         {
-                            problem = $"{name} must be -1 (the configured default) or a number ≥ 0, not {number.ToString(CultureInfo.InvariantCulture)}";
+                            problem = $"{name} must be -1 (the configured default) or a number ≥ 0, not {Format(number)}";
                         }
 
                         options = name == "MaxRetries" ? options with { MaxRetries = number } : options with { RetryDelay = number };
@@ -240,11 +272,23 @@ public sealed partial class TaskGenerator
                 if (problem is not null)
                 {
                     Report(DiagnosticDescriptors.InvalidOption, GetArgumentSyntax(attributeSyntax, name)?.GetLocation(), name, problem);
-                    _isValid = false;
                 }
             }
 
             return options;
+        }
+
+        // MRQ008: a queue name the runtime's key layouts and command lines cannot carry.
+        private bool CheckQueueName(string? name, bool isRawQueueName, string role, Location? location)
+        {
+            var problem = QueueNames.GetProblem(name, isRawQueueName);
+            if (problem is null)
+            {
+                return true;
+            }
+
+            Report(DiagnosticDescriptors.InvalidQueueName, location, name ?? string.Empty, role, problem);
+            return false;
         }
 
         // MRQ001 / MRQ002: exactly one public instance Run or RunAsync.
@@ -253,8 +297,7 @@ public sealed partial class TaskGenerator
             var methods = new List<IMethodSymbol>();
             foreach (var member in type.GetMembers())
             {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, DeclaredAccessibility: Accessibility.Public } method
-                    && method.Name is "Run" or "RunAsync")
+                if (member is IMethodSymbol method && IsRunMethod(method))
                 {
                     methods.Add(method);
                 }
@@ -279,6 +322,10 @@ public sealed partial class TaskGenerator
 
             return null;
         }
+
+        /// <summary>Whether <paramref name="method"/> is a Run method by its shape: a public instance Run or RunAsync.</summary>
+        public static bool IsRunMethod(IMethodSymbol method) =>
+            method is { MethodKind: MethodKind.Ordinary, IsStatic: false, DeclaredAccessibility: Accessibility.Public, Name: "Run" or "RunAsync" };
 
         // MRQ007: the public constructor whose parameters come from dependency injection.
         private List<DependencySpec>? ReadConstructor(INamedTypeSymbol type, AttributeSyntax? attributeSyntax)
@@ -865,6 +912,12 @@ public sealed partial class TaskGenerator
             _isValid = false;
             _diagnostics?.Add(Diagnostic.Create(descriptor, location, arguments));
         }
+
+        // A warning describes code that works: the task stays valid and is generated.
+        private void ReportWarning(DiagnosticDescriptor descriptor, Location? location, params object[] arguments) =>
+            _diagnostics?.Add(Diagnostic.Create(descriptor, location, arguments));
+
+        private static string Format(int number) => number.ToString(CultureInfo.InvariantCulture);
 
         private static Location? GetClassLocation(INamedTypeSymbol type, AttributeSyntax? attributeSyntax) =>
             attributeSyntax?.Parent?.Parent is BaseTypeDeclarationSyntax declaration

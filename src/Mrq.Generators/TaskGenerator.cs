@@ -6,13 +6,16 @@ namespace Mrq.Generators;
 
 /// <summary>
 /// Generates, for every <c>[MrqTask]</c> class, a typed façade (<c>Tasks.&lt;Name&gt;.Enqueue(...)</c>), an invoker
-/// registered in the task catalog, and MessagePack serializers for its params and result. Nothing is left to reflection.
+/// registered in the task catalog, and MessagePack serializers for its params and result; for every
+/// <c>[MrqRawQueue]</c> factory, a typed enqueue API (<c>RawQueues.&lt;Method&gt;.Enqueue(...)</c>) and its entry in the
+/// raw-queue catalog. Nothing is left to reflection.
 /// </summary>
 /// <remarks>
-/// The pipeline only wires steps: <see cref="Parser"/> turns symbols into equatable <see cref="TaskSpec"/>s (the cache
-/// boundary) and <see cref="Emitter"/> turns specs into text. Invalid tasks parse to null and produce nothing, so users
-/// see one MRQ diagnostic from <see cref="Analyzers.TaskAnalyzer"/> rather than compiler errors in generated code; as
-/// the Roslyn cookbook recommends, the generator itself reports no diagnostics.
+/// The pipeline only wires steps: <see cref="Parser"/> turns symbols into equatable <see cref="TaskSpec"/>s and
+/// <see cref="RawQueueSpec"/>s (the cache boundaries) and <see cref="Emitter"/> turns specs into text. Invalid tasks and
+/// queues parse to null and produce nothing, so users see MRQ diagnostics from <see cref="Analyzers.TaskAnalyzer"/> and
+/// <see cref="Analyzers.RawQueueAnalyzer"/> rather than compiler errors in generated code; as the Roslyn cookbook
+/// recommends, the generator itself reports no diagnostics.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class TaskGenerator : IIncrementalGenerator
@@ -50,8 +53,36 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             }
         });
 
+        // Raw queues: their own discovery, parsed per factory method.
+        var rawQueues = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeSymbols.MrqRawQueueAttributeName,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (attributeContext, cancellationToken) => Parser.ParseRawQueue(attributeContext, cancellationToken))
+            .WithTrackingName(TrackingNames.RawQueues)
+            .WhereNotNull()
+            .WithTrackingName(TrackingNames.ValidRawQueues);
+
+        // A raw queue name declared twice, or two factories generating the same RawQueues.<Method> class, can only be
+        // seen with all queues at hand; such queues are dropped like any invalid one. Each queue is combined with the
+        // (usually empty) set of conflicts rather than split back out of the collected array, so that adding or
+        // removing a queue leaves the others' outputs cached.
+        var allRawQueues = rawQueues.Collect().WithTrackingName(TrackingNames.AllRawQueues);
+        var conflicts = allRawQueues
+            .Select(static (all, _) => RawQueueConflicts.Find(all))
+            .WithTrackingName(TrackingNames.RawQueueConflicts);
+        var uniqueRawQueues = rawQueues
+            .Combine(conflicts)
+            .Where(static pair => !pair.Right.Excludes(pair.Left))
+            .Select(static (pair, _) => pair.Left)
+            .WithTrackingName(TrackingNames.UniqueRawQueues);
+        context.RegisterSourceOutput(uniqueRawQueues, static (output, queue) =>
+            output.AddSource(Emitter.GetRawQueueHintName(queue), Emitter.EmitRawQueue(queue)));
+
+        // One module initializer registers tasks and raw queues: the two pipelines meet only here.
         var catalog = allTasks
-            .Select(static (all, _) => CatalogSpec.Create(all))
+            .Combine(allRawQueues)
+            .Select(static (all, _) => CatalogSpec.Create(all.Left, all.Right))
             .WithTrackingName(TrackingNames.Catalog);
         context.RegisterImplementationSourceOutput(catalog, static (output, spec) =>
         {

@@ -12,7 +12,22 @@ internal static class TrackingNames
     /// <summary>All valid tasks of the compilation, collected.</summary>
     public const string AllTasks = nameof(AllTasks);
 
-    /// <summary>The registration (dispatch table) model.</summary>
+    /// <summary>Each <c>[MrqRawQueue]</c> method parsed into a <c>RawQueueSpec</c> (null when invalid).</summary>
+    public const string RawQueues = nameof(RawQueues);
+
+    /// <summary>The valid raw queues only.</summary>
+    public const string ValidRawQueues = nameof(ValidRawQueues);
+
+    /// <summary>All valid raw queues of the compilation, collected.</summary>
+    public const string AllRawQueues = nameof(AllRawQueues);
+
+    /// <summary>The raw queue names and generated classes claimed by more than one valid raw queue.</summary>
+    public const string RawQueueConflicts = nameof(RawQueueConflicts);
+
+    /// <summary>The valid raw queues without name or class conflicts, one by one: the input of their enqueue API.</summary>
+    public const string UniqueRawQueues = nameof(UniqueRawQueues);
+
+    /// <summary>The registration (dispatch table) model of tasks and raw queues.</summary>
     public const string Catalog = nameof(Catalog);
 
     /// <summary>The serializers model.</summary>

@@ -43,7 +43,7 @@ public static class MrqCommandLine
             var command = parsed.Positionals[0];
             var arguments = parsed.Positionals.Skip(1).ToArray();
             var settings = ConfigurationLoader.Load(parsed.Flags, Environment.GetEnvironmentVariables(), Directory.GetCurrentDirectory());
-            if (command != "worker" && !builder.Commands.ContainsKey(command))
+            if (command is not ("worker" or "run") && !builder.Commands.ContainsKey(command))
             {
                 throw new MrqUsageException($"'{command}' is not a command. Commands: {string.Join(", ", CommandNames(builder))}.");
             }
@@ -57,9 +57,12 @@ public static class MrqCommandLine
             {
                 MrqClient.Default = client;
                 var context = new MrqCommandContext(arguments, settings, client, services, loggers, Console.Out);
-                return command == "worker"
-                    ? await WorkerCommand.RunAsync(context).ConfigureAwait(false)
-                    : await builder.Commands[command].Run(context).ConfigureAwait(false);
+                return command switch
+                {
+                    "worker" => await WorkerCommand.RunAsync(context).ConfigureAwait(false),
+                    "run" => await RunCommand.RunAsync(context).ConfigureAwait(false),
+                    _ => await builder.Commands[command].Run(context).ConfigureAwait(false),
+                };
             }
             finally
             {
@@ -76,7 +79,7 @@ public static class MrqCommandLine
         }
     }
 
-    private static IEnumerable<string> CommandNames(MrqCommandLineBuilder builder) => new[] { "worker" }.Concat(builder.Commands.Keys.Order(StringComparer.Ordinal));
+    private static IEnumerable<string> CommandNames(MrqCommandLineBuilder builder) => new[] { "worker", "run" }.Concat(builder.Commands.Keys.Order(StringComparer.Ordinal));
 
     private static LogLevel ParseLevel(string level) => level switch
     {
@@ -92,6 +95,8 @@ public static class MrqCommandLine
         output.WriteLine();
         output.WriteLine("commands:");
         output.WriteLine("  worker QUEUE...        run jobs from the queues, in priority order (default: default)");
+        output.WriteLine("  run TASKPATH [JSON | key value ...] [--queue Q]");
+        output.WriteLine("                         run a task here and print its result as JSON, or enqueue it on Q");
         foreach (var (name, (usage, _)) in builder.Commands.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  {name} {usage}");

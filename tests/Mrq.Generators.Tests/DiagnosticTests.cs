@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using Mrq.Generators.Analyzers;
 
@@ -7,7 +8,7 @@ namespace Mrq.Generators.Tests;
 
 /// <summary>
 /// One test per diagnostic: its ID, exact message and exact span, and that nothing else is reported (the testing
-/// framework fails on any unexpected diagnostic, compiler warnings included).
+/// framework fails on any unexpected diagnostic, compiler warnings included). Both analyzers run in every test.
 /// </summary>
 public sealed class DiagnosticTests
 {
@@ -151,15 +152,27 @@ public sealed class DiagnosticTests
     [Fact]
     public Task MRQ006_invalid_option() => VerifyAsync(
         """
-        [MrqTask({|#0:Queue = ""|}, {|#1:Timeout = -5|}, {|#2:MaxRetries = -2|}, RetryDelay = -1)]
+        [MrqTask({|#0:Path = ""|}, {|#1:Timeout = 0|}, {|#2:MaxRetries = -2|}, RetryDelay = -1, {|#3:ResultTtl = 315360001|}, {|#4:AbortTtl = -1|}, CancelTtl = 315360000, {|#5:MaxConcurrency = -1|})]
         public sealed class Square
         {
             public int Run(int n) => n * n;
         }
+
+        [MrqTask({|#6:Timeout = -5|}, {|#7:RetryDelay = -3|}, {|#8:DefaultTtl = int.MaxValue|})]
+        public sealed class Cube
+        {
+            public int Run(int n) => n * n * n;
+        }
         """,
-        Expect("MRQ006", "Invalid value for MrqTask option 'Queue': Queue must not be empty; omit it to use the default", 0),
-        Expect("MRQ006", "Invalid value for MrqTask option 'Timeout': Timeout must be 0 (the configured default) or a positive number, not -5", 1),
-        Expect("MRQ006", "Invalid value for MrqTask option 'MaxRetries': MaxRetries must be -1 (the configured default) or a number ≥ 0, not -2", 2));
+        Expect("MRQ006", "Invalid value for MrqTask option 'Path': Path must not be empty; omit it to use the default", 0),
+        Expect("MRQ006", "Invalid value for MrqTask option 'Timeout': Timeout must be a positive number of seconds, not 0; omit it to use the configured default", 1),
+        Expect("MRQ006", "Invalid value for MrqTask option 'MaxRetries': MaxRetries must be -1 (the configured default) or a number ≥ 0, not -2", 2),
+        Expect("MRQ006", "Invalid value for MrqTask option 'ResultTtl': ResultTtl must be 0 (the configured default) or a number of seconds up to 315360000 (10 years), not 315360001", 3),
+        Expect("MRQ006", "Invalid value for MrqTask option 'AbortTtl': AbortTtl must be 0 (the configured default) or a number of seconds up to 315360000 (10 years), not -1", 4),
+        Expect("MRQ006", "Invalid value for MrqTask option 'MaxConcurrency': MaxConcurrency must be 0 (unlimited) or a positive number, not -1", 5),
+        Expect("MRQ006", "Invalid value for MrqTask option 'Timeout': Timeout must be a positive number of seconds, not -5; omit it to use the configured default", 6),
+        Expect("MRQ006", "Invalid value for MrqTask option 'RetryDelay': RetryDelay must be -1 (the configured default) or a number ≥ 0, not -3", 7),
+        Expect("MRQ006", "Invalid value for MrqTask option 'DefaultTtl': DefaultTtl must be 0 (the configured default) or a number of seconds up to 315360000 (10 years), not 2147483647", 8));
 
     [Fact]
     public Task MRQ007_no_usable_constructor() => VerifyAsync(
@@ -188,6 +201,313 @@ public sealed class DiagnosticTests
         Expect("MRQ007", "Task class 'Private' cannot be constructed: it has no public constructor", 1));
 
     [Fact]
+    public Task MRQ008_invalid_task_queue_name() => VerifyAsync(
+        """
+        [MrqTask({|#0:Queue = "high priority"|})]
+        public sealed class A { public void Run() { } }
+
+        [MrqTask({|#1:Queue = ""|})]
+        public sealed class B { public void Run() { } }
+
+        [MrqTask({|#2:Queue = "jobs*"|})]
+        public sealed class C { public void Run() { } }
+
+        [MrqTask({|#3:Queue = "square/"|})]
+        public sealed class D { public void Run() { } }
+
+        [MrqTask({|#4:Queue = "a{b}"|})]
+        public sealed class E { public void Run() { } }
+
+        [MrqTask({|#5:Queue = "bell\u0007"|})]
+        public sealed class F { public void Run() { } }
+
+        [MrqTask(Queue = "square/eu-1:x.y")]
+        public sealed class Fine { public void Run() { } }
+        """,
+        Expect("MRQ008", "Invalid queue name 'high priority' for the Queue of task 'A': it contains a space: whitespace and control characters split worker command lines and corrupt logs", 0),
+        Expect("MRQ008", "Invalid queue name '' for the Queue of task 'B': it is empty", 1),
+        Expect("MRQ008", "Invalid queue name 'jobs*' for the Queue of task 'C': it contains '*': it is a glob character in Redis key matching (KEYS, SCAN MATCH), where the queue's keys would match other queues' keys", 2),
+        Expect("MRQ008", "Invalid queue name 'square/' for the Queue of task 'D': '/' separates a queue from its subqueue, so neither side may be empty", 3),
+        Expect("MRQ008", "Invalid queue name 'a{b}' for the Queue of task 'E': it contains '{': braces mark a Redis Cluster hash tag, which would move the queue's keys to another slot", 4),
+        Expect("MRQ008", "Invalid queue name 'bell\u0007' for the Queue of task 'F': it contains U+0007: whitespace and control characters split worker command lines and corrupt logs", 5));
+
+    [Fact]
+    public Task MRQ008_invalid_raw_queue_and_retry_queue_names() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue({|#0:"crawl_raw/eu"|}, {|#1:RetryQueue = "retry?"|})]
+            public static JobRequest Crawl(string raw) => new("p", default, "q");
+
+            [MrqRawQueue({|#2:"  "|})]
+            public static JobRequest Blank(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("nulls_raw", {|#3:RetryQueue = null|})]
+            public static JobRequest Nulls(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ008", "Invalid queue name 'crawl_raw/eu' for the raw queue of 'Factories.Crawl': it contains '/': '/' separates a subqueue from its raw queue; declare the root name and set HasSubqueues = true", 0),
+        Expect("MRQ008", "Invalid queue name 'retry?' for the RetryQueue of raw queue 'crawl_raw/eu': it contains '?': it is a glob character in Redis key matching (KEYS, SCAN MATCH), where the queue's keys would match other queues' keys", 1),
+        Expect("MRQ008", "Invalid queue name '  ' for the raw queue of 'Factories.Blank': it is only whitespace", 2),
+        Expect("MRQ008", "Invalid queue name '' for the RetryQueue of raw queue 'nulls_raw': it is null", 3));
+
+    [Fact]
+    public Task MRQ009_task_queue_is_a_raw_queue() => VerifyAsync(
+        """
+        [MrqTask({|#0:Queue = "square_raw"|})]
+        public sealed class Square { public int Run(int n) => n * n; }
+
+        [MrqTask({|#1:Queue = "jobs_sorted_set/eu"|})]
+        public sealed class Cube { public int Run(int n) => n * n * n; }
+
+        [MrqTask(Queue = "square_raw_reverse")]
+        public sealed class NotRaw { public void Run() { } }
+        """,
+        Expect("MRQ009", "The default queue 'square_raw' of task 'Square' is a raw queue (its name ends in '_raw'); tasks are enqueued on regular queues", 0),
+        Expect("MRQ009", "The default queue 'jobs_sorted_set/eu' of task 'Cube' is a raw queue (its name ends in '_sorted_set'); tasks are enqueued on regular queues", 1));
+
+    [Fact]
+    public Task MRQ010_raw_queue_name_without_type_suffix() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue({|#0:"square_list"|})]
+            public static JobRequest List(string raw) => new("p", default, "q");
+
+            [MrqRawQueue({|#1:name: "square"|}, RetryQueue = "retry")]
+            public static JobRequest Plain(string raw) => new("p", default, "q");
+
+            [MrqRawQueue({|#2:"square_raw_reverse"|})]
+            public static JobRequest Reverse(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ010", "The raw queue name 'square_list' does not end in '_raw', '_set', '_sorted_set' or '_timed_set', which give the queue its type", 0),
+        Expect("MRQ010", "The raw queue name 'square' does not end in '_raw', '_set', '_sorted_set' or '_timed_set', which give the queue its type", 1),
+        Expect("MRQ010", "The raw queue name 'square_raw_reverse' does not end in '_raw', '_set', '_sorted_set' or '_timed_set', which give the queue its type", 2));
+
+    [Fact]
+    public Task MRQ011_duplicate_raw_queue_name() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue({|#0:"square_raw"|})]
+            public static JobRequest SquareRaw(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("square_set")]
+            public static JobRequest SquareSet(string raw) => new("p", default, "q");
+        }
+
+        public static class More
+        {
+            [MrqRawQueue({|#1:"square_raw"|}, RetryQueue = "square")]
+            public static JobRequest SquareAgain(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ011", "The raw queue name 'square_raw' is declared by several factories (Factories.SquareRaw, More.SquareAgain); raw queue names must be unique", 0),
+        Expect("MRQ011", "The raw queue name 'square_raw' is declared by several factories (Factories.SquareRaw, More.SquareAgain); raw queue names must be unique", 1));
+
+    [Fact]
+    public Task MRQ012_invalid_raw_queue_factory() => VerifyAsync(
+        """
+        public sealed class Factories
+        {
+            [MrqRawQueue("a_raw")]
+            public JobRequest {|#0:Instance|}(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("b_raw")]
+            private static JobRequest {|#1:Hidden|}(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("c_raw")]
+            public static JobRequest {|#2:NoParam|}() => new("p", default, "q");
+
+            [MrqRawQueue("d_raw")]
+            public static JobRequest WrongParam(int {|#3:raw|}) => new("p", default, "q");
+
+            [MrqRawQueue("e_raw")]
+            public static {|#4:string|} WrongReturn(string raw) => raw;
+
+            [MrqRawQueue("f_raw")]
+            public static JobRequest {|#5:Generic|}<T>(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("g_raw")]
+            public static JobRequest {|#6:Enqueue|}(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("h_raw")]
+            public static JobRequest ByRef(ref string {|#7:raw|}) => new("p", default, "q");
+
+            [MrqRawQueue("i_raw")]
+            public static {|#8:JobRequest?|} Nullable(string raw) => null;
+        }
+        """,
+        Expect("MRQ012", "Raw queue factory 'Factories.Instance' is invalid: it must be static", 0),
+        Expect("MRQ012", "Raw queue factory 'Factories.Hidden' is invalid: generated code cannot see it; it must be public or internal, and so must every type containing it", 1),
+        Expect("MRQ012", "Raw queue factory 'Factories.NoParam' is invalid: it must take exactly one parameter, the raw param (a string), not 0", 2),
+        Expect("MRQ012", "Raw queue factory 'Factories.WrongParam' is invalid: its parameter must be the raw param, a string passed by value, not 'int'", 3),
+        Expect("MRQ012", "Raw queue factory 'Factories.WrongReturn' is invalid: it must return Mrq.JobRequest, not 'string'", 4),
+        Expect("MRQ012", "Raw queue factory 'Factories.Generic' is invalid: generic methods, and methods of generic types, are not supported", 5),
+        Expect("MRQ012", "Raw queue factory 'Factories.Enqueue' is invalid: its name is also a member of the generated class RawQueues.Enqueue; rename it", 6),
+        Expect("MRQ012", "Raw queue factory 'Factories.ByRef' is invalid: its parameter must be the raw param, a string passed by value, not 'string' passed by reference", 7),
+        Expect("MRQ012", "Raw queue factory 'Factories.Nullable' is invalid: it must return Mrq.JobRequest, not 'Mrq.JobRequest?'", 8));
+
+    [Fact]
+    public Task MRQ013_retry_queue_is_a_raw_queue() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue("square_raw", {|#0:RetryQueue = "square_retry_set"|})]
+            public static JobRequest SquareRaw(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("cube_raw", RetryQueue = "cube_retry")]
+            public static JobRequest CubeRaw(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ013", "The RetryQueue 'square_retry_set' of raw queue 'square_raw' is itself a raw queue (its name ends in '_set'); retried and requeued jobs need a regular queue"));
+
+    [Fact]
+    public Task MRQ014_invalid_pushback_seconds() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue("a_sorted_set", {|#0:PushbackSeconds = 60|})]
+            public static JobRequest A(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("b_timed_set", {|#1:PushbackSeconds = -1|})]
+            public static JobRequest B(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("c_raw", PushbackSeconds = 0)]
+            public static JobRequest C(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("d_timed_set", PushbackSeconds = 60)]
+            public static JobRequest D(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ014", "Invalid PushbackSeconds for raw queue 'a_sorted_set': only timed sets ('_timed_set') push dequeued members back; this queue is a sorted set ('_sorted_set')", 0),
+        Expect("MRQ014", "Invalid PushbackSeconds for raw queue 'b_timed_set': it must be 0 (dequeued members are removed) or a positive number of seconds, not -1", 1));
+
+    [Fact]
+    public Task MRQ015_invalid_statuses_no_storage() => VerifyAsync(
+        """
+        public static class Factories
+        {
+            [MrqRawQueue("a_raw", StatusesNoStorage = [JobStatus.Started, {|#0:JobStatus.Queued|}, {|#1:JobStatus.Retry|}, {|#2:JobStatus.Interrupt|}, {|#3:JobStatus.Started|}])]
+            public static JobRequest A(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("b_raw", StatusesNoStorage = new[] { {|#4:(JobStatus)42|} })]
+            public static JobRequest B(string raw) => new("p", default, "q");
+
+            [MrqRawQueue("c_raw", StatusesNoStorage = new JobStatus[] { JobStatus.Started, JobStatus.Success, JobStatus.Failed, JobStatus.MaxRetries, JobStatus.Abort, JobStatus.Cancel, JobStatus.Timeout, JobStatus.MaxConcurrency })]
+            public static JobRequest C(string raw) => new("p", default, "q");
+        }
+        """,
+        Expect("MRQ015", "StatusesNoStorage of raw queue 'a_raw' cannot contain JobStatus.Queued: a raw job is never queued before it runs, and once requeued it is found through its stored 'queued' document; not storing it would lose the job", 0),
+        Expect("MRQ015", "StatusesNoStorage of raw queue 'a_raw' cannot contain JobStatus.Retry: a job waiting for its retry is requeued from its stored 'retry' document; not storing it would drop a job that asked to run again", 1),
+        Expect("MRQ015", "StatusesNoStorage of raw queue 'a_raw' cannot contain JobStatus.Interrupt: jobs stopped with their worker are requeued from their stored 'interrupt' document; not storing it would lose them", 2),
+        Expect("MRQ015", "StatusesNoStorage of raw queue 'a_raw' cannot contain JobStatus.Started: it is listed twice", 3),
+        Expect("MRQ015", "StatusesNoStorage of raw queue 'b_raw' cannot contain '42': it is not a job status", 4));
+
+    [Fact]
+    public Task MRQ016_factories_generating_the_same_class() => VerifyAsync(
+        """
+        namespace Shop
+        {
+            public static class Orders
+            {
+                [MrqRawQueue("orders_raw")]
+                public static JobRequest {|#0:Import|}(string raw) => new("p", default, "q");
+            }
+
+            public static class Customers
+            {
+                [MrqRawQueue("customers_raw")]
+                public static JobRequest {|#1:Import|}(string raw) => new("p", default, "q");
+
+                [MrqRawQueue("other_raw")]
+                public static JobRequest Other(string raw) => new("p", default, "q");
+            }
+        }
+
+        namespace Elsewhere
+        {
+            public static class Orders
+            {
+                [MrqRawQueue("elsewhere_raw")]
+                public static JobRequest Import(string raw) => new("p", default, "q");
+            }
+        }
+        """,
+        Expect("MRQ016", "The raw queue factories Shop.Customers.Import, Shop.Orders.Import would all generate the class 'Shop.RawQueues.Import'; rename all but one of them", 0),
+        Expect("MRQ016", "The raw queue factories Shop.Customers.Import, Shop.Orders.Import would all generate the class 'Shop.RawQueues.Import'; rename all but one of them", 1));
+
+    [Fact]
+    public Task MRQ017_async_void_Run() => VerifyAsync(
+        """
+        [MrqTask]
+        public sealed class Notify
+        {
+            public async void {|#0:Run|}(string to) => await Task.Delay(to.Length);
+        }
+        """,
+        Expect("MRQ017", "The Run method of task 'Notify' is async void: the worker cannot await it, so the job ends at its first await and an exception after it crashes the process; return Task instead", severity: DiagnosticSeverity.Warning));
+
+    [Fact]
+    public Task MRQ018_blocking_wait_in_Run() => VerifyAsync(
+        """
+        public sealed class Holder
+        {
+            public int Result => 1;
+        }
+
+        [MrqTask]
+        public sealed class Download
+        {
+            public int Run(string url)
+            {
+                var text = {|#0:Fetch(url).Result|};
+                {|#1:Fetch(url).Wait()|};
+                var again = {|#2:Fetch(url).ConfigureAwait(false).GetAwaiter().GetResult()|};
+                Func<int> later = () => {|#3:new ValueTask<int>(1).Result|};
+                var mine = new Holder().Result;
+                return text.Length + again.Length + later() + mine;
+            }
+
+            public static string NotRun(string url) => Fetch(url).Result;
+
+            private static Task<string> Fetch(string url) => Task.FromResult(url);
+        }
+        """,
+        Expect("MRQ018", "The Run method of task 'Download' blocks a worker thread with '.Result'; make it async and await the task instead", 0, DiagnosticSeverity.Warning),
+        Expect("MRQ018", "The Run method of task 'Download' blocks a worker thread with '.Wait()'; make it async and await the task instead", 1, DiagnosticSeverity.Warning),
+        Expect("MRQ018", "The Run method of task 'Download' blocks a worker thread with '.GetAwaiter().GetResult()'; make it async and await the task instead", 2, DiagnosticSeverity.Warning),
+        Expect("MRQ018", "The Run method of task 'Download' blocks a worker thread with '.Result'; make it async and await the task instead", 3, DiagnosticSeverity.Warning));
+
+    [Fact]
+    public Task Valid_raw_queues_have_no_diagnostics() => VerifyAsync(
+        """
+        [MrqTask(Path = "tasks.Square", Queue = "square")]
+        public sealed class Square
+        {
+            public int Run(int n) => n * n;
+        }
+
+        // The analyzers run without the generator here, so the factories build their jobs by hand.
+        #nullable enable
+        internal static class Factories
+        {
+            [MrqRawQueue("square_raw")]
+            public static JobRequest SquareRaw(string raw) => new("tasks.Square", default, "square");
+
+            [MrqRawQueue("square_nostorage_raw", StatusesNoStorage = [JobStatus.Started, JobStatus.Success], RetryQueue = "square/retry")]
+            internal static JobRequest SquareNoStorage(string? raw) => new("tasks.Square", default, raw ?? "square");
+
+            [MrqRawQueue("square_timed_set", PushbackSeconds = 30, HasSubqueues = true)]
+            public static JobRequest SquareTimed(string raw) => new("tasks.Square", default, "square");
+
+            [MrqRawQueue("square_sorted_set", RetryQueue = "square")]
+            public static JobRequest SquareSorted(string raw) => new("tasks.Square", default, "square");
+        }
+        """);
+
+    [Fact]
     public Task A_valid_task_has_no_diagnostics() => VerifyAsync(
         """
         public sealed record Point(double X, double Y);
@@ -204,16 +524,39 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
-    public void Every_descriptor_is_an_error_that_cannot_be_configured_and_has_a_help_page()
+    public void Every_descriptor_has_a_stable_id_a_fitting_severity_and_a_help_page()
     {
-        var descriptors = new TaskAnalyzer().SupportedDiagnostics;
-        Assert.Equal(["MRQ001", "MRQ002", "MRQ003", "MRQ004", "MRQ005", "MRQ006", "MRQ007"], descriptors.Select(static d => d.Id));
+        var descriptors = new TaskAnalyzer().SupportedDiagnostics
+            .Concat(new RawQueueAnalyzer().SupportedDiagnostics)
+            .DistinctBy(static d => d.Id)
+            .OrderBy(static d => d.Id, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal([.. Enumerable.Range(1, 18).Select(static i => $"MRQ{i:000}")], descriptors.Select(static d => d.Id));
         foreach (var descriptor in descriptors)
         {
-            Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
-            Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);
+            // Warnings describe code that works, so they may be configured; errors describe code that would fail.
+            var isWarning = descriptor.Id is "MRQ017" or "MRQ018";
+            Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+            Assert.Equal(!isWarning, descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
             Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
-            Assert.True(File.Exists(Infrastructure.GeneratorHarness.RepositoryFile(descriptor.HelpLinkUri)), $"{descriptor.HelpLinkUri} is missing.");
+            var page = Infrastructure.GeneratorHarness.RepositoryFile(descriptor.HelpLinkUri);
+            Assert.True(File.Exists(page), $"{descriptor.HelpLinkUri} is missing.");
+            var text = File.ReadAllText(page);
+            Assert.StartsWith($"# {descriptor.Id}: ", text, StringComparison.Ordinal);
+            Assert.Contains("## Wrong", text, StringComparison.Ordinal);
+            Assert.Contains("## Fixed", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_descriptor_is_in_the_release_tracking_file_with_its_category_and_severity()
+    {
+        var unshipped = File.ReadAllLines(Infrastructure.GeneratorHarness.RepositoryFile("src/Mrq.Generators/AnalyzerReleases.Unshipped.md"));
+        foreach (var descriptor in new TaskAnalyzer().SupportedDiagnostics.Concat(new RawQueueAnalyzer().SupportedDiagnostics))
+        {
+            var row = Assert.Single(unshipped, line => line.StartsWith(descriptor.Id + " ", StringComparison.Ordinal));
+            var cells = row.Split('|').Select(static c => c.Trim()).ToArray();
+            Assert.Equal((descriptor.Category, descriptor.DefaultSeverity.ToString()), (cells[1], cells[2]));
         }
     }
 
@@ -230,12 +573,12 @@ public sealed class DiagnosticTests
             .Select(static path => MetadataReference.CreateFromFile(path)),
     ]);
 
-    private static DiagnosticResult Expect(string id, string message, int location = 0) =>
-        new DiagnosticResult(id, DiagnosticSeverity.Error).WithLocation(location).WithMessage(message);
+    private static DiagnosticResult Expect(string id, string message, int location = 0, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new DiagnosticResult(id, severity).WithLocation(location).WithMessage(message);
 
     private static async Task VerifyAsync(string source, params DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<TaskAnalyzer, DefaultVerifier>
+        var test = new MrqAnalyzersTest
         {
             TestCode = "using System;\nusing System.Collections.Generic;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing Mrq;\n\n" + source,
             ReferenceAssemblies = s_net10,
@@ -246,5 +589,11 @@ public sealed class DiagnosticTests
         test.TestState.AdditionalReferences.Add(typeof(MrqTaskAttribute).Assembly);
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();
+    }
+
+    // Both analyzers at once, so a test also fails on any diagnostic the other one would add.
+    private sealed class MrqAnalyzersTest : CSharpAnalyzerTest<TaskAnalyzer, DefaultVerifier>
+    {
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => [new TaskAnalyzer(), new RawQueueAnalyzer()];
     }
 }

@@ -15,13 +15,59 @@ public sealed class GeneratorBehaviourTests
     [InlineData("public abstract class T { public int Run(int n) => n; }")]
     [InlineData("public sealed class T { private T() { } public int Run(int n) => n; }")]
     [InlineData("public sealed class T { public System.IO.Stream Run() => System.IO.Stream.Null; }")]
+    [InlineData("[MrqTask(Queue = \"high priority\")] public sealed class T { public void Run() { } }")]
+    [InlineData("[MrqTask(Queue = \"t_raw\")] public sealed class T { public void Run() { } }")]
+    [InlineData("[MrqTask(Timeout = 0)] public sealed class T { public void Run() { } }")]
+    [InlineData("[MrqTask(DefaultTtl = 400_000_000)] public sealed class T { public void Run() { } }")]
     public void An_invalid_task_produces_no_code_and_no_compiler_errors(string declaration)
     {
-        var source = "using Mrq;\nnamespace App;\n[MrqTask] " + declaration + "\n[MrqTask] public sealed class Valid { public void Run() { } }";
+        var attribute = declaration.StartsWith('[') ? string.Empty : "[MrqTask] ";
+        var source = "using Mrq;\nnamespace App;\n" + attribute + declaration + "\n[MrqTask] public sealed class Valid { public void Run() { } }";
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
 
         GeneratorHarness.AssertNoDiagnostics(output);
         Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[MrqRawQueue(\"bad\")] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"bad raw\")] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\", RetryQueue = \"r_set\")] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\", PushbackSeconds = 5)] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\", StatusesNoStorage = [JobStatus.Queued])] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\")] public static JobRequest M(int raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\")] public static string M(string raw) => raw;")]
+    [InlineData("[MrqRawQueue(\"m_raw\")] private static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\")] public static JobRequest Name(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"valid_raw\")] public static JobRequest M(string raw) => J;")]
+    [InlineData("[MrqRawQueue(\"m_raw\")] public static JobRequest Valid(string raw) => J;")]
+    public void An_invalid_raw_queue_produces_no_code_and_no_compiler_errors(string declaration)
+    {
+        // The last two clash with the valid queue: by name (MRQ011) and by generated class (MRQ016); both are left out.
+        var source = $$"""
+            using Mrq;
+            namespace App;
+            public static class Factories
+            {
+                private static JobRequest J => new("p", default, "q");
+
+                {{declaration}}
+            }
+
+            public static class Others
+            {
+                [MrqRawQueue("valid_raw")] public static JobRequest Valid(string raw) => new("p", default, "q");
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
+
+        GeneratorHarness.AssertNoDiagnostics(output);
+        var clashes = declaration.Contains("valid_raw", StringComparison.Ordinal) || declaration.Contains("Valid(", StringComparison.Ordinal);
+        Assert.Equal(
+            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqTaskCatalog.g.cs"],
+            result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        var catalog = result.GeneratedSources.SingleOrDefault(static s => s.HintName == "MrqTaskCatalog.g.cs").SourceText?.ToString() ?? string.Empty;
+        Assert.DoesNotContain("Factories.", catalog, StringComparison.Ordinal);
     }
 
     [Fact]

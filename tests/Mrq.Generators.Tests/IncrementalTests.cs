@@ -7,8 +7,13 @@ namespace Mrq.Generators.Tests;
 /// <summary>What each kind of edit re-runs, read from the generator's tracked steps.</summary>
 public sealed class IncrementalTests
 {
-    private static readonly string[] s_steps =
-        [TrackingNames.Tasks, TrackingNames.ValidTasks, TrackingNames.AllTasks, TrackingNames.Serializers, TrackingNames.Catalog];
+    private static readonly string[] s_taskSteps =
+        [TrackingNames.Tasks, TrackingNames.ValidTasks, TrackingNames.AllTasks, TrackingNames.Serializers];
+
+    private static readonly string[] s_rawQueueSteps =
+        [TrackingNames.RawQueues, TrackingNames.ValidRawQueues, TrackingNames.AllRawQueues, TrackingNames.RawQueueConflicts, TrackingNames.UniqueRawQueues];
+
+    private static readonly string[] s_steps = [.. s_taskSteps, .. s_rawQueueSteps, TrackingNames.Catalog];
 
     private const string Task = """
         using Mrq;
@@ -21,6 +26,12 @@ public sealed class IncrementalTests
         public sealed class Square
         {
             public int Run(int n, Point origin) => n * n + origin.X;
+        }
+
+        internal static class Factories
+        {
+            [MrqRawQueue("square_raw", RetryQueue = "square")]
+            public static JobRequest SquareRaw(string raw) => Tasks.Square.Job(int.Parse(raw), new Point(0, 0));
         }
         """;
 
@@ -39,6 +50,96 @@ public sealed class IncrementalTests
         }
 
         AssertAllOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Editing_a_task_leaves_the_raw_queue_steps_cached()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("App", Task);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, "[MrqTask(Path = \"app.Square\")]", "[MrqTask(Path = \"app.Square\", Timeout = 5)]");
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.Tasks, IncrementalStepRunReason.Modified);
+        AssertReasons(result, TrackingNames.Catalog, IncrementalStepRunReason.Modified);
+        foreach (var step in s_rawQueueSteps)
+        {
+            AssertReasons(result, step, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+
+        AssertOutput(result, "App.RawQueues+SquareRaw.g.cs", IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Changing_a_factory_body_keeps_the_raw_queue_unchanged_and_emits_nothing()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("App", Task);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, "int.Parse(raw), new Point(0, 0)", "raw.Length, new Point(1, 1)");
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.RawQueues, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Changing_a_raw_queue_option_modifies_the_raw_queue_and_catalog_but_no_task_step()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("App", Task);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, "RetryQueue = \"square\"", "RetryQueue = \"square\", HasSubqueues = true");
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.RawQueues, IncrementalStepRunReason.Modified);
+        AssertReasons(result, TrackingNames.UniqueRawQueues, IncrementalStepRunReason.Modified);
+        AssertReasons(result, TrackingNames.Catalog, IncrementalStepRunReason.Modified);
+        foreach (var step in s_taskSteps)
+        {
+            AssertReasons(result, step, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+
+        AssertOutput(result, "App.Square.g.cs", IncrementalStepRunReason.Cached);
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "App.RawQueues+SquareRaw.g.cs" && s.SourceText.ToString().Contains("Enqueue(string subqueue, string raw)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Adding_a_raw_queue_leaves_the_existing_one_and_the_tasks_cached()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("App", Task);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(Parse(
+            "using Mrq; namespace App; internal static class More { [MrqRawQueue(\"cube_set\")] public static JobRequest CubeSet(string raw) => Tasks.Square.Job(1, new Point(0, 0)); }"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var outputs = result.TrackedSteps[TrackingNames.UniqueRawQueues].SelectMany(static s => s.Outputs).Select(static o => o.Reason).ToList();
+        Assert.Equal(2, outputs.Count);
+        Assert.Single(outputs, IncrementalStepRunReason.New);
+        Assert.Single(outputs, reason => reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.Catalog, IncrementalStepRunReason.Modified);
+        foreach (var step in s_taskSteps)
+        {
+            AssertReasons(result, step, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+
+        AssertOutput(result, "App.RawQueues+SquareRaw.g.cs", IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void A_duplicate_raw_queue_name_removes_both_queues_and_restoring_it_brings_them_back()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("App", Task);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var duplicate = Parse("using Mrq; namespace App; internal static class More { [MrqRawQueue(\"square_raw\")] public static JobRequest Again(string raw) => Tasks.Square.Job(1, new Point(0, 0)); }");
+
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(duplicate));
+        Assert.DoesNotContain(driver.GetRunResult().Results.Single().GeneratedSources, static s => s.HintName.Contains("RawQueues", StringComparison.Ordinal));
+
+        var restored = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+        Assert.Contains(restored.GeneratedSources, static s => s.HintName == "App.RawQueues+SquareRaw.g.cs");
     }
 
     [Fact]
@@ -115,6 +216,34 @@ public sealed class IncrementalTests
         var reasons = runs.SelectMany(static r => r.Outputs).Select(static o => o.Reason).ToList();
         Assert.NotEmpty(reasons);
         Assert.All(reasons, reason => Assert.Contains(reason, allowed));
+    }
+
+    // The reason of the source output step that produced the file named hintName.
+    private static void AssertOutput(GeneratorRunResult result, string hintName, IncrementalStepRunReason expected)
+    {
+        var outputs = result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static r => r.Outputs)
+            .Where(o => HintNames(o.Value).Contains(hintName))
+            .ToList();
+        Assert.True(outputs.Count > 0, $"No output step produced {hintName}.");
+        Assert.All(outputs, output => Assert.Equal(expected, output.Reason));
+    }
+
+    // An output step's value is Roslyn's internal (sources, diagnostics) pair; the sources carry their hint names.
+    private static IEnumerable<string> HintNames(object? value)
+    {
+        if (value is not System.Runtime.CompilerServices.ITuple { Length: > 0 } tuple || tuple[0] is not System.Collections.IEnumerable sources)
+        {
+            yield break;
+        }
+
+        foreach (var source in sources)
+        {
+            var property = source.GetType().GetProperty("HintName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+            if (property?.GetValue(source) is string name)
+            {
+                yield return name;
+            }
+        }
     }
 
     private static void AssertAllOutputs(GeneratorRunResult result, IncrementalStepRunReason expected)

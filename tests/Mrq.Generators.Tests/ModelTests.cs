@@ -41,14 +41,15 @@ public sealed class ModelTests
         }
     }
 
-    // Every value that leaves a tracked step: task specs and the per-compilation catalog and serializers specs.
+    // Every value that leaves a tracked step: task and raw queue specs, and the per-compilation models. A step the
+    // scenario never reaches (no tasks, or no raw queues) is not tracked at all.
     private static List<object> ParseModels(Compilation compilation)
     {
         var result = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().Results.Single();
         return
         [
-            .. new[] { TrackingNames.ValidTasks, TrackingNames.Catalog, TrackingNames.Serializers }
-                .SelectMany(step => result.TrackedSteps[step])
+            .. new[] { TrackingNames.ValidTasks, TrackingNames.Catalog, TrackingNames.Serializers, TrackingNames.ValidRawQueues, TrackingNames.RawQueueConflicts, TrackingNames.UniqueRawQueues }
+                .SelectMany(step => result.TrackedSteps.TryGetValue(step, out var runs) ? runs : [])
                 .SelectMany(static run => run.Outputs)
                 .Select(static output => output.Value)
                 .Where(static value => value is not null)

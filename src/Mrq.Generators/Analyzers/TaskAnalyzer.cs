@@ -5,12 +5,14 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Mrq.Generators.Analyzers;
 
 /// <summary>
-/// Reports what makes an <c>[MrqTask]</c> class invalid (MRQ001–MRQ007), with the generator's own parser, so the rules
-/// the generator relies on and the errors users see never drift apart.
+/// Reports what makes an <c>[MrqTask]</c> class invalid (MRQ001–MRQ009) or its Run method harmful to the worker
+/// (MRQ017, MRQ018), with the generator's own parser, so the rules the generator relies on and the errors users see
+/// never drift apart.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TaskAnalyzer : DiagnosticAnalyzer
@@ -25,6 +27,10 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicatePath,
         DiagnosticDescriptors.InvalidOption,
         DiagnosticDescriptors.NoUsableConstructor,
+        DiagnosticDescriptors.InvalidQueueName,
+        DiagnosticDescriptors.TaskQueueIsRaw,
+        DiagnosticDescriptors.AsyncVoidRun,
+        DiagnosticDescriptors.BlockingWaitInRun,
     ];
 
     /// <inheritdoc/>
@@ -42,6 +48,7 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
 
             var paths = new ConcurrentBag<(string Path, string Task, Location? Location)>();
             start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known, paths), SymbolKind.NamedType);
+            start.RegisterOperationBlockAction(blockContext => AnalyzeRunBody(blockContext, known));
             start.RegisterCompilationEndAction(end => ReportDuplicatePaths(end, paths));
         });
     }
@@ -66,6 +73,28 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
         if (!string.IsNullOrWhiteSpace(path))
         {
             paths.Add((path, type.ToDisplayString(), TaskGenerator.Parser.GetPathLocation(type, attribute, context.CancellationToken)));
+        }
+    }
+
+    // MRQ018: bound operations of the Run body that wait synchronously for a task.
+    private static void AnalyzeRunBody(OperationBlockAnalysisContext context, KnownTypeSymbols known)
+    {
+        if (context.OwningSymbol is not IMethodSymbol method
+            || !TaskGenerator.Parser.IsRunMethod(method)
+            || !method.ContainingType.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqTaskAttribute)))
+        {
+            return;
+        }
+
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.Descendants())
+            {
+                if (TaskGenerator.Parser.DescribeBlockingWait(operation, known) is { } wait)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitInRun, operation.Syntax.GetLocation(), method.Name, method.ContainingType.Name, wait));
+                }
+            }
         }
     }
 

@@ -7,10 +7,15 @@ internal sealed class KnownTypeSymbols
 {
     public const string MrqTaskAttributeName = "Mrq.MrqTaskAttribute";
 
+    public const string MrqRawQueueAttributeName = "Mrq.MrqRawQueueAttribute";
+
     public KnownTypeSymbols(Compilation compilation)
     {
         Compilation = compilation;
         MrqTaskAttribute = compilation.GetBestTypeByMetadataName(MrqTaskAttributeName);
+        MrqRawQueueAttribute = compilation.GetBestTypeByMetadataName(MrqRawQueueAttributeName);
+        JobRequest = compilation.GetBestTypeByMetadataName("Mrq.JobRequest");
+        JobStatus = compilation.GetBestTypeByMetadataName("Mrq.JobStatus");
         JobContext = compilation.GetBestTypeByMetadataName("Mrq.JobContext");
         CancellationToken = compilation.GetBestTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetBestTypeByMetadataName("System.Threading.Tasks.Task");
@@ -37,6 +42,12 @@ internal sealed class KnownTypeSymbols
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol? MrqTaskAttribute { get; }
+
+    public INamedTypeSymbol? MrqRawQueueAttribute { get; }
+
+    public INamedTypeSymbol? JobRequest { get; }
+
+    public INamedTypeSymbol? JobStatus { get; }
 
     public INamedTypeSymbol? JobContext { get; }
 

@@ -4,14 +4,20 @@ using System.Linq;
 
 namespace Mrq.Generators.Model;
 
-/// <summary>The input of the per-compilation registration file: every valid task, ordered by path.</summary>
-/// <remarks>Equality is structural; it changes only when a task is added, removed, renamed or its options change.</remarks>
-internal sealed record CatalogSpec(string GeneratedNamespace, EquatableArray<CatalogEntry> Tasks)
+/// <summary>
+/// The input of the per-compilation registration file: every valid task, ordered by path, and every raw queue that can
+/// be generated, ordered by name.
+/// </summary>
+/// <remarks>
+/// Equality is structural; it changes only when a task or raw queue is added, removed, renamed or its options change.
+/// </remarks>
+internal sealed record CatalogSpec(string GeneratedNamespace, EquatableArray<CatalogEntry> Tasks, EquatableArray<RawQueueSpec> RawQueues)
 {
-    /// <summary>Builds the catalog of <paramref name="tasks"/>, or null when there are none.</summary>
-    public static CatalogSpec? Create(ImmutableArray<TaskSpec> tasks)
+    /// <summary>Builds the catalog of <paramref name="tasks"/> and <paramref name="rawQueues"/>, or null when there are none.</summary>
+    public static CatalogSpec? Create(ImmutableArray<TaskSpec> tasks, ImmutableArray<RawQueueSpec> rawQueues)
     {
-        if (tasks.IsEmpty)
+        var queues = RawQueueSpec.WithoutConflicts(rawQueues);
+        if (tasks.IsEmpty && queues.IsEmpty)
         {
             return null;
         }
@@ -20,7 +26,8 @@ internal sealed record CatalogSpec(string GeneratedNamespace, EquatableArray<Cat
             .Select(static t => new CatalogEntry(t.Path, t.FacadeType, t.Options))
             .OrderBy(static e => e.Path, System.StringComparer.Ordinal)
             .ThenBy(static e => e.Facade, System.StringComparer.Ordinal);
-        return new CatalogSpec(tasks[0].GeneratedNamespace, entries.ToEquatableArray());
+        var generatedNamespace = tasks.IsEmpty ? queues[0].GeneratedNamespace : tasks[0].GeneratedNamespace;
+        return new CatalogSpec(generatedNamespace, entries.ToEquatableArray(), queues.ToEquatableArray());
     }
 }
 

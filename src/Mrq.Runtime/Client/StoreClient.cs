@@ -1,3 +1,4 @@
+using Mrq.Configuration;
 using Mrq.Storage;
 
 namespace Mrq;
@@ -10,15 +11,18 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
     private readonly bool _ownsStores;
     private readonly Lazy<IJobStore> _store;
+    private readonly Lazy<TaskPolicies> _policies;
     private readonly Lazy<IQueueBroker> _broker;
 
-    public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores)
-        : this(() => store, openBroker, ownsStores)
+    public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
+        : this(() => store, openBroker, ownsStores, settings)
     {
     }
 
-    public StoreClient(Func<IJobStore> openStore, Func<IQueueBroker> openBroker, bool ownsStores)
+    public StoreClient(Func<IJobStore> openStore, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
     {
+        Settings = settings ?? new MrqSettings();
+        _policies = new Lazy<TaskPolicies>(() => TaskPolicies.Create(Settings));
         _store = new Lazy<IJobStore>(openStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _broker = new Lazy<IQueueBroker>(openBroker, LazyThreadSafetyMode.ExecutionAndPublication);
         _ownsStores = ownsStores;
@@ -26,6 +30,9 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
     /// <summary>The job store, opened on first use (so a command that stops on bad arguments never creates a file).</summary>
     public IJobStore Store => _store.Value;
+
+    /// <summary>The settings the client was made with (TTLs of bulk actions).</summary>
+    public MrqSettings Settings { get; }
 
     /// <summary>The raw-queue broker, connected on first use (a Redis connection only when raw queues are used).</summary>
     public IQueueBroker Broker => _broker.Value;
@@ -36,9 +43,10 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
     public async ValueTask<JobId> EnqueueAsync(JobRequest job, CancellationToken cancellationToken = default)
     {
-        EnsureRegular(job.Queue);
+        var queue = QueueOf(job);
+        EnsureRegular(queue);
         var now = DateTime.UtcNow;
-        var newJob = new NewJob(JobId.NewId(now), job.Path, job.Queue, job.Params, now);
+        var newJob = new NewJob(JobId.NewId(now), job.Path, queue, job.Params, now);
         await Store.EnqueueAsync(new[] { newJob }, cancellationToken).ConfigureAwait(false);
         return newJob.Id;
     }
@@ -57,9 +65,10 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         for (var i = 0; i < newJobs.Length; i++)
         {
             var job = jobs[i];
-            EnsureRegular(job.Queue);
+            var queue = QueueOf(job);
+            EnsureRegular(queue);
             ids[i] = JobId.NewId(now);
-            newJobs[i] = new NewJob(ids[i], job.Path, job.Queue, job.Params, now);
+            newJobs[i] = new NewJob(ids[i], job.Path, queue, job.Params, now);
         }
 
         await Store.EnqueueAsync(newJobs, cancellationToken).ConfigureAwait(false);
@@ -90,6 +99,26 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
 
         await Broker.EnqueueAsync(queue, rawItems, cancellationToken).ConfigureAwait(false);
     }
+
+    public ValueTask<long> CancelAsync(JobFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var now = DateTime.UtcNow;
+        return Store.CancelAsync(filter, now, now.AddSeconds(Settings.DefaultJobCancelTtl), cancellationToken);
+    }
+
+    public ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue = null, bool keepRetryCount = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (destinationQueue is not null)
+        {
+            EnsureRegular(destinationQueue);
+        }
+
+        return Store.RequeueAsync(filter, destinationQueue, keepRetryCount, DateTime.UtcNow, cancellationToken);
+    }
+
+    public ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetLogsAsync(id, cancellationToken);
 
     public ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetAsync(id, cancellationToken);
 
@@ -132,6 +161,9 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
             }
         }
     }
+
+    /// <summary>The job's queue: named with OnQueue, else the config's TASKS queue for its path, else the task's default.</summary>
+    private string QueueOf(in JobRequest job) => job.QueueNamed ? job.Queue : _policies.Value.For(job.Path).Queue ?? job.Queue;
 
     private static void EnsureRegular(string queue)
     {

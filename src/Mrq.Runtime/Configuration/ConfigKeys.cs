@@ -7,9 +7,13 @@ internal static class ConfigKeys
     [
         ConfigKey.Text("config", (s, v) => s.ConfigFile = v, "c"),
         ConfigKey.Text("embedded_db", (s, v) => s.EmbeddedDb = v),
+        ConfigKey.Text("mongodb_jobs", (s, v) => s.MongoDbJobs = Storage.Mongo.MongoUri.Validate("mongodb_jobs", v), "mongodb"),
+        ConfigKey.Text("mongodb_logs", (s, v) => s.MongoDbLogs = Storage.Mongo.MongoLogsSetting.Validate(v)),
+        ConfigKey.Switch("ensure_indexes", (s, v) => s.EnsureIndexes = v),
         ConfigKey.Validated("redis", "a Redis URI: redis://[[user]:password@]host[:port][/db] or rediss://… for TLS", v => Storage.Redis.RedisUri.TryParse(v, out _, out _), (s, v) => s.Redis = v),
         ConfigKey.Validated("redis_prefix", "a key prefix without spaces", v => !v.Any(char.IsWhiteSpace), (s, v) => s.RedisPrefix = v),
         ConfigKey.List("queues", (s, v) => s.Queues = v),
+        ConfigKey.Text("queue", (s, v) => s.Queue = v),
         ConfigKey.Int("greenlets", 1, (s, v) => s.Greenlets = v, "gevent", "g"),
         ConfigKey.Int("processes", 0, (s, v) => s.Processes = v, "p"),
         ConfigKey.Int("max_jobs", 0, (s, v) => s.MaxJobs = v),

@@ -12,6 +12,18 @@ public sealed class MrqSettings
     /// <summary>The embedded store's SQLite file (<c>--embedded_db</c>), used when no MongoDB is configured.</summary>
     public string EmbeddedDb { get; set; } = "mrq.db";
 
+    /// <summary>
+    /// MongoDB URI of the jobs database (<c>--mongodb_jobs</c>, alias <c>--mongodb</c>); when set, jobs are kept there
+    /// instead of the embedded file. Validated at load: a bad URI stops with a message naming the key (password masked).
+    /// </summary>
+    public string? MongoDbJobs { get; set; }
+
+    /// <summary>Where job logs go with MongoDB (<c>--mongodb_logs</c>): "1" = the jobs database, "0" = not stored, or a MongoDB URI.</summary>
+    public string MongoDbLogs { get; set; } = "1";
+
+    /// <summary>Create MRQ's MongoDB indexes at start (<c>--ensure_indexes</c>).</summary>
+    public bool EnsureIndexes { get; set; }
+
     /// <summary>Redis URI for raw queues (<c>--redis</c>); null keeps raw queues in the embedded file.</summary>
     public string? Redis { get; set; }
 
@@ -20,6 +32,9 @@ public sealed class MrqSettings
 
     /// <summary>Queues a worker listens to, in priority order.</summary>
     public IReadOnlyList<string> Queues { get; set; } = ["default"];
+
+    /// <summary>The queue the <c>run</c> command enqueues on instead of running the task in-process (<c>--queue</c>).</summary>
+    public string? Queue { get; set; }
 
     /// <summary>Jobs a worker runs at once (MRQ's greenlets).</summary>
     public int Greenlets { get; set; } = 1;

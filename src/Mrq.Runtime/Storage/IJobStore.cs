@@ -38,6 +38,37 @@ internal interface IJobStore : IAsyncDisposable
     /// <summary>Reads one job, or null.</summary>
     ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels the queued, started and retry jobs <paramref name="filter"/> selects: status <c>cancel</c>, expiring at
+    /// <paramref name="dateExpires"/>. Returns how many were cancelled. An empty filter cancels nothing.
+    /// </summary>
+    ValueTask<long> CancelAsync(JobFilter filter, DateTime now, DateTime dateExpires, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Requeues the jobs <paramref name="filter"/> selects, whatever their status, at the end of their queue (or of
+    /// <paramref name="destinationQueue"/>), with the retry count reset unless <paramref name="keepRetryCount"/>.
+    /// Returns how many were requeued.
+    /// </summary>
+    ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue, bool keepRetryCount, DateTime now, CancellationToken cancellationToken = default);
+
+    /// <summary>Requeues <c>retry</c> jobs whose due date has passed, keeping their retry count. Returns how many.</summary>
+    ValueTask<long> RequeueDueRetriesAsync(DateTime now, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes jobs (and their logs) whose <c>dateexpires</c> has passed. Returns how many.</summary>
+    ValueTask<long> PurgeExpiredAsync(DateTime now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Among <paramref name="ids"/> (jobs <paramref name="workerId"/> is running), those no longer <c>started</c> by that
+    /// worker: cancelled, requeued, or purged while they ran. One round trip.
+    /// </summary>
+    ValueTask<IReadOnlyList<JobId>> FindLostClaimsAsync(IReadOnlyList<JobId> ids, string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a running job's progress (0 to 1).</summary>
+    ValueTask SetProgressAsync(JobId id, double progress, CancellationToken cancellationToken = default);
+
+    /// <summary>The log lines stored for a job, oldest first (empty when none).</summary>
+    ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default);
+
     /// <summary>Counts the jobs of <paramref name="queue"/> with <paramref name="status"/>.</summary>
     ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default);
 }

@@ -1,10 +1,16 @@
 namespace Mrq.Storage;
 
 /// <summary>
-/// The final status of one run: <c>success</c> with its result, or a failure status with the exception type and full
-/// traceback. Written by <see cref="IJobStore.CompleteAsync"/>. <see cref="Document"/> is set for a job that was never
-/// stored (raw queues with <c>statuses_no_storage</c>): the store then inserts that whole document.
+/// The end of one run, written by <see cref="IJobStore.CompleteAsync"/>: a final status (<c>success</c> with its result,
+/// or a failure-like status with the exception type and traceback, appended to the job's history), or <c>queued</c> /
+/// <c>retry</c> with the queue, retry count and due date of the next run.
 /// </summary>
+/// <remarks>
+/// <para><see cref="Worker"/> guards the write: when set, the outcome applies only if the job is still <c>started</c> by
+/// that worker, so a job cancelled or requeued while it ran keeps its new status.</para>
+/// <para><see cref="Document"/> is set for a job that was never stored (raw queues with <c>statuses_no_storage</c>):
+/// the store then inserts that whole document instead.</para>
+/// </remarks>
 internal readonly record struct JobOutcome(
     JobId Id,
     JobStatus Status,
@@ -14,4 +20,26 @@ internal readonly record struct JobOutcome(
     string? Traceback = null,
     DateTime? DateExpires = null,
     double? TotalTime = null,
-    JobInfo? Document = null);
+    JobInfo? Document = null)
+{
+    /// <summary>When set, the write applies only while the job is <c>started</c> by this worker.</summary>
+    public string? Worker { get; init; }
+
+    /// <summary>The queue of the next run (retries may move a job); null keeps it.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The new retry count; null keeps it.</summary>
+    public int? RetryCount { get; init; }
+
+    /// <summary>When a <c>retry</c> job becomes due.</summary>
+    public DateTime? DateRetry { get; init; }
+
+    /// <summary>The new queued date (a retry with no delay goes to the end of its queue); null keeps it.</summary>
+    public DateTime? DateQueued { get; init; }
+
+    /// <summary>The traceback of the exception that caused a retry or abort, for the history entry.</summary>
+    public string? OriginalTraceback { get; init; }
+
+    /// <summary>Log lines the task wrote through its job logger, appended to the job's logs.</summary>
+    public string? Logs { get; init; }
+}

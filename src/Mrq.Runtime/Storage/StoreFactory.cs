@@ -8,7 +8,19 @@ namespace Mrq.Storage;
 /// <summary>Opens the stores that <see cref="MrqSettings"/> name: the embedded SQLite file unless a server is configured.</summary>
 internal static class StoreFactory
 {
-    public static IJobStore OpenJobStore(MrqSettings settings) => SqliteJobStore.Open(settings.EmbeddedDb);
+    /// <summary>
+    /// MongoDB when <c>mongodb_jobs</c> is set (creating MRQ's indexes first with <c>ensure_indexes</c>), otherwise the
+    /// embedded file.
+    /// </summary>
+    public static IJobStore OpenJobStore(MrqSettings settings)
+    {
+        if (Mongo.MongoStoreOptions.FromSettings(settings) is { } mongo)
+        {
+            return Mongo.MongoJobStore.OpenAsync(mongo).GetAwaiter().GetResult();
+        }
+
+        return SqliteJobStore.Open(settings.EmbeddedDb);
+    }
 
     /// <summary>Redis when <c>redis</c> is set, otherwise the embedded file (the same one as the job store).</summary>
     public static IQueueBroker OpenBroker(MrqSettings settings)

@@ -18,6 +18,9 @@ internal sealed class StatusWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<JobOutcome> _channel;
     private readonly Task _loop;
+    private readonly SemaphoreSlim _batchWritten = new(0, int.MaxValue);
+    private long _posted;
+    private long _written;
 
     public StatusWriter(IJobStore store, ILogger logger, int capacity)
     {
@@ -32,7 +35,21 @@ internal sealed class StatusWriter : IAsyncDisposable
     }
 
     /// <summary>Queues an outcome for the next batch; waits only when the writer is far behind.</summary>
-    public ValueTask PostAsync(JobOutcome outcome) => _channel.Writer.WriteAsync(outcome);
+    public ValueTask PostAsync(JobOutcome outcome)
+    {
+        Interlocked.Increment(ref _posted);
+        return _channel.Writer.WriteAsync(outcome);
+    }
+
+    /// <summary>Waits until everything posted before the call is written (burst mode looks again after that).</summary>
+    public async Task FlushAsync()
+    {
+        var target = Interlocked.Read(ref _posted);
+        while (Interlocked.Read(ref _written) < target)
+        {
+            await _batchWritten.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Writes everything posted so far and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -55,6 +72,8 @@ internal sealed class StatusWriter : IAsyncDisposable
 
             await WriteWithRetryAsync(batch.AsMemory(0, count)).ConfigureAwait(false);
             Array.Clear(batch, 0, count);
+            Interlocked.Add(ref _written, count);
+            _batchWritten.Release();
         }
     }
 

@@ -19,16 +19,27 @@ internal sealed partial class WorkerEngine
     private readonly IReadOnlyList<QueueSource> _queues;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private static readonly TimeSpan s_monitorInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _slotFreed = new(0, int.MaxValue);
     private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
+    private readonly TaskPolicies _policies;
+    private readonly Lazy<IQueueBroker> _broker;
+    private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
+    private readonly Action<JobId, double> _reportProgress;
     private StatusWriter? _statusWriter;
     private CancellationToken _interruptJobs;
     private int _running;
     private long _doneJobs;
 
-    public WorkerEngine(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, IServiceProvider services, ILogger logger)
+    public WorkerEngine(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, IServiceProvider services, ILogger logger, Func<IQueueBroker>? broker = null, TaskPolicies? policies = null)
     {
         _settings = settings;
+        _policies = policies ?? TaskPolicies.Create(settings);
+        _broker = new Lazy<IQueueBroker>(broker ?? (() => throw new InvalidOperationException("This worker has no broker for concurrency limits.")));
+        _reportProgress = ReportProgress;
         _store = store;
         _queues = queues;
         _services = services;
@@ -58,6 +69,8 @@ internal sealed partial class WorkerEngine
 
         await using (_statusWriter = new StatusWriter(_store, _logger, _settings.Greenlets * 4))
         {
+            using var stopMonitor = new CancellationTokenSource();
+            var monitor = Task.Run(() => MonitorAsync(stopMonitor.Token), CancellationToken.None);
             try
             {
                 await WorkLoopAsync(clock, stopDequeuing).ConfigureAwait(false);
@@ -68,10 +81,9 @@ internal sealed partial class WorkerEngine
             }
             finally
             {
-                while (Volatile.Read(ref _running) > 0)
-                {
-                    await _slotFreed.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                await JoinAsync(interruptJobs).ConfigureAwait(false);
+                await stopMonitor.CancelAsync().ConfigureAwait(false);
+                await monitor.ConfigureAwait(false);
             }
         }
 
@@ -80,10 +92,136 @@ internal sealed partial class WorkerEngine
         return summary;
     }
 
+    /// <summary>
+    /// Waits for running jobs. After a forced stop, every running job is marked <c>interrupt</c> at once and the worker
+    /// waits a little for the tasks to observe their cancelled tokens; a task that ignores its token is left behind.
+    /// </summary>
+    private async Task JoinAsync(CancellationToken interruptJobs)
+    {
+        using var forced = new CancellationTokenSource();
+        using var registration = interruptJobs.Register(() =>
+        {
+            InterruptAll();
+            forced.CancelAfter(s_forcedStopGrace);
+        });
+        while (Volatile.Read(ref _running) > 0)
+        {
+            try
+            {
+                await _slotFreed.WaitAsync(forced.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                LogLeftBehind(Volatile.Read(ref _running), s_forcedStopGrace.TotalSeconds);
+                return;
+            }
+        }
+    }
+
+    private void InterruptAll()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var running in _jobs.Values)
+        {
+            running.Cancel(JobStatus.Interrupt);
+            if (running.TryFinish())
+            {
+                _ = PostAsync(running, Outcomes.Interrupted(running, JobStatus.Interrupt, now)).AsTask();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once a second: times out jobs past their deadline, cancels the tokens of jobs cancelled or requeued while they
+    /// run, requeues due retries; once a minute: purges expired jobs.
+    /// </summary>
+    private async Task MonitorAsync(CancellationToken stop)
+    {
+        var lastPurge = DateTime.MinValue;
+        var ids = new List<JobId>();
+        using var timer = new PeriodicTimer(s_monitorInterval);
+        while (true)
+        {
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                var now = DateTime.UtcNow;
+                ids.Clear();
+                foreach (var running in _jobs.Values)
+                {
+                    if (now >= running.Deadline && running.TryFinish())
+                    {
+                        running.Cancel(JobStatus.Timeout);
+                        LogTimedOut(running.Job.Path, running.Job.Id, running.Policy.Timeout);
+                        await PostAsync(running, Outcomes.Interrupted(running, JobStatus.Timeout, now)).ConfigureAwait(false);
+                    }
+                    else if (running.Job.Stored)
+                    {
+                        ids.Add(running.Job.Id);
+                    }
+                }
+
+                foreach (var lost in await _store.FindLostClaimsAsync(ids, Id, stop).ConfigureAwait(false))
+                {
+                    if (_jobs.TryGetValue(lost, out var running) && running.TryFinish())
+                    {
+                        // Cancelled or requeued while running: its new status stays; the task is asked to stop.
+                        running.Cancel(JobStatus.Cancel);
+                        LogClaimLost(running.Job.Path, lost);
+                    }
+                }
+
+                await _store.RequeueDueRetriesAsync(now, stop).ConfigureAwait(false);
+                if (now - lastPurge >= s_purgeInterval)
+                {
+                    lastPurge = now;
+                    await _store.PurgeExpiredAsync(now, stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogMonitorFailed(e.Message);
+            }
+        }
+    }
+
+    private void ReportProgress(JobId id, double progress)
+    {
+        _ = Report();
+
+        async Task Report()
+        {
+            try
+            {
+                await _store.SetProgressAsync(id, progress).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogMonitorFailed(e.Message);
+            }
+        }
+    }
+
     private async Task WorkLoopAsync(Stopwatch clock, CancellationToken stop)
     {
         var claimed = new List<ClaimedJob>(_settings.Greenlets);
         var queueOffset = 0;
+        var lastLook = false;
         var maxTime = _settings.MaxTime > 0 ? TimeSpan.FromSeconds(_settings.MaxTime) : TimeSpan.MaxValue;
         var latency = TimeSpan.FromSeconds(_settings.MaxLatency);
 
@@ -144,6 +282,11 @@ internal sealed partial class WorkerEngine
                 queueOffset = (queueOffset + visited + 1) % _queues.Count;
             }
 
+            if (dequeued > 0)
+            {
+                lastLook = false;
+            }
+
             if (dequeued == 0)
             {
                 if (_settings.MaxJobs > 0 && Volatile.Read(ref _running) + DoneJobs >= _settings.MaxJobs)
@@ -155,6 +298,21 @@ internal sealed partial class WorkerEngine
 
                 if (_settings.DequeueStrategy == DequeueStrategy.Burst)
                 {
+                    // Running jobs may still requeue themselves (a retry with no delay): exit only once nothing runs,
+                    // every status is written, and one more pass finds nothing.
+                    if (Volatile.Read(ref _running) > 0)
+                    {
+                        await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (!lastLook)
+                    {
+                        await _statusWriter!.FlushAsync().ConfigureAwait(false);
+                        lastLook = true;
+                        continue;
+                    }
+
                     LogBurstStop();
                     return;
                 }
@@ -177,13 +335,17 @@ internal sealed partial class WorkerEngine
     private void Start(ClaimedJob job)
     {
         Interlocked.Increment(ref _running);
-        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Engine.RunJobAsync(state.Job), (Engine: this, Job: job), preferLocal: false);
+        var running = new RunningJob(job, _policies.For(job.Path), _interruptJobs);
+        _jobs[job.Id] = running;
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Engine.RunJobAsync(state.Running), (Engine: this, Running: running), preferLocal: false);
     }
 
-    private async Task RunJobAsync(ClaimedJob job)
+    private async Task RunJobAsync(RunningJob running)
     {
+        var job = running.Job;
         JobOutcome outcome;
         var buffer = RentBuffer();
+        var slotTaken = false;
         try
         {
             if (!TaskCatalog.TryFind(job.Path, out var task))
@@ -191,7 +353,16 @@ internal sealed partial class WorkerEngine
                 throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path));
             }
 
-            var context = new WorkerJobContext(job, _services, _interruptJobs);
+            if (running.Policy.MaxConcurrency > 0)
+            {
+                slotTaken = await TryTakeConcurrencySlotAsync(running).ConfigureAwait(false);
+                if (!slotTaken)
+                {
+                    throw new MaxConcurrencyReachedException(job.Path, running.Policy.MaxConcurrency);
+                }
+            }
+
+            var context = new WorkerJobContext(running, _services, _logger, _settings.Quiet, _reportProgress);
             await task.Invoke(context, job.Params, buffer).ConfigureAwait(false);
             var now = DateTime.UtcNow;
             outcome = new JobOutcome(
@@ -199,59 +370,90 @@ internal sealed partial class WorkerEngine
                 JobStatus.Success,
                 now,
                 Result: buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : null,
-                DateExpires: now.AddSeconds(task.ResultTtl > 0 ? task.ResultTtl : _settings.DefaultJobResultTtl),
+                DateExpires: now.AddSeconds(running.Policy.ResultTtl),
                 TotalTime: (now - job.DateStarted).TotalSeconds);
         }
         catch (Exception e)
         {
-            outcome = Failed(job, e);
+            outcome = Outcomes.ForException(running, e);
+            if (outcome.Status != JobStatus.Queued)
+            {
+                LogJobEnded(job.Path, job.Id, outcome.Status.ToName(), outcome.ExceptionType ?? "", e.Message);
+            }
         }
         finally
         {
             ReturnBuffer(buffer);
+            if (slotTaken)
+            {
+                await ReleaseConcurrencySlotAsync(running).ConfigureAwait(false);
+            }
         }
 
         try
         {
-            if (job.Stored)
+            // A timeout or forced stop may already have written this job's status: the first writer wins.
+            if (running.TryFinish())
             {
-                await _statusWriter!.PostAsync(outcome).ConfigureAwait(false);
-            }
-            else if (!job.Raw!.SkipsStorageOf(outcome.Status))
-            {
-                // Never stored (statuses_no_storage) but ending in a status that is kept: store the whole job now.
-                await _statusWriter!.PostAsync(outcome with { Document = ToDocument(job, outcome) }).ConfigureAwait(false);
+                await PostAsync(running, outcome).ConfigureAwait(false);
             }
         }
         finally
         {
+            _jobs.TryRemove(job.Id, out _);
+            running.Dispose();
             Interlocked.Increment(ref _doneJobs);
             Interlocked.Decrement(ref _running);
             _slotFreed.Release();
         }
     }
 
-    private JobOutcome Failed(ClaimedJob job, Exception e)
+    /// <summary>Hands an outcome to the group-commit writer, with the job's logs and the claim guard.</summary>
+    private ValueTask PostAsync(RunningJob running, JobOutcome outcome)
+    {
+        var job = running.Job;
+        outcome = outcome with { Worker = Id, Logs = running.Logger?.TakeLines() };
+        if (job.Stored)
+        {
+            return _statusWriter!.PostAsync(outcome);
+        }
+
+        if (job.Raw!.SkipsStorageOf(outcome.Status))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Never stored (statuses_no_storage) but ending in a status that is kept: store the whole job now.
+        return _statusWriter!.PostAsync(outcome with { Document = ToDocument(job, outcome) });
+    }
+
+    private async ValueTask<bool> TryTakeConcurrencySlotAsync(RunningJob running)
     {
         var now = DateTime.UtcNow;
-        var ttl = TaskCatalog.TryFind(job.Path, out var task) && task.DefaultTtl > 0 ? task.DefaultTtl : _settings.DefaultJobTtl;
-        var exceptionType = e.GetType().FullName ?? e.GetType().Name;
-        LogJobFailed(job.Path, job.Id, exceptionType, e.Message);
-        return new JobOutcome(
-            job.Id,
-            JobStatus.Failed,
-            now,
-            ExceptionType: exceptionType,
-            Traceback: e.ToString(),
-            DateExpires: job.DateQueued.AddSeconds(ttl),
-            TotalTime: (now - job.DateStarted).TotalSeconds);
+
+        // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
+        return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+    }
+
+    private async ValueTask ReleaseConcurrencySlotAsync(RunningJob running)
+    {
+        try
+        {
+            await _broker.Value.ReleaseSlotAsync(running.Job.Path, running.Job.Id.ToString()).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The slot expires by itself after the job's timeout.
+            LogSlotReleaseFailed(running.Job.Path, e.Message);
+        }
     }
 
     private JobInfo ToDocument(ClaimedJob job, JobOutcome outcome) => new()
     {
         Id = job.Id,
         Path = job.Path,
-        Queue = job.Queue,
+        Queue = outcome.Queue ?? job.Queue,
+        DateRetry = outcome.DateRetry,
         Status = outcome.Status,
         Params = job.Params,
         Result = outcome.Result,
@@ -262,7 +464,7 @@ internal sealed partial class WorkerEngine
         DateUpdated = outcome.DateUpdated,
         DateExpires = outcome.DateExpires,
         Worker = Id,
-        RetryCount = job.RetryCount,
+        RetryCount = outcome.RetryCount ?? job.RetryCount,
         TotalTime = outcome.TotalTime,
         RawQueue = job.RawQueue,
     };
@@ -294,6 +496,21 @@ internal sealed partial class WorkerEngine
     [LoggerMessage(Level = LogLevel.Information, Message = "Reached max_time={MaxTime}s")]
     private partial void LogReachedMaxTime(double maxTime);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Path} {Id} failed: {ExceptionType}: {Message}")]
-    private partial void LogJobFailed(string path, JobId id, string exceptionType, string message);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Path} {Id} ended {Status}: {ExceptionType}: {Message}")]
+    private partial void LogJobEnded(string path, JobId id, string status, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Path} {Id} timed out after {Timeout}s: status timeout, CancellationToken cancelled. A task that ignores its CancellationToken keeps its slot until it returns.")]
+    private partial void LogTimedOut(string path, JobId id, int timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Path} {Id} was cancelled or requeued while running: CancellationToken cancelled")]
+    private partial void LogClaimLost(string path, JobId id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} job(s) still running {Grace}s after a forced stop ignore their CancellationToken; exiting without them (their status is interrupt)")]
+    private partial void LogLeftBehind(int count, double grace);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker maintenance failed: {Message}")]
+    private partial void LogMonitorFailed(string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the concurrency slot of {Path}: {Message}")]
+    private partial void LogSlotReleaseFailed(string path, string message);
 }

@@ -1,19 +1,29 @@
-using Mrq.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Mrq.Worker;
 
 /// <summary>The <see cref="JobContext"/> of a job a worker runs.</summary>
-internal sealed class WorkerJobContext(ClaimedJob job, IServiceProvider services, CancellationToken cancellationToken) : JobContext
+internal sealed class WorkerJobContext(RunningJob running, IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress) : JobContext
 {
-    public override JobId Id => job.Id;
+    public override JobId Id => running.Job.Id;
 
-    public override string Path => job.Path;
+    public override string Path => running.Job.Path;
 
-    public override string Queue => job.Queue;
+    public override string Queue => running.Job.Queue;
 
-    public override int RetryCount => job.RetryCount;
+    public override int RetryCount => running.Job.RetryCount;
 
-    public override CancellationToken CancellationToken => cancellationToken;
+    public override CancellationToken CancellationToken => running.CancellationToken;
 
     public override IServiceProvider Services => services;
+
+    // Created on first use: most tasks never log, and the buffer is per job.
+    public override ILogger Logger => running.Logger ??= new JobLogger(workerLogger, quiet, running.Job.Id);
+
+    public override void SetProgress(double progress)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(progress, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(progress, 1);
+        reportProgress(Id, progress);
+    }
 }

@@ -25,6 +25,7 @@ internal static class WorkerCommand
             throw new InvalidOperationException("The worker needs the store-backed client.");
         }
 
+        var policies = TaskPolicies.Create(settings);
         var logger = context.Loggers.CreateLogger("mrq.worker");
         var raw = settings.Queues.Where(RawQueueNames.IsRaw).Select(q => (Queue: q, Descriptor: FindRawQueue(q))).ToArray();
         var queues = settings.Queues
@@ -32,7 +33,7 @@ internal static class WorkerCommand
                 ? (QueueSource)new RawQueueSource(storeClient.Broker, storeClient.Store, q, raw.First(r => r.Queue == q).Descriptor, logger)
                 : new RegularQueueSource(storeClient.Store, q))
             .ToArray();
-        var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger);
+        var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger, () => storeClient.Broker, policies);
 
         using var stopDequeuing = new CancellationTokenSource();
         using var interruptJobs = new CancellationTokenSource();

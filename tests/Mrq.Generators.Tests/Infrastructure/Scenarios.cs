@@ -3,15 +3,23 @@ namespace Mrq.Generators.Tests.Infrastructure;
 /// <summary>The inputs of the baseline tests: an assembly name and its sources.</summary>
 internal static class Scenarios
 {
-    public static readonly TheoryData<string> Names = ["QueuePerformance", "DependencyInjection", "AllTypes", "EdgeCases"];
+    public static readonly TheoryData<string> Names = ["QueuePerformance", "DependencyInjection", "AllTypes", "EdgeCases", "RawQueues"];
 
     public static (string AssemblyName, string[] Sources) Get(string name) => name switch
     {
         // The real sample, read from the repository, so the baseline follows it.
-        "QueuePerformance" => ("QueuePerformance", [File.ReadAllText(GeneratorHarness.RepositoryFile("samples/QueuePerformance/Tasks.cs"))]),
+        "QueuePerformance" =>
+        (
+            "QueuePerformance",
+            [
+                File.ReadAllText(GeneratorHarness.RepositoryFile("samples/QueuePerformance/Tasks.cs")),
+                File.ReadAllText(GeneratorHarness.RepositoryFile("samples/QueuePerformance/RawQueueFactories.cs")),
+            ]
+        ),
         "DependencyInjection" => ("Shop", [DependencyInjection]),
         "AllTypes" => ("Catalog", [AllTypes]),
         "EdgeCases" => ("Edge.Cases-1", [EdgeCases]),
+        "RawQueues" => ("Feeds", [RawQueues]),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -167,6 +175,56 @@ internal static class Scenarios
             {
                 public void Run(List<int> item) { }
             }
+        }
+        """;
+
+    /// <summary>Every raw queue type, with and without subqueues and options, in a compilation without tasks.</summary>
+    public const string RawQueues = """
+        using Mrq;
+
+        namespace Feeds
+        {
+            internal static class Factories
+            {
+                private static JobRequest Job(string raw) => new("feeds.Fetch", default, "fetch");
+
+                /// <summary>A list with subqueues and its own retry queue.</summary>
+                [MrqRawQueue("crawl_raw", RetryQueue = "crawl_retry", HasSubqueues = true)]
+                public static JobRequest Crawl(string raw) => Job(raw);
+
+                /// <summary>A set whose jobs are only stored when they fail.</summary>
+                [MrqRawQueue("urls_set", StatusesNoStorage = [JobStatus.Started, JobStatus.Success])]
+                internal static JobRequest Urls(string? raw) => Job(raw ?? string.Empty);
+
+                /// <summary>A sorted set, its name given as a named constructor argument.</summary>
+                [MrqRawQueue(name: "priorities_sorted_set", StatusesNoStorage = new[] { JobStatus.Success })]
+                public static JobRequest Priorities(string raw) => Job(raw);
+
+                /// <summary>A timed set that pushes dequeued members back, with subqueues.</summary>
+                [MrqRawQueue("refresh_timed_set", PushbackSeconds = 300, HasSubqueues = true)]
+                public static JobRequest Refresh(string raw) => Job(raw);
+
+                /// <summary>A timed set without pushback; a keyword as method name.</summary>
+                [MrqRawQueue("later_timed_set")]
+                public static JobRequest @event(string raw) => Job(raw);
+            }
+
+            public static class Outer
+            {
+                /// <summary>A factory in a nested class.</summary>
+                public static class Inner
+                {
+                    [MrqRawQueue("nested_raw")]
+                    public static JobRequest Nested(string raw) => new("feeds.Nested", default, "nested");
+                }
+            }
+        }
+
+        /// <summary>A factory in the global namespace.</summary>
+        internal static class GlobalFactories
+        {
+            [MrqRawQueue("global_set")]
+            internal static JobRequest Global(string raw) => new("global", default, "default");
         }
         """;
 }

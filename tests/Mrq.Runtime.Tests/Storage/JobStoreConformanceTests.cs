@@ -8,6 +8,12 @@ namespace Mrq.Tests.Storage;
 /// What every <see cref="IJobStore"/> adapter must do. An adapter's test class derives from this one and says how to
 /// open a store; xunit runs every test below against it. No test depends on timing.
 /// </summary>
+/// <remarks>
+/// Tests here are <see cref="StoreFactAttribute"/> / <see cref="StoreTheoryAttribute"/>, not [Fact] / [Theory]: they run
+/// like them, except that an adapter whose class carries a <see cref="StoreSkipAttribute"/> with a reason (MongoDB
+/// without <c>MRQ_MONGODB_URI</c>) reports them as skipped. A plain [Fact] here would fail for that adapter instead
+/// (<c>MongoConformanceGuardTests</c> checks this).
+/// </remarks>
 public abstract class JobStoreConformanceTests : IAsyncLifetime
 {
     /// <summary>A date with whole milliseconds, the precision every store keeps.</summary>
@@ -71,7 +77,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
     private static DateTime FloorToMillisecond(DateTime date) =>
         new(date.Ticks - (date.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
-    [Fact]
+    [StoreFact]
     public async Task Enqueue_then_get_returns_every_field()
     {
         var store = OpenStore();
@@ -100,7 +106,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Null(info.RawQueue);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Get_of_an_unknown_id_returns_null()
     {
         var store = OpenStore();
@@ -109,7 +115,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Null(await store.GetAsync(Id(BaseDate, 2)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Params_are_kept_byte_for_byte_including_empty_and_sliced_memory()
     {
         var store = OpenStore();
@@ -127,7 +133,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(new byte[] { 0x81, 0xA1, (byte)'x', 0x01 }, claimed[0].Params.ToArray());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Dates_are_kept_to_the_millisecond_and_read_back_as_utc()
     {
         var store = OpenStore();
@@ -141,7 +147,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(DateTimeKind.Utc, info.DateQueued!.Value.Kind);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Claim_is_fifo_by_datequeued_then_id_within_and_across_batches()
     {
         var store = OpenStore();
@@ -174,7 +180,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(expected, claimed.Select(j => j.Id).ToArray());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Claim_returns_at_most_max_appends_and_marks_the_jobs_started()
     {
         var store = OpenStore();
@@ -220,7 +226,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(3, await store.CountAsync("q", JobStatus.Started));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Claim_on_an_empty_or_other_queue_or_with_max_zero_returns_nothing()
     {
         var store = OpenStore();
@@ -236,7 +242,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(2, await store.CountAsync("a", JobStatus.Queued));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_claimed_job_is_not_claimed_again()
     {
         var store = OpenStore();
@@ -250,7 +256,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Empty(again);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Complete_with_success_writes_result_expiry_and_total_time()
     {
         var store = OpenStore();
@@ -275,7 +281,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(BaseDate, info.DateQueued);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Complete_with_a_failure_writes_exception_type_and_traceback()
     {
         var store = OpenStore();
@@ -296,7 +302,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0.5, info.TotalTime);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Complete_writes_many_outcomes_in_one_call_and_ignores_unknown_ids()
     {
         var store = OpenStore();
@@ -321,7 +327,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await store.CountAsync("default", JobStatus.Started));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Counts_are_per_queue_and_status()
     {
         var store = OpenStore();
@@ -339,7 +345,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await store.CountAsync("c", JobStatus.Queued));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Empty_enqueue_and_complete_do_nothing()
     {
         var store = OpenStore();
@@ -350,7 +356,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await store.CountAsync("default", JobStatus.Queued));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_disposed_store_refuses_calls_and_can_be_disposed_again()
     {
         var store = OpenStore();
@@ -361,7 +367,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         await store.DisposeAsync();
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_bulk_enqueue_of_100000_jobs_is_claimable_exactly_once_in_fifo_order()
     {
         const int total = 100_000;
@@ -390,7 +396,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(total, await store.CountAsync("bulk", JobStatus.Started));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_claimers_on_separate_instances_claim_every_job_exactly_once()
     {
         const int total = 20_000;
@@ -428,7 +434,7 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(total, await stores[0].CountAsync("shared", JobStatus.Started));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task One_instance_serves_concurrent_claims_completions_and_reads()
     {
         const int total = 5_000;

@@ -34,15 +34,18 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public StoreClient Client { get; }
 
     /// <summary>Runs a worker on <paramref name="queues"/> until its stop condition (burst unless the settings say otherwise).</summary>
-    public async Task<WorkerRunSummary> RunAsync(MrqSettings settings, params string[] queues)
+    public Task<WorkerRunSummary> RunAsync(MrqSettings settings, params string[] queues) => RunAsync(settings, default, default, queues);
+
+    /// <summary>Runs a worker that <paramref name="stop"/> stops gracefully and <paramref name="interrupt"/> forcibly.</summary>
+    public async Task<WorkerRunSummary> RunAsync(MrqSettings settings, CancellationToken stop, CancellationToken interrupt, params string[] queues)
     {
         var sources = queues.Select(q => RawQueueNames.IsRaw(q)
             ? (QueueSource)new RawQueueSource(Broker, Store, q, RawQueueCatalog.TryFind(RawQueueNames.Root(q), out var d) ? d : throw new InvalidOperationException(q), NullLogger.Instance)
             : new RegularQueueSource(Store, q)).ToArray();
         await using var services = new ServiceCollection().BuildServiceProvider();
-        var engine = new WorkerEngine(settings, Store, sources, services, NullLogger.Instance);
+        var engine = new WorkerEngine(settings, Store, sources, services, NullLogger.Instance, () => Broker);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        return await engine.RunAsync(timeout.Token, CancellationToken.None);
+        return await engine.RunAsync(stop == default ? timeout.Token : stop, interrupt);
     }
 
     public static MrqSettings Burst(int greenlets = 1) => new() { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, MaxLatency = 0.05 };

@@ -34,6 +34,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     private readonly IDatabase _db;
     private readonly string _queuePrefix;
     private readonly string _knownPrefix;
+    private readonly string _concurrencyPrefix;
     private readonly RedisValue _queuePrefixValue;
     private readonly ConcurrentDictionary<string, QueueKeys> _keys = new(StringComparer.Ordinal);
 
@@ -46,6 +47,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
         _ownsConnection = ownsConnection;
         _db = connection.GetDatabase(database);
         _queuePrefix = prefix + ":q:";
+        _concurrencyPrefix = prefix + ":c:";
         _knownPrefix = prefix + ":ksq:";
         _queuePrefixValue = _queuePrefix;
     }
@@ -388,5 +390,36 @@ internal sealed class RedisQueueBroker : IQueueBroker
         public RedisKey[] KeyOnly { get; }
 
         public string DequeueScript { get; }
+    }
+
+    // MRQ's "<prefix>:c:<taskpath>" key, here a sorted set of holders scored by expiry so N > 1 slots can be shared and
+    // a crashed holder's slot expires by itself.
+    private const string AcquireSlotScript = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 1 end
+        if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+          redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+          redis.call('PEXPIREAT', KEYS[1], math.floor(tonumber(ARGV[2]) * 1000) + 1000)
+          return 1
+        end
+        return 0
+        """;
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisResult result = await _db.ScriptEvaluateAsync(
+            AcquireSlotScript,
+            [(RedisKey)(_concurrencyPrefix + name)],
+            [UnixSeconds(now), UnixSeconds(expires), holder, limit]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder).ConfigureAwait(false);
     }
 }

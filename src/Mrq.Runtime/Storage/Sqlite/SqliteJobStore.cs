@@ -24,7 +24,7 @@ namespace Mrq.Storage.Sqlite;
 /// workers keep claiming during a large enqueue. A chunk is all-or-nothing; if a call fails, earlier chunks stay.
 /// </para>
 /// </remarks>
-internal sealed class SqliteJobStore : IJobStore
+internal sealed partial class SqliteJobStore : IJobStore
 {
     /// <summary>The file name used when none is configured, relative to the working directory.</summary>
     public const string DefaultFileName = "mrq.db";
@@ -44,11 +44,20 @@ internal sealed class SqliteJobStore : IJobStore
         "WHERE queue = $queue AND status = 'queued' ORDER BY datequeued, id LIMIT $max) " +
         "RETURNING id, path, params, retry_count, datequeued;";
 
+    // $worker guards worker writes: a job cancelled or requeued while it ran keeps its new status. Failure-like
+    // outcomes (those with an exception type) also append an entry to traceback_history.
     private const string CompleteSql =
         "UPDATE mrq_jobs SET status = $status, dateupdated = $dateupdated, result = $result, " +
         "exceptiontype = $exceptiontype, traceback = $traceback, dateexpires = $dateexpires, totaltime = $totaltime, " +
-        "progress = CASE WHEN $status = 'success' AND progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE id = $id;";
+        "queue = COALESCE($queue, queue), retry_count = COALESCE($retry_count, retry_count), dateretry = $dateretry, " +
+        "datequeued = COALESCE($datequeued, datequeued), " +
+        "progress = CASE WHEN $status = 'success' AND progress IS NOT NULL THEN 1.0 ELSE progress END, " +
+        "traceback_history = CASE WHEN $exceptiontype IS NULL THEN traceback_history ELSE " +
+        "json_insert(COALESCE(traceback_history, '[]'), '$[#]', json_object('date', $dateupdated, 'status', $status, " +
+        "'exceptiontype', $exceptiontype, 'traceback', $traceback, 'original_traceback', $original_traceback, 'worker', worker)) END " +
+        "WHERE id = $id AND ($worker IS NULL OR (status = 'started' AND worker = $worker));";
+
+    private const string InsertLogsSql = "INSERT INTO mrq_logs (job, logs) VALUES ($job, $logs);";
 
     private const string InsertDocumentSql =
         "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
@@ -58,7 +67,7 @@ internal sealed class SqliteJobStore : IJobStore
 
     private const string GetSql =
         "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
-        "dateexpires, worker, retry_count, totaltime, raw_queue FROM mrq_jobs WHERE id = $id;";
+        "dateexpires, worker, retry_count, totaltime, raw_queue, dateretry, progress, traceback_history FROM mrq_jobs WHERE id = $id;";
 
     private const string CountSql = "SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = $status;";
 
@@ -90,6 +99,14 @@ internal sealed class SqliteJobStore : IJobStore
     private readonly SqliteParameter _completeTraceback;
     private readonly SqliteParameter _completeDateExpires;
     private readonly SqliteParameter _completeTotalTime;
+    private readonly SqliteParameter _completeQueue;
+    private readonly SqliteParameter _completeRetryCount;
+    private readonly SqliteParameter _completeDateRetry;
+    private readonly SqliteParameter _completeDateQueued;
+    private readonly SqliteParameter _completeWorker;
+    private readonly SqliteParameter _completeOriginal;
+    private readonly SqliteCommand _insertLogs;
+    private readonly SqliteParameter _insertLogsText;
     private readonly SqliteCommand _insertDocument;
     private readonly byte[] _writerId = new byte[JobId.Size];
 
@@ -143,8 +160,20 @@ internal sealed class SqliteJobStore : IJobStore
             _completeTraceback = _complete.Parameters.Add("$traceback", SqliteType.Text);
             _completeDateExpires = _complete.Parameters.Add("$dateexpires", SqliteType.Integer);
             _completeTotalTime = _complete.Parameters.Add("$totaltime", SqliteType.Real);
+            _completeQueue = _complete.Parameters.Add("$queue", SqliteType.Text);
+            _completeRetryCount = _complete.Parameters.Add("$retry_count", SqliteType.Integer);
+            _completeDateRetry = _complete.Parameters.Add("$dateretry", SqliteType.Integer);
+            _completeDateQueued = _complete.Parameters.Add("$datequeued", SqliteType.Integer);
+            _completeWorker = _complete.Parameters.Add("$worker", SqliteType.Text);
+            _completeOriginal = _complete.Parameters.Add("$original_traceback", SqliteType.Text);
             _completeId.Value = _writerId;
             _complete.Prepare();
+
+            _insertLogs = _writer.CreateCommand();
+            _insertLogs.CommandText = InsertLogsSql;
+            _insertLogs.Parameters.Add("$job", SqliteType.Blob).Value = _writerId;
+            _insertLogsText = _insertLogs.Parameters.Add("$logs", SqliteType.Text);
+            _insertLogs.Prepare();
 
             _insertDocument = _writer.CreateCommand();
             _insertDocument.CommandText = InsertDocumentSql;
@@ -321,6 +350,9 @@ internal sealed class SqliteJobStore : IJobStore
                 RetryCount = reader.GetInt32(12),
                 TotalTime = reader.IsDBNull(13) ? null : reader.GetDouble(13),
                 RawQueue = reader.IsDBNull(14) ? null : reader.GetString(14),
+                DateRetry = ReadDate(reader, 15),
+                Progress = reader.IsDBNull(16) ? null : reader.GetDouble(16),
+                TracebackHistory = reader.IsDBNull(17) ? [] : SqliteTracebackHistory.Parse(reader.GetString(17)),
             };
         }
         finally
@@ -383,6 +415,7 @@ internal sealed class SqliteJobStore : IJobStore
             _claim.Dispose();
             _complete.Dispose();
             _insertDocument.Dispose();
+            _insertLogs.Dispose();
             _writer.Dispose();
         }
         finally
@@ -483,6 +516,12 @@ internal sealed class SqliteJobStore : IJobStore
                 if (outcome.Document is { } document)
                 {
                     InsertDocument(document);
+                    if (outcome.Logs is { Length: > 0 } documentLogs)
+                    {
+                        _insertLogsText.Value = documentLogs;
+                        _insertLogs.ExecuteNonQuery();
+                    }
+
                     continue;
                 }
 
@@ -502,7 +541,18 @@ internal sealed class SqliteJobStore : IJobStore
                 _completeTraceback.Value = (object?)outcome.Traceback ?? DBNull.Value;
                 _completeDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
                 _completeTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+                _completeQueue.Value = (object?)outcome.Queue ?? DBNull.Value;
+                _completeRetryCount.Value = outcome.RetryCount is { } retryCount ? retryCount : DBNull.Value;
+                _completeDateRetry.Value = DateOrNull(outcome.DateRetry);
+                _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
+                _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
+                _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
                 _complete.ExecuteNonQuery();
+                if (outcome.Logs is { Length: > 0 } logs)
+                {
+                    _insertLogsText.Value = logs;
+                    _insertLogs.ExecuteNonQuery();
+                }
             }
 
             _commit.ExecuteNonQuery();

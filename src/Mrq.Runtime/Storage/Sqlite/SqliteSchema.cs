@@ -31,14 +31,16 @@ namespace Mrq.Storage.Sqlite;
 /// <c>raw_queue</c> (jobs made from raw queues).
 /// </para>
 /// <para>
-/// Planned later versions (not created yet): <c>mrq_workers</c> (worker reports), <c>mrq_logs</c> (job logs),
-/// <c>mrq_scheduled_jobs</c> (the scheduler) and <c>traceback_history</c>.
+/// Version 2 adds <c>traceback_history</c> (a JSON array of <c>{date, status, exceptiontype, traceback,
+/// original_traceback, worker}</c>, dates in unix milliseconds), the table <c>mrq_logs (id, job, logs)</c> of job log
+/// lines, and indexes for due retries and for filters by path.
+/// Planned later versions: <c>mrq_workers</c> (worker reports) and <c>mrq_scheduled_jobs</c> (the scheduler).
 /// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -74,6 +76,18 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS mrq_jobs_queue_status ON mrq_jobs (queue, status);
         CREATE INDEX IF NOT EXISTS mrq_jobs_dateexpires ON mrq_jobs (dateexpires) WHERE dateexpires IS NOT NULL;
         PRAGMA user_version = 1;
+        """,
+        """
+        ALTER TABLE mrq_jobs ADD COLUMN traceback_history TEXT;
+        CREATE INDEX IF NOT EXISTS mrq_jobs_retry ON mrq_jobs (dateretry) WHERE status = 'retry';
+        CREATE INDEX IF NOT EXISTS mrq_jobs_path_status ON mrq_jobs (path, status);
+        CREATE TABLE IF NOT EXISTS mrq_logs (
+            id   INTEGER PRIMARY KEY,
+            job  BLOB    NOT NULL,
+            logs TEXT    NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS mrq_logs_job ON mrq_logs (job);
+        PRAGMA user_version = 2;
         """,
     ];
 

@@ -41,6 +41,12 @@ internal sealed class SqliteQueueBroker : IQueueBroker
           queue TEXT NOT NULL,
           PRIMARY KEY (root, queue)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS concurrency_slots (
+          name TEXT NOT NULL,
+          holder TEXT NOT NULL,
+          expires REAL NOT NULL,
+          PRIMARY KEY (name, holder)
+        ) WITHOUT ROWID;
         """;
 
     private const string SingleFilter = "queue = $q";
@@ -422,6 +428,64 @@ internal sealed class SqliteQueueBroker : IQueueBroker
 
             names.Sort(StringComparer.Ordinal);
             return names;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            Begin();
+            try
+            {
+                using SqliteCommand command = Command(
+                    "DELETE FROM concurrency_slots WHERE name = $n AND expires <= $now; " +
+                    "INSERT INTO concurrency_slots (name, holder, expires) SELECT $n, $h, $e " +
+                    "WHERE (SELECT COUNT(*) FROM concurrency_slots WHERE name = $n) < $limit;",
+                    "$n", "$now", "$h", "$e", "$limit");
+                command.Parameters[0].Value = name;
+                command.Parameters[1].Value = UnixSeconds(now);
+                command.Parameters[2].Value = holder;
+                command.Parameters[3].Value = UnixSeconds(expires);
+                command.Parameters[4].Value = limit;
+                command.ExecuteNonQuery();
+                using SqliteCommand check = Command("SELECT COUNT(*) FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
+                check.Parameters[0].Value = name;
+                check.Parameters[1].Value = holder;
+                var acquired = (long)check.ExecuteScalar()! == 1;
+                Commit();
+                return acquired;
+            }
+            catch
+            {
+                Rollback();
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            using SqliteCommand command = Command("DELETE FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
+            command.Parameters[0].Value = name;
+            command.Parameters[1].Value = holder;
+            command.ExecuteNonQuery();
         }
         finally
         {

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace Mrq.Generators.Model;
+
+/// <summary>Everything the emitter needs to know about one valid <c>[MrqRawQueue]</c> factory method.</summary>
+/// <remarks>
+/// The incremental cache boundary of the raw-queue outputs: strings, numbers, enums and <see cref="EquatableArray{T}"/>s
+/// only, never a symbol, syntax node, location or compilation, with structural equality. A change that leaves the spec
+/// equal (the factory's body, a comment, another file) re-emits nothing. Adding members must preserve this or caching
+/// breaks.
+/// </remarks>
+internal sealed record RawQueueSpec
+{
+    /// <summary>The namespace of the factory's type (and of the generated <c>RawQueues</c> class), or empty.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>The name of the nested class <c>RawQueues.&lt;ClassName&gt;</c>: the factory method's name.</summary>
+    public required string ClassName { get; init; }
+
+    /// <summary>The per-assembly namespace of generated helper types (<c>Mrq.Generated.&lt;Assembly&gt;</c>).</summary>
+    public required string GeneratedNamespace { get; init; }
+
+    /// <summary>The raw queue's name, a root without subqueue.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The queue type, from the name's suffix.</summary>
+    public required RawQueueType Type { get; init; }
+
+    /// <summary>The factory for messages: <c>Namespace.Type.Method</c>.</summary>
+    public required string FactoryName { get; init; }
+
+    /// <summary>The factory as generated code names it: <c>global::Namespace.Type.Method</c>.</summary>
+    public required string Factory { get; init; }
+
+    /// <summary>The regular queue stored on the jobs.</summary>
+    public required string RetryQueue { get; init; }
+
+    /// <summary>The <c>Mrq.JobStatus</c> member names not stored, in declaration order.</summary>
+    public required EquatableArray<string> StatusesNoStorage { get; init; }
+
+    /// <summary>Timed sets: seconds after which a dequeued member is due again; 0 removes it.</summary>
+    public required int PushbackSeconds { get; init; }
+
+    /// <summary>Whether the queue has subqueues, which adds the <c>subqueue</c> overloads.</summary>
+    public required bool HasSubqueues { get; init; }
+
+    /// <summary>The generated class, <c>global::</c>-qualified: <c>global::&lt;Namespace&gt;.RawQueues.&lt;ClassName&gt;</c>.</summary>
+    public string FacadeType =>
+        (Namespace.Length == 0 ? "global::RawQueues." : $"global::{Namespace}.RawQueues.") + Identifiers.Escape(ClassName);
+
+    /// <summary>The metadata name of the generated class, unique once conflicts are removed: the hint name stem.</summary>
+    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace + ".") + "RawQueues+" + ClassName;
+
+    /// <summary>
+    /// The queues that can be generated, by name (ordinal): a name declared twice, or two factories that would generate
+    /// the same <c>RawQueues.&lt;ClassName&gt;</c>, make every queue involved invalid (MRQ011, MRQ016), as any other
+    /// error does.
+    /// </summary>
+    public static ImmutableArray<RawQueueSpec> WithoutConflicts(ImmutableArray<RawQueueSpec> queues)
+    {
+        var conflicts = RawQueueConflicts.Find(queues);
+        return queues
+            .Where(q => !conflicts.Excludes(q))
+            .OrderBy(static q => q.Name, StringComparer.Ordinal)
+            .ToImmutableArray();
+    }
+}
+
+/// <summary>The raw queue names and generated classes that more than one valid raw queue claims.</summary>
+/// <remarks>
+/// Almost always empty, so it compares equal across edits: combined with each queue's own spec, it lets an unchanged
+/// queue stay cached when another is added or removed. Equality is structural.
+/// </remarks>
+/// <param name="Names">Raw queue names declared more than once (ordinal order).</param>
+/// <param name="Classes">Generated classes (<see cref="RawQueueSpec.HintName"/>) claimed more than once (ordinal order).</param>
+internal sealed record RawQueueConflicts(EquatableArray<string> Names, EquatableArray<string> Classes)
+{
+    /// <summary>Finds the conflicts among <paramref name="queues"/>.</summary>
+    public static RawQueueConflicts Find(ImmutableArray<RawQueueSpec> queues) => new(
+        Duplicates(queues.Select(static q => q.Name)),
+        Duplicates(queues.Select(static q => q.HintName)));
+
+    /// <summary>Whether <paramref name="queue"/> is one of the conflicting queues, which are not generated.</summary>
+    public bool Excludes(RawQueueSpec queue) => Names.AsSpan().IndexOf(queue.Name) >= 0 || Classes.AsSpan().IndexOf(queue.HintName) >= 0;
+
+    private static EquatableArray<string> Duplicates(IEnumerable<string> keys) =>
+        keys.GroupBy(static k => k, StringComparer.Ordinal)
+            .Where(static g => g.Count() > 1)
+            .Select(static g => g.Key)
+            .OrderBy(static k => k, StringComparer.Ordinal)
+            .ToEquatableArray();
+}
+
+/// <summary>The type of a raw queue, decided by its name's suffix.</summary>
+internal enum RawQueueType
+{
+    /// <summary><c>_raw</c>: a list, first in first out, duplicates kept.</summary>
+    List,
+
+    /// <summary><c>_set</c>: unique members, dequeued in no particular order.</summary>
+    Set,
+
+    /// <summary><c>_sorted_set</c>: unique members, dequeued by ascending score.</summary>
+    SortedSet,
+
+    /// <summary><c>_timed_set</c>: unique members scored by due time; only due members are dequeued.</summary>
+    TimedSet,
+}

@@ -1,0 +1,51 @@
+using Mrq.Serialization;
+
+namespace Mrq.Storage.Mongo;
+
+/// <summary>
+/// The params criterion of a <see cref="JobFilter"/> (<c>{"n": 42}</c>): each wanted entry must be in the job's params
+/// with the same JSON value. Compared on the client from the MessagePack params, as the embedded store does, so both
+/// stores select the same jobs whatever BSON types the params were stored with.
+/// </summary>
+internal static class MongoParamsMatch
+{
+    /// <summary>The wanted entries as key → JSON of the value; throws <see cref="ArgumentException"/> for invalid JSON.</summary>
+    public static Dictionary<string, string> Parse(string json)
+    {
+        byte[] messagePack;
+        try
+        {
+            messagePack = MessagePackJson.FromJson(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"The params filter is not valid JSON: {e.Message}", nameof(json), e);
+        }
+
+        return MessagePackJson.MapToJsonEntries(messagePack);
+    }
+
+    /// <summary>Whether the MessagePack params hold every wanted entry.</summary>
+    public static bool Matches(ReadOnlyMemory<byte> messagePack, Dictionary<string, string> wanted)
+    {
+        Dictionary<string, string> actual;
+        try
+        {
+            actual = MessagePackJson.MapToJsonEntries(messagePack);
+        }
+        catch (Exception e) when (e is MessagePack.MessagePackSerializationException or EndOfStreamException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in wanted)
+        {
+            if (!actual.TryGetValue(key, out var found) || found != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

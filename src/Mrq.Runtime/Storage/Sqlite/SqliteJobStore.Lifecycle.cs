@@ -1,0 +1,328 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Mrq.Serialization;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>Cancel, requeue, retries, purge, progress and logs: not per-job hot paths, so commands are built per call.</summary>
+internal sealed partial class SqliteJobStore
+{
+    /// <inheritdoc/>
+    public ValueTask<long> CancelAsync(JobFilter filter, DateTime now, DateTime dateExpires, CancellationToken cancellationToken = default) =>
+        UpdateMatchingAsync(
+            filter,
+            "status IN ('queued', 'started', 'retry')",
+            "status = 'cancel', dateupdated = $now, dateexpires = $expires",
+            command =>
+            {
+                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
+                command.Parameters.AddWithValue("$expires", SqliteDates.ToUnixMilliseconds(dateExpires));
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue, bool keepRetryCount, DateTime now, CancellationToken cancellationToken = default) =>
+        UpdateMatchingAsync(
+            filter,
+            "1 = 1",
+            "status = 'queued', queue = COALESCE($destination, queue), datequeued = $now, dateupdated = $now, " +
+            "dateexpires = NULL, dateretry = NULL" + (keepRetryCount ? "" : ", retry_count = 0"),
+            command =>
+            {
+                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
+                command.Parameters.AddWithValue("$destination", (object?)destinationQueue ?? DBNull.Value);
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> RequeueDueRetriesAsync(DateTime now, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            "UPDATE mrq_jobs SET status = 'queued', datequeued = $now, dateupdated = $now, dateretry = NULL " +
+            "WHERE status = 'retry' AND dateretry <= $now;",
+            command => command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now)),
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> PurgeExpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            "DELETE FROM mrq_jobs WHERE dateexpires <= $now;",
+            command => command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now)),
+            cancellationToken,
+            before: "DELETE FROM mrq_logs WHERE job IN (SELECT id FROM mrq_jobs WHERE dateexpires <= $now);");
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<JobId>> FindLostClaimsAsync(IReadOnlyList<JobId> ids, string workerId, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // One statement per id on an in-process file is microseconds each; a job missing from the table is lost too.
+            using var command = _reader.CreateCommand();
+            command.CommandText = "SELECT status = 'started' AND worker = $worker FROM mrq_jobs WHERE id = $id;";
+            var id = command.Parameters.Add("$id", SqliteType.Blob);
+            command.Parameters.AddWithValue("$worker", workerId);
+            var lost = new List<JobId>();
+            foreach (var job in ids)
+            {
+                id.Value = job.ToByteArray();
+                if (command.ExecuteScalar() is not long stillOurs || stillOurs == 0)
+                {
+                    lost.Add(job);
+                }
+            }
+
+            return lost;
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetProgressAsync(JobId id, double progress, CancellationToken cancellationToken = default) =>
+        await WriteAsync(
+            "UPDATE mrq_jobs SET progress = $progress WHERE id = $id;",
+            command =>
+            {
+                command.Parameters.AddWithValue("$progress", progress);
+                command.Parameters.AddWithValue("$id", id.ToByteArray());
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _reader.CreateCommand();
+            command.CommandText = "SELECT logs FROM mrq_logs WHERE job = $job ORDER BY id;";
+            command.Parameters.AddWithValue("$job", id.ToByteArray());
+            using var reader = command.ExecuteReader();
+            var logs = new StringBuilder();
+            while (reader.Read())
+            {
+                logs.Append(reader.GetString(0));
+            }
+
+            return logs.ToString();
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
+    private async ValueTask<long> UpdateMatchingAsync(JobFilter filter, string statusCondition, string assignments, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.IsEmpty)
+        {
+            return 0;
+        }
+
+        var (where, bindFilter) = SqliteJobFilter.Where(filter);
+        if (filter.Params is null)
+        {
+            return await WriteAsync($"UPDATE mrq_jobs SET {assignments} WHERE {statusCondition} AND {where};", command =>
+            {
+                bindFilter(command);
+                bind(command);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Params are MessagePack: select candidates with the other criteria, compare their params here, update by id.
+        var wanted = SqliteJobFilter.ParseParams(filter.Params);
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _begin.ExecuteNonQuery();
+            try
+            {
+                var ids = new List<byte[]>();
+                using (var select = _writer.CreateCommand())
+                {
+                    select.CommandText = $"SELECT id, params FROM mrq_jobs WHERE {statusCondition} AND {where};";
+                    bindFilter(select);
+                    using var reader = select.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        if (SqliteJobFilter.ParamsMatch(reader.GetFieldValue<byte[]>(1), wanted))
+                        {
+                            ids.Add(reader.GetFieldValue<byte[]>(0));
+                        }
+                    }
+                }
+
+                using var update = _writer.CreateCommand();
+                update.CommandText = $"UPDATE mrq_jobs SET {assignments} WHERE id = $target;";
+                bind(update);
+                var target = update.Parameters.Add("$target", SqliteType.Blob);
+                foreach (var id in ids)
+                {
+                    target.Value = id;
+                    update.ExecuteNonQuery();
+                }
+
+                _commit.ExecuteNonQuery();
+                return ids.Count;
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null)
+    {
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _begin.ExecuteNonQuery();
+            try
+            {
+                if (before is not null)
+                {
+                    using var first = _writer.CreateCommand();
+                    first.CommandText = before;
+                    bind(first);
+                    first.ExecuteNonQuery();
+                }
+
+                using var command = _writer.CreateCommand();
+                command.CommandText = sql;
+                bind(command);
+                long changed = command.ExecuteNonQuery();
+                _commit.ExecuteNonQuery();
+                return changed;
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}
+
+/// <summary>Translates a <see cref="JobFilter"/> into a WHERE clause of the embedded store.</summary>
+internal static class SqliteJobFilter
+{
+    public static (string Where, Action<SqliteCommand> Bind) Where(JobFilter filter)
+    {
+        var conditions = new List<string>();
+        var values = new List<(string Name, object Value)>();
+        if (filter.Id is { } id)
+        {
+            conditions.Add("id = $f_id");
+            values.Add(("$f_id", id.ToByteArray()));
+        }
+
+        Add(conditions, values, "queue", filter.Queue);
+        Add(conditions, values, "path", filter.Path);
+        Add(conditions, values, "exceptiontype", filter.ExceptionType);
+        Add(conditions, values, "worker", filter.Worker);
+        if (filter.Statuses is { } statuses)
+        {
+            var names = new List<string>();
+            for (var i = 0; i < statuses.Count; i++)
+            {
+                names.Add($"$f_status{i}");
+                values.Add(($"$f_status{i}", statuses[i].ToName()));
+            }
+
+            conditions.Add(names.Count == 0 ? "0 = 1" : $"status IN ({string.Join(", ", names)})");
+        }
+
+        var where = conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions);
+        return (where, command =>
+        {
+            foreach (var (name, value) in values)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+        });
+    }
+
+    /// <summary>The wanted params entries as key → canonical JSON of the value.</summary>
+    public static Dictionary<string, string> ParseParams(string json)
+    {
+        byte[] messagePack;
+        try
+        {
+            messagePack = MessagePackJson.FromJson(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"The params filter is not valid JSON: {e.Message}", nameof(json), e);
+        }
+
+        return MessagePackJson.MapToJsonEntries(messagePack);
+    }
+
+    public static bool ParamsMatch(byte[] messagePack, Dictionary<string, string> wanted)
+    {
+        var actual = MessagePackJson.MapToJsonEntries(messagePack);
+        foreach (var (key, value) in wanted)
+        {
+            if (!actual.TryGetValue(key, out var found) || found != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Add(List<string> conditions, List<(string, object)> values, string column, string? value)
+    {
+        if (value is not null)
+        {
+            conditions.Add($"{column} = $f_{column}");
+            values.Add(($"$f_{column}", value));
+        }
+    }
+}
+
+/// <summary>Reads the JSON <c>traceback_history</c> column.</summary>
+internal static class SqliteTracebackHistory
+{
+    public static IReadOnlyList<TracebackEntry> Parse(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var entries = new List<TracebackEntry>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            entries.Add(new TracebackEntry
+            {
+                Date = SqliteDates.FromUnixMilliseconds(item.GetProperty("date").GetInt64()),
+                Status = JobStatusNames.Parse(item.GetProperty("status").GetString()!),
+                ExceptionType = Text(item, "exceptiontype"),
+                Traceback = Text(item, "traceback"),
+                OriginalTraceback = Text(item, "original_traceback"),
+                Worker = Text(item, "worker"),
+            });
+        }
+
+        return entries;
+    }
+
+    private static string? Text(System.Text.Json.JsonElement item, string name) =>
+        item.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+}
