@@ -32,6 +32,28 @@ summary=$(grep -E '(Passed|Failed)!  ?- Failed:' "$log" | awk -F'[:,]' '
 read -r passed failed skipped runs <<<"$summary"
 rm -f "$log"
 
+# Native AOT smoke test: publish the sample with trim/AOT warnings as errors and run the tutorial with the native binary.
+if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
+  echo "Native AOT: publishing samples/QueuePerformance and running the tutorial with the native worker..."
+  aot_out=$(mktemp -d)
+  aot_work=$(mktemp -d)
+  # TreatWarningsAsErrors (Directory.Build.props) makes every trim/AOT warning of Mrq's own code an error here.
+  if dotnet publish samples/QueuePerformance -c Release -r linux-x64 -p:PublishAot=true \
+       -o "$aot_out" -nologo -v q >"$aot_work/publish.log" 2>&1 \
+     && cp samples/QueuePerformance/mrq-config.json "$aot_work/" \
+     && (cd "$aot_work" && "$aot_out/QueuePerformance" enqueue square 200 && "$aot_out/QueuePerformance" worker square --greenlets 50) 2>"$aot_work/worker.log" \
+     && grep -q "performing 200 jobs" "$aot_work/worker.log"; then
+    echo "Native AOT: passed ($(grep -o 'Worker spent.*' "$aot_work/worker.log"))"
+    passed=$((passed + 1))
+  else
+    echo "Native AOT: FAILED"
+    tail -n 40 "$aot_work/publish.log" "$aot_work/worker.log" 2>/dev/null
+    failed=$((failed + 1))
+    test_status=1
+  fi
+  rm -rf "$aot_out" "$aot_work"
+fi
+
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A test host crashed or a project did not run: count it as a failure rather than hide it.
   failed=1

@@ -27,6 +27,12 @@ public interface IMrqClient
     /// <summary>Adds raw params to a raw queue in one round trip.</summary>
     ValueTask EnqueueRawAsync(string queue, IReadOnlyList<RawParam> items, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes raw params from a raw queue: how a task acknowledges a <c>_timed_set</c> member taken with pushback, which
+    /// otherwise becomes due again. Returns how many were removed.
+    /// </summary>
+    ValueTask<long> RemoveRawAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a job, or null when no job has that id.</summary>
     ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default);
 

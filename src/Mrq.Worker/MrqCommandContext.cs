@@ -6,9 +6,10 @@ namespace Mrq.Worker;
 /// <summary>What a command receives: its positional arguments, the merged settings, a client and services.</summary>
 public sealed class MrqCommandContext
 {
-    internal MrqCommandContext(IReadOnlyList<string> arguments, MrqSettings settings, IMrqClient client, IServiceProvider services, ILoggerFactory loggers, TextWriter output)
+    internal MrqCommandContext(IReadOnlyList<string> arguments, MrqSettings settings, IMrqClient client, IServiceProvider services, ILoggerFactory loggers, TextWriter output, IReadOnlyList<string>? commandLine = null)
     {
         Arguments = arguments;
+        ProgramArguments = commandLine ?? arguments;
         Settings = settings;
         Client = client;
         Services = services;
@@ -18,6 +19,9 @@ public sealed class MrqCommandContext
 
     /// <summary>Positional arguments after the command name.</summary>
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The whole command line the program was given (a <c>--processes</c> supervisor starts its children with it).</summary>
+    internal IReadOnlyList<string> ProgramArguments { get; }
 
     /// <summary>Settings from defaults, config file, environment and flags.</summary>
     public MrqSettings Settings { get; }

@@ -56,7 +56,7 @@ public static class MrqCommandLine
             try
             {
                 MrqClient.Default = client;
-                var context = new MrqCommandContext(arguments, settings, client, services, loggers, Console.Out);
+                var context = new MrqCommandContext(arguments, settings, client, services, loggers, Console.Out, args);
                 return command switch
                 {
                     "worker" => await WorkerCommand.RunAsync(context).ConfigureAwait(false),

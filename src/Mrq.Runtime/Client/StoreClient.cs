@@ -100,6 +100,13 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         await Broker.EnqueueAsync(queue, rawItems, cancellationToken).ConfigureAwait(false);
     }
 
+    public ValueTask<long> RemoveRawAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(items);
+        return Broker.RemoveAsync(queue, items, cancellationToken);
+    }
+
     public ValueTask<long> CancelAsync(JobFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);

@@ -65,6 +65,7 @@ internal sealed partial class WorkerEngine
     {
         _interruptJobs = interruptJobs;
         var clock = Stopwatch.StartNew();
+        var reason = WorkerStopReason.Stopped;
         LogStarting(_queues.Count, string.Join(" ", _queues.Select(q => q.Name)), _settings.Greenlets);
 
         await using (_statusWriter = new StatusWriter(_store, _logger, _settings.Greenlets * 4))
@@ -73,7 +74,7 @@ internal sealed partial class WorkerEngine
             var monitor = Task.Run(() => MonitorAsync(stopMonitor.Token), CancellationToken.None);
             try
             {
-                await WorkLoopAsync(clock, stopDequeuing).ConfigureAwait(false);
+                reason = await WorkLoopAsync(clock, stopDequeuing).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopDequeuing.IsCancellationRequested)
             {
@@ -87,7 +88,7 @@ internal sealed partial class WorkerEngine
             }
         }
 
-        var summary = new WorkerRunSummary(clock.Elapsed, DoneJobs);
+        var summary = new WorkerRunSummary(clock.Elapsed, DoneJobs) { StopReason = reason };
         LogSummary(summary.ToString());
         return summary;
     }
@@ -217,7 +218,7 @@ internal sealed partial class WorkerEngine
         }
     }
 
-    private async Task WorkLoopAsync(Stopwatch clock, CancellationToken stop)
+    private async Task<WorkerStopReason> WorkLoopAsync(Stopwatch clock, CancellationToken stop)
     {
         var claimed = new List<ClaimedJob>(_settings.Greenlets);
         var queueOffset = 0;
@@ -230,7 +231,7 @@ internal sealed partial class WorkerEngine
             if (clock.Elapsed >= maxTime)
             {
                 LogReachedMaxTime(_settings.MaxTime);
-                return;
+                return WorkerStopReason.MaxTime;
             }
 
             var free = _settings.Greenlets - Volatile.Read(ref _running);
@@ -240,7 +241,7 @@ internal sealed partial class WorkerEngine
                 if (DoneJobs >= _settings.MaxJobs)
                 {
                     LogReachedMaxJobs(_settings.MaxJobs);
-                    return;
+                    return WorkerStopReason.MaxJobs;
                 }
             }
 
@@ -314,12 +315,14 @@ internal sealed partial class WorkerEngine
                     }
 
                     LogBurstStop();
-                    return;
+                    return WorkerStopReason.QueuesEmpty;
                 }
 
                 await Task.Delay(latency, stop).ConfigureAwait(false);
             }
         }
+
+        return WorkerStopReason.Stopped;
     }
 
     private async ValueTask WaitForFreeSlotAsync(CancellationToken stop)

@@ -1,14 +1,14 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
 using Mrq.Storage;
+using Mrq.Worker.Supervision;
 
 namespace Mrq.Worker.Commands;
 
 /// <summary>
-/// <c>worker QUEUE...</c>: runs jobs until a stop condition. The first SIGINT stops dequeuing and waits for running
-/// jobs; a second SIGINT or a SIGTERM also cancels the running jobs' tokens.
+/// <c>worker QUEUE...</c>: runs jobs until a stop condition, with MRQ's shutdown signals (<see cref="ShutdownSignals"/>).
+/// With <c>--processes N</c> it becomes a <see cref="WorkerSupervisor"/> of N worker processes instead.
 /// </summary>
 internal static class WorkerCommand
 {
@@ -25,38 +25,37 @@ internal static class WorkerCommand
             throw new InvalidOperationException("The worker needs the store-backed client.");
         }
 
-        var policies = TaskPolicies.Create(settings);
         var logger = context.Loggers.CreateLogger("mrq.worker");
-        var raw = settings.Queues.Where(RawQueueNames.IsRaw).Select(q => (Queue: q, Descriptor: FindRawQueue(q))).ToArray();
+
+        // Checked before anything starts, so a supervisor rejects a bad queue once instead of in every child.
+        var raw = settings.Queues.Where(RawQueueNames.IsRaw).Distinct(StringComparer.Ordinal).ToDictionary(q => q, FindRawQueue, StringComparer.Ordinal);
+        var supervised = SupervisorProtocol.IsSubprocess;
+        if (settings.Processes > 0 && !supervised)
+        {
+            return await new WorkerSupervisor(context.ProgramArguments, settings.Processes, logger).RunAsync().ConfigureAwait(false);
+        }
+
+        var policies = TaskPolicies.Create(settings);
         var queues = settings.Queues
             .Select(q => RawQueueNames.IsRaw(q)
-                ? (QueueSource)new RawQueueSource(storeClient.Broker, storeClient.Store, q, raw.First(r => r.Queue == q).Descriptor, logger)
+                ? (QueueSource)new RawQueueSource(storeClient.Broker, storeClient.Store, q, raw[q], logger)
                 : new RegularQueueSource(storeClient.Store, q))
             .ToArray();
         var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger, () => storeClient.Broker, policies);
 
-        using var stopDequeuing = new CancellationTokenSource();
-        using var interruptJobs = new CancellationTokenSource();
-        var interrupts = 0;
-        void OnSignal(PosixSignalContext signal)
+        using var signals = new ShutdownSignals(logger, supervised);
+        var summary = await engine.RunAsync(signals.StopDequeuing, signals.InterruptJobs).ConfigureAwait(false);
+        if (!supervised)
         {
-            signal.Cancel = true;
-            if (signal.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) == 1)
-            {
-                logger.LogInformation("Received SIGINT: stopping after the running jobs finish (send it again to interrupt them)");
-                stopDequeuing.Cancel();
-                return;
-            }
-
-            logger.LogWarning("Received {Signal}: interrupting running jobs", signal.Signal);
-            stopDequeuing.Cancel();
-            interruptJobs.Cancel();
+            return 0;
         }
 
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        await engine.RunAsync(stopDequeuing.Token, interruptJobs.Token).ConfigureAwait(false);
-        return 0;
+        if (Environment.GetEnvironmentVariable(SupervisorProtocol.SummaryFileVariable) is { Length: > 0 } summaryFile)
+        {
+            SupervisorProtocol.WriteSummary(summaryFile, summary);
+        }
+
+        return summary.WantsReplacement ? SupervisorProtocol.RecycleExitCode : SupervisorProtocol.FinishedExitCode;
     }
 
     private static RawQueueDescriptor FindRawQueue(string queue)

@@ -12,7 +12,7 @@ namespace Mrq.Tests.Storage;
 /// Tests here are <see cref="StoreFactAttribute"/> / <see cref="StoreTheoryAttribute"/>, not [Fact] / [Theory]: they run
 /// like them, except that an adapter whose class carries a <see cref="StoreSkipAttribute"/> with a reason (MongoDB
 /// without <c>MRQ_MONGODB_URI</c>) reports them as skipped. A plain [Fact] here would fail for that adapter instead
-/// (<c>MongoConformanceGuardTests</c> checks this).
+/// (<c>MongoConfigurationTests.Every_conformance_test_is_skippable_for_an_adapter_without_its_server</c> checks this).
 /// </remarks>
 public abstract class JobStoreConformanceTests : IAsyncLifetime
 {

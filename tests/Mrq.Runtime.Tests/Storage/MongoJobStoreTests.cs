@@ -158,6 +158,109 @@ public sealed class MongoJobStoreTests : JobStoreConformanceTests
         Assert.Equal("", await store.GetLogsAsync(job.Id));
     }
 
+    [MongoFact]
+    public async Task A_worker_outcome_does_not_overwrite_a_job_cancelled_while_it_ran()
+    {
+        var store = OpenStore();
+        var job = Job(1, BaseDate);
+        await store.EnqueueAsync(new[] { job });
+        await ClaimAllAsync(store, "default", 1, worker: "w1");
+
+        Assert.Equal(1, await store.CancelAsync(JobFilter.ById(job.Id), BaseDate, BaseDate.AddDays(1)));
+        Assert.Equal([job.Id], await store.FindLostClaimsAsync([job.Id], "w1"));
+        await store.CompleteAsync(new[] { new JobOutcome(job.Id, JobStatus.Success, BaseDate.AddSeconds(5), new byte[] { 1 }) { Worker = "w1" } });
+
+        var info = (await store.GetAsync(job.Id))!;
+        Assert.Equal(JobStatus.Cancel, info.Status);
+        Assert.Equal(BaseDate.AddDays(1), info.DateExpires);
+        Assert.Null(info.Result);
+        Assert.Equal(0, await store.CancelAsync(new JobFilter(), BaseDate, BaseDate));
+    }
+
+    [MongoFact]
+    public async Task A_retry_becomes_queued_again_in_its_new_queue_once_due()
+    {
+        var store = OpenStore();
+        var job = Job(1, BaseDate);
+        await store.EnqueueAsync(new[] { job });
+        await ClaimAllAsync(store, "default", 1, worker: "w1");
+        var now = BaseDate.AddMinutes(1);
+
+        await store.CompleteAsync(new[]
+        {
+            new JobOutcome(job.Id, JobStatus.Retry, now, ExceptionType: "RetryInterrupt", Traceback: "retry #1", DateExpires: now.AddDays(180))
+            {
+                Worker = "w1", Queue = "later", RetryCount = 1, DateRetry = now.AddSeconds(10), OriginalTraceback = "boom",
+            },
+        });
+        Assert.Equal(0, await store.RequeueDueRetriesAsync(now.AddSeconds(9)));
+        Assert.Equal(1, await store.RequeueDueRetriesAsync(now.AddSeconds(10)));
+
+        var info = (await store.GetAsync(job.Id))!;
+        Assert.Equal((JobStatus.Queued, "later", 1), (info.Status, info.Queue, info.RetryCount));
+        Assert.Null(info.DateRetry);
+        Assert.Equal(now.AddSeconds(10), info.DateQueued);
+        var entry = Assert.Single(info.TracebackHistory);
+        Assert.Equal((JobStatus.Retry, "RetryInterrupt", "retry #1", "boom", "w1"), (entry.Status, entry.ExceptionType, entry.Traceback, entry.OriginalTraceback, entry.Worker));
+        Assert.Equal(job.Id, (await ClaimAllAsync(store, "later", 10)).Single().Id);
+    }
+
+    [MongoFact]
+    public async Task Requeue_selects_by_params_and_moves_jobs_to_the_end_of_the_destination()
+    {
+        var store = OpenStore();
+        await store.EnqueueAsync(new[] { Job(1, BaseDate), Job(2, BaseDate), Job(3, BaseDate) });
+        await ClaimAllAsync(store, "default", 10);
+        var now = BaseDate.AddHours(1);
+
+        Assert.Equal(1, await store.RequeueAsync(new JobFilter { Queue = "default", Params = """{ "n": 2 }""" }, "dest", keepRetryCount: false, now));
+        Assert.Equal(2, await store.RequeueAsync(new JobFilter { Statuses = [JobStatus.Started] }, null, keepRetryCount: true, now));
+
+        var moved = (await store.GetAsync(Id(BaseDate, 2)))!;
+        Assert.Equal((JobStatus.Queued, "dest", now, 0), (moved.Status, moved.Queue, moved.DateQueued, moved.RetryCount));
+        Assert.Equal(2, await store.CountAsync("default", JobStatus.Queued));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.RequeueAsync(new JobFilter { Params = "{ nope" }, null, false, now));
+    }
+
+    [MongoFact]
+    public async Task Progress_becomes_1_on_success_only_when_it_was_reported()
+    {
+        var store = OpenStore();
+        await store.EnqueueAsync(new[] { Job(1, BaseDate), Job(2, BaseDate) });
+        await ClaimAllAsync(store, "default", 10, worker: "w");
+
+        await store.SetProgressAsync(Id(BaseDate, 1), 0.3);
+        Assert.Equal(0.3, (await store.GetAsync(Id(BaseDate, 1)))!.Progress);
+        await store.CompleteAsync(new[]
+        {
+            new JobOutcome(Id(BaseDate, 1), JobStatus.Success, BaseDate) { Worker = "w" },
+            new JobOutcome(Id(BaseDate, 2), JobStatus.Success, BaseDate) { Worker = "w" },
+        });
+
+        Assert.Equal(1.0, (await store.GetAsync(Id(BaseDate, 1)))!.Progress);
+        Assert.Null((await store.GetAsync(Id(BaseDate, 2)))!.Progress);
+    }
+
+    [MongoFact]
+    public async Task Purge_deletes_expired_jobs_with_their_logs()
+    {
+        var store = OpenStore();
+        await store.EnqueueAsync(new[] { Job(1, BaseDate), Job(2, BaseDate) });
+        await ClaimAllAsync(store, "default", 10);
+        await store.CompleteAsync(new[]
+        {
+            new JobOutcome(Id(BaseDate, 1), JobStatus.Success, BaseDate, DateExpires: BaseDate.AddSeconds(1)) { Logs = "a\n" },
+            new JobOutcome(Id(BaseDate, 2), JobStatus.Success, BaseDate, DateExpires: BaseDate.AddDays(1)) { Logs = "b\n" },
+        });
+        Assert.Equal("a\n", await store.GetLogsAsync(Id(BaseDate, 1)));
+
+        Assert.Equal(1, await store.PurgeExpiredAsync(BaseDate.AddSeconds(1)));
+
+        Assert.Null(await store.GetAsync(Id(BaseDate, 1)));
+        Assert.Equal("", await store.GetLogsAsync(Id(BaseDate, 1)));
+        Assert.Equal("b\n", await store.GetLogsAsync(Id(BaseDate, 2)));
+    }
+
     private async Task<BsonDocument> RawAsync(JobId id)
     {
         using var client = MongoTestServer.NewClient();

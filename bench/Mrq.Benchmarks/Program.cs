@@ -1,0 +1,34 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using Mrq.Benchmarks;
+
+// Runs the micro-benchmarks (BenchmarkDotNet's own arguments: --filter, --job short, ...). Benchmarks that need Redis
+// use MRQ_BENCH_REDIS or a redis-server started here on a free loopback port; without one they are skipped.
+Type[] all =
+[
+    typeof(ParamsBenchmarks),
+    typeof(SqliteJobStoreBenchmarks),
+    typeof(SqliteBrokerBenchmarks),
+    typeof(RedisBrokerBenchmarks),
+    typeof(EnqueueManyBenchmarks),
+    typeof(WorkerDrainBenchmarks),
+];
+
+using var redis = BenchRedis.Start(out var why);
+var types = all;
+if (redis is null)
+{
+    Console.Error.WriteLine($"Skipping the Redis benchmarks: {why}.");
+    types = [.. all.Where(t => t != typeof(RedisBrokerBenchmarks))];
+}
+
+var config = DefaultConfig.Instance.WithOptions(ConfigOptions.DisableLogFile);
+if (redis is null)
+{
+    // Benchmarks that mix Redis and the embedded store keep only their embedded cases.
+    config = config.AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b =>
+        !b.Descriptor.WorkloadMethod.Name.Contains("Redis", StringComparison.Ordinal) &&
+        !(b.Descriptor.Type == typeof(WorkerDrainBenchmarks) && b.Parameters["Queue"] is string q && q != "square")));
+}
+
+BenchmarkSwitcher.FromTypes(types).Run(args, config);
