@@ -32,22 +32,52 @@ summary=$(grep -E '(Passed|Failed)!  ?- Failed:' "$log" | awk -F'[:,]' '
 read -r passed failed skipped runs <<<"$summary"
 rm -f "$log"
 
-# Native AOT smoke test: publish the sample with trim/AOT warnings as errors and run the tutorial with the native binary.
+# Native AOT smoke test: publish the sample with trim/AOT warnings as errors, then run the tutorial's regular and raw
+# queues with the native worker on the embedded store and on a Redis started for the occasion.
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+
+aot_run() { # WORKDIR QUEUE COUNT GREENLETS [FLAGS...]: enqueue then drain with the native worker; check its line
+  local dir=$1 queue=$2 count=$3 greenlets=$4
+  shift 4
+  (cd "$dir" && "$aot_out/QueuePerformance" enqueue "$queue" "$count" "$@" >/dev/null \
+    && "$aot_out/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@") 2>"$dir/worker.log" \
+    && grep -q "performing $count jobs" "$dir/worker.log" \
+    && echo "Native AOT: $queue $* -> $(grep -o 'Worker spent.*' "$dir/worker.log")"
+}
+
 if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
-  echo "Native AOT: publishing samples/QueuePerformance and running the tutorial with the native worker..."
+  echo "Native AOT: publishing samples/QueuePerformance..."
   aot_out=$(mktemp -d)
   aot_work=$(mktemp -d)
+  redis_pid=""
+  ok=1
   # TreatWarningsAsErrors (Directory.Build.props) makes every trim/AOT warning of Mrq's own code an error here.
-  if dotnet publish samples/QueuePerformance -c Release -r linux-x64 -p:PublishAot=true \
-       -o "$aot_out" -nologo -v q >"$aot_work/publish.log" 2>&1 \
-     && cp samples/QueuePerformance/mrq-config.json "$aot_work/" \
-     && (cd "$aot_work" && "$aot_out/QueuePerformance" enqueue square 200 && "$aot_out/QueuePerformance" worker square --greenlets 50) 2>"$aot_work/worker.log" \
-     && grep -q "performing 200 jobs" "$aot_work/worker.log"; then
-    echo "Native AOT: passed ($(grep -o 'Worker spent.*' "$aot_work/worker.log"))"
+  if ! dotnet publish samples/QueuePerformance -c Release -r linux-x64 -p:PublishAot=true -o "$aot_out" -nologo -v q >"$aot_work/publish.log" 2>&1; then
+    ok=0
+    tail -n 40 "$aot_work/publish.log"
+  else
+    cp samples/QueuePerformance/mrq-config.json "$aot_work/"
+    aot_run "$aot_work" square 200 50 || ok=0
+    aot_run "$aot_work" square_raw 2000 30 || ok=0
+    port=$(free_port)
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$aot_work/redis.pid" >/dev/null \
+      && sleep 0.5 && redis_pid=$(cat "$aot_work/redis.pid")
+    aot_run "$aot_work" square_nostorage_raw 20000 50 --redis "redis://127.0.0.1:$port" || ok=0
+    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null
+    [ "$ok" -eq 1 ] || cat "$aot_work/worker.log" 2>/dev/null | tail -n 40
+  fi
+  if [ "$ok" -eq 1 ]; then
+    echo "Native AOT: passed"
     passed=$((passed + 1))
   else
     echo "Native AOT: FAILED"
-    tail -n 40 "$aot_work/publish.log" "$aot_work/worker.log" 2>/dev/null
     failed=$((failed + 1))
     test_status=1
   fi

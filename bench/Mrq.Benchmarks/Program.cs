@@ -4,6 +4,12 @@ using Mrq.Benchmarks;
 
 // Runs the micro-benchmarks (BenchmarkDotNet's own arguments: --filter, --job short, ...). Benchmarks that need Redis
 // use MRQ_BENCH_REDIS or a redis-server started here on a free loopback port; without one they are skipped.
+// `profile QUEUE [JOBS] [GREENLETS]` instead prints a stopwatch breakdown of one in-process drain (WorkerProfile).
+if (args is ["profile", ..])
+{
+    return await WorkerProfile.RunAsync(args);
+}
+
 Type[] all =
 [
     typeof(ParamsBenchmarks),
@@ -32,3 +38,4 @@ if (redis is null)
 }
 
 BenchmarkSwitcher.FromTypes(types).Run(args, config);
+return 0;

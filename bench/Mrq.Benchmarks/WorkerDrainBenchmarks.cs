@@ -94,11 +94,11 @@ public class WorkerDrainBenchmarks
             : new RawQueueSource(_broker!, _store, Queue, _raw, NullLogger.Instance);
         var engine = new WorkerEngine(settings, _store, [source], _services, NullLogger.Instance, () => _broker!);
         var summary = await engine.RunAsync(CancellationToken.None, CancellationToken.None);
-        if (summary.Jobs != Jobs)
+        if (summary.DoneJobs != Jobs)
         {
-            throw new InvalidOperationException($"Drained {summary.Jobs} jobs, expected {Jobs}.");
+            throw new InvalidOperationException($"Drained {summary.DoneJobs} jobs, expected {Jobs}.");
         }
 
-        return summary.Jobs;
+        return summary.DoneJobs;
     }
 }

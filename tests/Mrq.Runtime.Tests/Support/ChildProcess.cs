@@ -9,6 +9,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private int _disposed;
 
     private ChildProcess(Process process)
     {
@@ -80,6 +81,26 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess StartSample(string workingDirectory, params string[] arguments) =>
         Start("dotnet", [SamplePaths.QueuePerformanceDll, .. arguments], workingDirectory);
 
+    /// <summary>Runs the worker-operations test host (built next to the tests) with <paramref name="arguments"/>.</summary>
+    public static ChildProcess StartWorkerHost(string workingDirectory, params string[] arguments) =>
+        Start("dotnet", [SamplePaths.WorkerHostDll, .. arguments], workingDirectory);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends a signal (<c>INT</c>, <c>TERM</c>, <c>KILL</c>) with the <c>kill</c> command, as a user would.</summary>
+    public void Signal(string name) => Send(name, Id);
+
+    /// <summary>Sends a signal to any process with the <c>kill</c> command.</summary>
+    public static void Send(string signal, int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until standard error satisfies <paramref name="condition"/> (the process's log lines).</summary>
+    public Task WaitForErrorAsync(Func<string, bool> condition, TimeSpan timeout, string what) =>
+        Eventually.TrueAsync(() => Task.FromResult(condition(StandardError)), timeout, () => $"{what}; stderr so far:\n{StandardError}");
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -99,6 +120,11 @@ internal sealed class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -20,6 +20,19 @@ internal static class SamplePaths
         }
     }
 
+    /// <summary>tests/Mrq.Tests.WorkerHost's program, built (same configuration) because the test project references it.</summary>
+    public static string WorkerHostDll
+    {
+        get
+        {
+            var output = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+            var framework = Path.GetFileName(output);
+            var configuration = Path.GetFileName(Path.GetDirectoryName(output)!);
+            var dll = Path.Combine(RepositoryRoot, "tests", "Mrq.Tests.WorkerHost", "bin", configuration, framework, "Mrq.Tests.WorkerHost.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"The worker host is not built at {dll}; build Mrq.sln first.");
+        }
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
