@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
@@ -30,9 +31,9 @@ internal static class WorkerProfile
         try
         {
             await using var sqlite = SqliteJobStore.Open(Path.Combine(directory, "mrq.db"));
-            var store = new TimedStore(sqlite);
+            var store = TimingProxy.Wrap<IJobStore>(sqlite, "ClaimAsync", "CompleteAsync", "InsertAsync");
             await using var redisBroker = raw ? await RedisQueueBroker.ConnectAsync(redis!.Uri, "mrqprofile" + Environment.ProcessId) : null;
-            var broker = redisBroker is null ? null : new TimedBroker(redisBroker);
+            var broker = redisBroker is null ? null : TimingProxy.Wrap<IQueueBroker>(redisBroker, "DequeueAsync");
             await using var services = new ServiceCollection().BuildServiceProvider();
 
             var client = new StoreClient(sqlite, () => redisBroker!, ownsStores: false);
@@ -59,6 +60,14 @@ internal static class WorkerProfile
             QueueSource source = raw
                 ? new RawQueueSource(broker!, store, queue, descriptor, NullLogger.Instance)
                 : new RegularQueueSource(store, queue);
+            // Experiment for the engine: with MRQ_PROFILE_MIN_BATCH=N the source declines to dequeue fewer than N jobs
+            // while jobs still run (the engine then waits for more free slots), emulating a refill threshold.
+            if (int.TryParse(Environment.GetEnvironmentVariable("MRQ_PROFILE_MIN_BATCH"), CultureInfo.InvariantCulture, out var minBatch) && minBatch > 1)
+            {
+                source = new MinBatchSource(source, Math.Min(minBatch, greenlets), greenlets);
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  experiment: dequeue only when at least {minBatch} slots are free (or none run)"));
+            }
+
             var settings = new MrqSettings { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, Queues = [queue] };
             var engine = new WorkerEngine(settings, store, [source], services, NullLogger.Instance, () => broker!);
 
@@ -80,12 +89,12 @@ internal static class WorkerProfile
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process CPU {cpu.TotalMilliseconds:F0} ms = {cpu.TotalMilliseconds / wall:F2} cores busy; {cpu.TotalMilliseconds * 1000 / summary.DoneJobs:F1} µs CPU/job"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated {alloc / (double)summary.DoneJobs:F0} B/job; gen0 GCs {GC.CollectionCount(0) - gc0}; thread-pool items {(ThreadPool.CompletedWorkItemCount - items0) / (double)summary.DoneJobs:F2}/job"));
             o.WriteLine("  store/broker calls (time inside the call, µs; share of the drain's wall time):");
-            foreach (var timer in store.Timers.Concat(broker?.Timers ?? []))
+            foreach (var timer in ((TimingProxy)(object)store).Timers.Concat(broker is null ? [] : ((TimingProxy)(object)broker).Timers))
             {
                 if (timer.Calls > 0)
                 {
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"    {timer.Name,-22} calls {timer.Calls,7:N0}  jobs/call {timer.Items / (double)timer.Calls,7:F1}  µs/call {timer.Micros / timer.Calls,8:F1}  µs/job {timer.Micros / Math.Max(1, timer.Items),6:F2}  {timer.Micros / 1000 / wall,6:P1}"));
+                        $"    {timer.Name,-28} calls {timer.Calls,7:N0}  jobs/call {timer.Items / (double)timer.Calls,7:F1}  µs/call {timer.Micros / timer.Calls,8:F1}  µs/job {timer.Micros / Math.Max(1, timer.Items),6:F2}  {timer.Micros / 1000 / wall,6:P1}"));
                 }
             }
 
@@ -95,6 +104,14 @@ internal static class WorkerProfile
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private sealed class MinBatchSource(QueueSource inner, int minBatch, int greenlets) : QueueSource
+    {
+        public override string Name => inner.Name;
+
+        public override ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken) =>
+            max < minBatch && max < greenlets ? ValueTask.FromResult(0) : inner.DequeueAsync(max, workerId, into, cancellationToken);
     }
 
     internal sealed class Timer(string name)
@@ -119,111 +136,67 @@ internal static class WorkerProfile
         }
     }
 
-    private sealed class TimedStore(IJobStore inner) : IJobStore
+    /// <summary>
+    /// Wraps a store or broker, timing the calls named in <see cref="Timers"/> (until their ValueTask completes) and
+    /// forwarding every other call untouched. A DispatchProxy, so the ports can grow without this file changing.
+    /// </summary>
+    internal class TimingProxy : DispatchProxy
     {
-        private readonly Timer _claim = new("ClaimAsync");
-        private readonly Timer _complete = new("CompleteAsync");
-        private readonly Timer _insert = new("InsertAsync (started)");
-        private readonly Timer _lost = new("FindLostClaimsAsync");
-        private readonly Timer _other = new("maintenance");
+        private object _inner = null!;
+        private Dictionary<string, Timer> _timers = [];
 
-        public IEnumerable<Timer> Timers => [_claim, _complete, _insert, _lost, _other];
+        public IEnumerable<Timer> Timers => _timers.Values;
 
-        public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default)
+        public static T Wrap<T>(T inner, params string[] timed)
+            where T : class
         {
-            var t = Stopwatch.GetTimestamp();
-            var n = await inner.ClaimAsync(queue, max, workerId, into, cancellationToken).ConfigureAwait(false);
-            _claim.Add(t, n);
+            var proxy = DispatchProxy.Create<T, TimingProxy>();
+            var self = (TimingProxy)(object)proxy;
+            self._inner = inner;
+            self._timers = timed.ToDictionary(name => name, name => new Timer(typeof(T).Name + "." + name));
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            object? result;
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                result = targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+
+            if (!_timers.TryGetValue(targetMethod.Name, out var timer))
+            {
+                return result;
+            }
+
+            long items = args is [ReadOnlyMemory<JobOutcome> outcomes, ..] ? outcomes.Length : args is [ReadOnlyMemory<JobInfo> documents, ..] ? documents.Length : 0;
+            return result switch
+            {
+                ValueTask<int> counted => TimeCount(counted, timer, started),
+                ValueTask done => TimeDone(done, timer, started, items),
+                _ => result,
+            };
+        }
+
+        private static async ValueTask<int> TimeCount(ValueTask<int> call, Timer timer, long started)
+        {
+            var n = await call.ConfigureAwait(false);
+            timer.Add(started, n);
             return n;
         }
 
-        public async ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default)
+        private static async ValueTask TimeDone(ValueTask call, Timer timer, long started, long items)
         {
-            var t = Stopwatch.GetTimestamp();
-            await inner.CompleteAsync(outcomes, cancellationToken).ConfigureAwait(false);
-            _complete.Add(t, outcomes.Length);
+            await call.ConfigureAwait(false);
+            timer.Add(started, items);
         }
-
-        public async ValueTask InsertAsync(ReadOnlyMemory<JobInfo> documents, CancellationToken cancellationToken = default)
-        {
-            var t = Stopwatch.GetTimestamp();
-            await inner.InsertAsync(documents, cancellationToken).ConfigureAwait(false);
-            _insert.Add(t, documents.Length);
-        }
-
-        public async ValueTask<IReadOnlyList<JobId>> FindLostClaimsAsync(IReadOnlyList<JobId> ids, string workerId, CancellationToken cancellationToken = default)
-        {
-            var t = Stopwatch.GetTimestamp();
-            var lost = await inner.FindLostClaimsAsync(ids, workerId, cancellationToken).ConfigureAwait(false);
-            _lost.Add(t, ids.Count);
-            return lost;
-        }
-
-        public async ValueTask<long> RequeueDueRetriesAsync(DateTime now, CancellationToken cancellationToken = default)
-        {
-            var t = Stopwatch.GetTimestamp();
-            var n = await inner.RequeueDueRetriesAsync(now, cancellationToken).ConfigureAwait(false);
-            _other.Add(t, 0);
-            return n;
-        }
-
-        public async ValueTask<long> PurgeExpiredAsync(DateTime now, CancellationToken cancellationToken = default)
-        {
-            var t = Stopwatch.GetTimestamp();
-            var n = await inner.PurgeExpiredAsync(now, cancellationToken).ConfigureAwait(false);
-            _other.Add(t, 0);
-            return n;
-        }
-
-        public ValueTask EnqueueAsync(ReadOnlyMemory<NewJob> jobs, CancellationToken cancellationToken = default) => inner.EnqueueAsync(jobs, cancellationToken);
-
-        public ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<long> CancelAsync(JobFilter filter, DateTime now, DateTime dateExpires, CancellationToken cancellationToken = default) => inner.CancelAsync(filter, now, dateExpires, cancellationToken);
-
-        public ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue, bool keepRetryCount, DateTime now, CancellationToken cancellationToken = default) => inner.RequeueAsync(filter, destinationQueue, keepRetryCount, now, cancellationToken);
-
-        public ValueTask SetProgressAsync(JobId id, double progress, CancellationToken cancellationToken = default) => inner.SetProgressAsync(id, progress, cancellationToken);
-
-        public ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default) => inner.GetLogsAsync(id, cancellationToken);
-
-        public ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default) => inner.CountAsync(queue, status, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class TimedBroker(IQueueBroker inner) : IQueueBroker
-    {
-        private readonly Timer _dequeue = new("broker DequeueAsync");
-
-        public IEnumerable<Timer> Timers => [_dequeue];
-
-        public async ValueTask<int> DequeueAsync(string queue, int max, DateTime now, double pushbackSeconds, List<string> into, CancellationToken cancellationToken = default)
-        {
-            var t = Stopwatch.GetTimestamp();
-            var n = await inner.DequeueAsync(queue, max, now, pushbackSeconds, into, cancellationToken).ConfigureAwait(false);
-            _dequeue.Add(t, n);
-            return n;
-        }
-
-        public ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default) => inner.EnqueueAsync(queue, items, cancellationToken);
-
-        public ValueTask<long> RemoveAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default) => inner.RemoveAsync(queue, items, cancellationToken);
-
-        public ValueTask<long> SizeAsync(string queue, CancellationToken cancellationToken = default) => inner.SizeAsync(queue, cancellationToken);
-
-        public ValueTask<long> DueSizeAsync(string queue, DateTime now, CancellationToken cancellationToken = default) => inner.DueSizeAsync(queue, now, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RawItem>> ListAsync(string queue, int skip, int limit, CancellationToken cancellationToken = default) => inner.ListAsync(queue, skip, limit, cancellationToken);
-
-        public ValueTask<IReadOnlyList<string>> KnownSubqueuesAsync(string root, CancellationToken cancellationToken = default) => inner.KnownSubqueuesAsync(root, cancellationToken);
-
-        public ValueTask EmptyAsync(string queue, CancellationToken cancellationToken = default) => inner.EmptyAsync(queue, cancellationToken);
-
-        public ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default) => inner.TryAcquireSlotAsync(name, holder, limit, now, expires, cancellationToken);
-
-        public ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default) => inner.ReleaseSlotAsync(name, holder, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -54,6 +54,19 @@ public interface IMrqClient
     ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Pauses a queue for every worker (MRQ's <c>Queue(q).pause()</c>): its jobs stay queued until it is resumed.
+    /// Pausing <c>x</c> or <c>x/</c> also pauses the subqueues <c>x/...</c>. Workers notice within their
+    /// <c>paused_queues_refresh_interval</c> (10 s by default).
+    /// </summary>
+    ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused queue (<c>x/</c> resumes <c>x</c> and its subqueues).</summary>
+    ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>The paused queues.</summary>
+    ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Waits until the job is neither queued nor started and returns it; throws <see cref="TimeoutException"/> when
     /// <paramref name="timeout"/> passes first.
     /// </summary>

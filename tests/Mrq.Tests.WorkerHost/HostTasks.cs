@@ -14,15 +14,16 @@ public sealed class Sleep
 }
 
 /// <summary>
-/// Appends its job id to <c>file</c> when it starts, then waits <c>ms</c> milliseconds: the file tells how many times
-/// each job started, across processes (one short append per run, atomic with O_APPEND).
+/// Creates a new empty file named after its job id in <c>directory</c> when it starts, then waits <c>ms</c>
+/// milliseconds: the files tell how many times each job started, across processes (one file per run, so concurrent
+/// runs never overwrite each other's record).
 /// </summary>
 [MrqTask(Path = "host.Mark")]
 public sealed class Mark
 {
-    public async Task<int> RunAsync(JobContext context, string file, int ms, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(JobContext context, string directory, int ms, CancellationToken cancellationToken)
     {
-        await File.AppendAllTextAsync(file, context.Id + "\n", cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(directory, $"{context.Id}.{Guid.NewGuid():N}"), [], cancellationToken);
         if (ms > 0)
         {
             await Task.Delay(ms, cancellationToken);
@@ -32,13 +33,16 @@ public sealed class Mark
     }
 }
 
-/// <summary>Keeps <c>mb</c> more megabytes alive for the life of the process (MRQ's Leak task, for max_memory).</summary>
+/// <summary>
+/// Keeps <c>mb</c> more megabytes alive for the life of the process, then holds its slot <c>ms</c> milliseconds
+/// (MRQ's Leak task, for max_memory).
+/// </summary>
 [MrqTask(Path = "host.Leak")]
 public sealed class Leak
 {
     private static readonly List<byte[]> s_kept = [];
 
-    public int Run(int mb)
+    public async Task<int> RunAsync(int mb, int ms)
     {
         var block = new byte[mb * 1024 * 1024];
 
@@ -53,6 +57,7 @@ public sealed class Leak
             s_kept.Add(block);
         }
 
+        await Task.Delay(ms);
         return mb;
     }
 }

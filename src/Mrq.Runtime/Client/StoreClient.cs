@@ -12,6 +12,7 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
     private readonly bool _ownsStores;
     private readonly Lazy<IJobStore> _store;
     private readonly Lazy<TaskPolicies> _policies;
+    private readonly Lazy<IReadOnlySet<string>> _notifyQueues;
     private readonly Lazy<IQueueBroker> _broker;
 
     public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
@@ -23,6 +24,7 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
     {
         Settings = settings ?? new MrqSettings();
         _policies = new Lazy<TaskPolicies>(() => TaskPolicies.Create(Settings));
+        _notifyQueues = new Lazy<IReadOnlySet<string>>(() => QueuesConfig.NotifyQueues(Settings));
         _store = new Lazy<IJobStore>(openStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _broker = new Lazy<IQueueBroker>(openBroker, LazyThreadSafetyMode.ExecutionAndPublication);
         _ownsStores = ownsStores;
@@ -48,6 +50,7 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         var now = DateTime.UtcNow;
         var newJob = new NewJob(JobId.NewId(now), job.Path, queue, job.Params, now);
         await Store.EnqueueAsync(new[] { newJob }, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync([queue], cancellationToken).ConfigureAwait(false);
         return newJob.Id;
     }
 
@@ -72,6 +75,7 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         }
 
         await Store.EnqueueAsync(newJobs, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(newJobs.Select(j => j.Queue), cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -106,6 +110,37 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(items);
         return Broker.RemoveAsync(queue, items, cancellationToken);
     }
+
+    /// <summary>
+    /// Wakes idle workers of the queues configured with <c>notify</c> (<see cref="QueuesConfig"/>), once per root. Best
+    /// effort: the jobs are enqueued already, and a worker that misses the wake-up finds them at its next poll.
+    /// </summary>
+    private async ValueTask NotifyAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
+    {
+        var notify = _notifyQueues.Value;
+        if (notify.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var root in queues.Where(q => QueuesConfig.Notifies(notify, q)).Select(PausedQueues.Root).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                await Broker.NotifyAsync(root, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Lossy by design (see IQueueBroker.NotifyAsync).
+            }
+        }
+    }
+
+    public ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default) => Broker.PauseQueueAsync(queue, cancellationToken);
+
+    public ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default) => Broker.ResumeQueueAsync(queue, cancellationToken);
+
+    public ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default) => Broker.GetPausedQueuesAsync(cancellationToken);
 
     public ValueTask<long> CancelAsync(JobFilter filter, CancellationToken cancellationToken = default)
     {

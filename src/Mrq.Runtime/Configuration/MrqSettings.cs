@@ -48,6 +48,21 @@ public sealed class MrqSettings
     /// <summary>Stop dequeuing after this many seconds (0: no limit).</summary>
     public double MaxTime { get; set; }
 
+    /// <summary>Stop gracefully once the process uses more than this many megabytes (resident plus swapped; 0: no limit), checked at each report.</summary>
+    public int MaxMemory { get; set; }
+
+    /// <summary>Seconds between worker reports (<c>mrq_workers</c>); 0 reports only at start and stop.</summary>
+    public double ReportInterval { get; set; } = 10;
+
+    /// <summary>Only these task paths are run from regular queues (<c>--task_whitelist a,b</c>); other jobs stay queued.</summary>
+    public IReadOnlyList<string>? TaskWhitelist { get; set; }
+
+    /// <summary>These task paths are not run from regular queues (<c>--task_blacklist a,b</c>); ignored with a whitelist.</summary>
+    public IReadOnlyList<string>? TaskBlacklist { get; set; }
+
+    /// <summary>Seconds between reloads of the paused queues (<c>--paused_queues_refresh_interval</c>); 0 ignores pauses.</summary>
+    public double PausedQueuesRefreshInterval { get; set; } = 10;
+
     /// <summary>How the worker spreads free slots over queues.</summary>
     public DequeueStrategy DequeueStrategy { get; set; } = DequeueStrategy.Sequential;
 

@@ -22,6 +22,13 @@ internal interface IJobStore : IAsyncDisposable
     ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <see cref="ClaimAsync(string, int, string, List{ClaimedJob}, CancellationToken)"/> with <paramref name="options"/>:
+    /// newest first and/or only some task paths. The claimed jobs are appended in the order they were chosen (newest
+    /// first for <see cref="ClaimOptions.NewestFirst"/>).
+    /// </summary>
+    ValueTask<int> ClaimAsync(string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes final statuses (and results, tracebacks, expiry) of many jobs in one transaction. Each outcome overwrites
     /// status, dateupdated, result, exceptiontype, traceback, dateexpires and totaltime (null clears the field); ids
     /// that match no job are ignored. An outcome carrying a <see cref="JobOutcome.Document"/> (a job that was never
@@ -71,4 +78,25 @@ internal interface IJobStore : IAsyncDisposable
 
     /// <summary>Counts the jobs of <paramref name="queue"/> with <paramref name="status"/>.</summary>
     ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces a worker's report (MRQ's <c>mrq_workers</c> document, keyed by the worker id).</summary>
+    ValueTask ReportWorkerAsync(Worker.WorkerReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored worker report, live or not.</summary>
+    ValueTask<IReadOnlyList<Worker.WorkerReport>> GetWorkersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the reports of workers silent since before <paramref name="before"/> (MRQ's one-hour TTL on
+    /// <c>datereported</c>). Returns how many.
+    /// </summary>
+    ValueTask<long> DeleteWorkersReportedBeforeAsync(DateTime before, CancellationToken cancellationToken = default);
+
+    /// <summary>Every job in status <c>started</c>, with its worker and start date (one round trip).</summary>
+    ValueTask<IReadOnlyList<StartedJob>> GetStartedJobsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Requeues, at the end of their queue and keeping their retry count, those of <paramref name="jobs"/> that are still
+    /// <c>started</c> by the same worker (a job that ended or was claimed again meanwhile is left alone). Returns how many.
+    /// </summary>
+    ValueTask<long> RequeueStartedAsync(IReadOnlyList<StartedJob> jobs, DateTime now, CancellationToken cancellationToken = default);
 }

@@ -73,4 +73,26 @@ internal interface IQueueBroker : IAsyncDisposable
 
     /// <summary>Gives back a slot taken by <see cref="TryAcquireSlotAsync"/>.</summary>
     ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a queue (regular or raw) to the paused set (Redis: MRQ's <c>&lt;prefix&gt;:s:paused</c>), stored as
+    /// <see cref="PausedQueues.Member"/> says: <c>x/</c> pauses <c>x</c>. Workers skip paused queues.
+    /// </summary>
+    ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a queue from the paused set (<c>x/</c> resumes <c>x</c> and with it its subqueues).</summary>
+    ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>The paused set, in ordinal order.</summary>
+    ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Wakes the workers subscribed to <paramref name="queue"/>'s root (MRQ's notify, for regular queues with
+    /// <c>QUEUES_CONFIG {"q": {"notify": true}}</c>): the enqueuer calls it after enqueuing. Lossy by design, it only
+    /// shortens an idle worker's wait; jobs never depend on it.
+    /// </summary>
+    ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>Subscribes to the wake-ups of the roots of <paramref name="queues"/>; dispose the result to unsubscribe.</summary>
+    ValueTask<IQueueWakeups> SubscribeAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken = default);
 }

@@ -8,6 +8,9 @@ internal abstract class QueueSource
     /// <summary>The queue's name as given on the command line.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The name a pause applies to (a <c>_reverse</c> queue is paused with its queue).</summary>
+    public virtual string PauseName => Name;
+
     /// <summary>Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many.</summary>
     public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken);
 }

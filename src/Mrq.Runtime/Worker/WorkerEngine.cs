@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
+using Mrq.Maintenance;
 using Mrq.Storage;
 
 namespace Mrq.Worker;
@@ -27,17 +28,23 @@ internal sealed partial class WorkerEngine
     private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
     private readonly TaskPolicies _policies;
     private readonly Lazy<IQueueBroker> _broker;
+    private readonly bool _hasBroker;
     private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
     private readonly Action<JobId, double> _reportProgress;
     private StatusWriter? _statusWriter;
     private CancellationToken _interruptJobs;
     private int _running;
     private long _doneJobs;
+    private DateTime _dateStarted;
+    private volatile string _status = WorkerStatus.Init;
+    private CancellationTokenSource? _selfStop;
+    private WorkerStopReason? _selfStopReason;
 
     public WorkerEngine(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, IServiceProvider services, ILogger logger, Func<IQueueBroker>? broker = null, TaskPolicies? policies = null)
     {
         _settings = settings;
         _policies = policies ?? TaskPolicies.Create(settings);
+        _hasBroker = broker is not null;
         _broker = new Lazy<IQueueBroker>(broker ?? (() => throw new InvalidOperationException("This worker has no broker for concurrency limits.")));
         _reportProgress = ReportProgress;
         _store = store;
@@ -66,28 +73,47 @@ internal sealed partial class WorkerEngine
         _interruptJobs = interruptJobs;
         var clock = Stopwatch.StartNew();
         var reason = WorkerStopReason.Stopped;
+        _dateStarted = DateTime.UtcNow;
         LogStarting(_queues.Count, string.Join(" ", _queues.Select(q => q.Name)), _settings.Greenlets);
+
+        // Stopped by the caller (signals) or by the worker itself (max_memory).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopDequeuing);
+        _selfStop = stop;
+
+        // Reported before the first claim: other workers take a started job whose worker has no report for orphaned.
+        _status = WorkerStatus.Started;
+        await ReportAsync(CancellationToken.None).ConfigureAwait(false);
+        await RefreshPausedQueuesAsync(CancellationToken.None).ConfigureAwait(false);
+        await SubscribeToWakeupsAsync().ConfigureAwait(false);
 
         await using (_statusWriter = new StatusWriter(_store, _logger, _settings.Greenlets * 4))
         {
             using var stopMonitor = new CancellationTokenSource();
-            var monitor = Task.Run(() => MonitorAsync(stopMonitor.Token), CancellationToken.None);
+            var monitor = Task.Run(() => MonitorAsync(stop.Token, stopMonitor.Token), CancellationToken.None);
+            var reports = Task.Run(() => ReportLoopAsync(stopMonitor.Token), CancellationToken.None);
             try
             {
-                reason = await WorkLoopAsync(clock, stopDequeuing).ConfigureAwait(false);
+                reason = await WorkLoopAsync(clock, stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stopDequeuing.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // A graceful stop: fall through to wait for running jobs.
+                reason = _selfStopReason ?? WorkerStopReason.Stopped;
             }
             finally
             {
+                _status = WorkerStatus.Join;
                 await JoinAsync(interruptJobs).ConfigureAwait(false);
                 await stopMonitor.CancelAsync().ConfigureAwait(false);
                 await monitor.ConfigureAwait(false);
+                await reports.ConfigureAwait(false);
+                await UnsubscribeFromWakeupsAsync().ConfigureAwait(false);
             }
         }
 
+        // Every status is written now: the final report shows no running job.
+        _status = WorkerStatus.Stop;
+        await ReportAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = new WorkerRunSummary(clock.Elapsed, DoneJobs) { StopReason = reason };
         LogSummary(summary.ToString());
         return summary;
@@ -121,6 +147,7 @@ internal sealed partial class WorkerEngine
 
     private void InterruptAll()
     {
+        _status = WorkerStatus.Kill;
         var now = DateTime.UtcNow;
         foreach (var running in _jobs.Values)
         {
@@ -134,11 +161,15 @@ internal sealed partial class WorkerEngine
 
     /// <summary>
     /// Once a second: times out jobs past their deadline, cancels the tokens of jobs cancelled or requeued while they
-    /// run, requeues due retries; once a minute: purges expired jobs.
+    /// run, requeues due retries; every report interval (until the worker stops dequeuing): requeues the jobs of dead
+    /// workers and interrupted jobs; once a minute: purges expired jobs and old worker reports.
     /// </summary>
-    private async Task MonitorAsync(CancellationToken stop)
+    private async Task MonitorAsync(CancellationToken stopping, CancellationToken stop)
     {
         var lastPurge = DateTime.MinValue;
+        var lastRecovery = DateTime.MinValue;
+        var lastPausedRefresh = DateTime.UtcNow;
+        var recoveryInterval = TimeSpan.FromSeconds(_settings.ReportInterval > 0 ? Math.Max(_settings.ReportInterval, 1) : 10);
         var ids = new List<JobId>();
         using var timer = new PeriodicTimer(s_monitorInterval);
         while (true)
@@ -183,11 +214,25 @@ internal sealed partial class WorkerEngine
                     }
                 }
 
-                await _store.RequeueDueRetriesAsync(now, stop).ConfigureAwait(false);
+                await JobRecovery.RequeueRetryJobsAsync(_store, now, stop).ConfigureAwait(false);
+                if (!stopping.IsCancellationRequested && now - lastRecovery >= recoveryInterval)
+                {
+                    // Not while stopping: a worker going down with its siblings must not requeue what they just interrupted.
+                    lastRecovery = now;
+                    await RecoverAsync(now, stop).ConfigureAwait(false);
+                }
+
+                if (_settings.PausedQueuesRefreshInterval > 0 && now - lastPausedRefresh >= TimeSpan.FromSeconds(_settings.PausedQueuesRefreshInterval))
+                {
+                    lastPausedRefresh = now;
+                    await RefreshPausedQueuesAsync(stop).ConfigureAwait(false);
+                }
+
                 if (now - lastPurge >= s_purgeInterval)
                 {
                     lastPurge = now;
                     await _store.PurgeExpiredAsync(now, stop).ConfigureAwait(false);
+                    await _store.DeleteWorkersReportedBeforeAsync(now - JobRecovery.ReportTtl, stop).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -198,6 +243,22 @@ internal sealed partial class WorkerEngine
             {
                 LogMonitorFailed(e.Message);
             }
+        }
+    }
+
+    /// <summary>MRQ's RequeueStartedJobs and RequeueInterruptedJobs, run by every worker.</summary>
+    private async Task RecoverAsync(DateTime now, CancellationToken stop)
+    {
+        var (requeued, _) = await JobRecovery.RequeueStartedJobsAsync(_store, _policies, now, JobRecovery.DefaultStartedTimeoutMargin, Id, stop).ConfigureAwait(false);
+        if (requeued > 0)
+        {
+            LogRequeuedStarted(requeued);
+        }
+
+        var interrupted = await JobRecovery.RequeueInterruptedJobsAsync(_store, now, stop).ConfigureAwait(false);
+        if (interrupted > 0)
+        {
+            LogRequeuedInterrupted(interrupted);
         }
     }
 
@@ -248,13 +309,16 @@ internal sealed partial class WorkerEngine
             if (free <= 0)
             {
                 // Full: wait for any job to finish (its release wakes us), then look again.
+                _status = WorkerStatus.Full;
                 await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
                 continue;
             }
 
+            _status = WorkerStatus.Spawn;
+            var queues = ActiveQueues();
             var dequeued = 0;
             var visited = 0;
-            for (; visited < _queues.Count; visited++)
+            for (; visited < queues.Count; visited++)
             {
                 var want = free - dequeued;
                 if (want <= 0)
@@ -264,10 +328,10 @@ internal sealed partial class WorkerEngine
 
                 if (_settings.DequeueStrategy == DequeueStrategy.Parallel)
                 {
-                    want = Math.Max(1, want / (_queues.Count - visited));
+                    want = Math.Max(1, want / (queues.Count - visited));
                 }
 
-                var queue = _queues[(visited + queueOffset) % _queues.Count];
+                var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
                 var count = await queue.DequeueAsync(want, Id, claimed, stop).ConfigureAwait(false);
                 for (var i = 0; i < count; i++)
@@ -278,9 +342,9 @@ internal sealed partial class WorkerEngine
                 dequeued += count;
             }
 
-            if (_settings.DequeueStrategy == DequeueStrategy.Parallel)
+            if (_settings.DequeueStrategy == DequeueStrategy.Parallel && queues.Count > 0)
             {
-                queueOffset = (queueOffset + visited + 1) % _queues.Count;
+                queueOffset = (queueOffset + visited + 1) % queues.Count;
             }
 
             if (dequeued > 0)
@@ -290,6 +354,7 @@ internal sealed partial class WorkerEngine
 
             if (dequeued == 0)
             {
+                _status = WorkerStatus.Wait;
                 if (_settings.MaxJobs > 0 && Volatile.Read(ref _running) + DoneJobs >= _settings.MaxJobs)
                 {
                     // Everything max_jobs allows is running: wait for it instead of polling.
@@ -318,7 +383,7 @@ internal sealed partial class WorkerEngine
                     return WorkerStopReason.QueuesEmpty;
                 }
 
-                await Task.Delay(latency, stop).ConfigureAwait(false);
+                await IdleAsync(latency, stop).ConfigureAwait(false);
             }
         }
 
@@ -510,6 +575,12 @@ internal sealed partial class WorkerEngine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} job(s) still running {Grace}s after a forced stop ignore their CancellationToken; exiting without them (their status is interrupt)")]
     private partial void LogLeftBehind(int count, double grace);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Requeued {Count} job(s) left started by dead workers")]
+    private partial void LogRequeuedStarted(long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Requeued {Count} interrupted job(s)")]
+    private partial void LogRequeuedInterrupted(long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker maintenance failed: {Message}")]
     private partial void LogMonitorFailed(string message);

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
-using Mrq.Infrastructure;
-using Mrq.Storage;
 using Mrq.Worker.Supervision;
 
 namespace Mrq.Worker.Commands;
@@ -28,19 +26,16 @@ internal static class WorkerCommand
         var logger = context.Loggers.CreateLogger("mrq.worker");
 
         // Checked before anything starts, so a supervisor rejects a bad queue once instead of in every child.
-        var raw = settings.Queues.Where(RawQueueNames.IsRaw).Distinct(StringComparer.Ordinal).ToDictionary(q => q, FindRawQueue, StringComparer.Ordinal);
+        QueueSources.Validate(settings.Queues);
+        var policies = TaskPolicies.Create(settings);
+        QueuesConfig.NotifyQueues(settings);
         var supervised = SupervisorProtocol.IsSubprocess;
         if (settings.Processes > 0 && !supervised)
         {
             return await new WorkerSupervisor(context.ProgramArguments, settings.Processes, logger).RunAsync().ConfigureAwait(false);
         }
 
-        var policies = TaskPolicies.Create(settings);
-        var queues = settings.Queues
-            .Select(q => RawQueueNames.IsRaw(q)
-                ? (QueueSource)new RawQueueSource(storeClient.Broker, storeClient.Store, q, raw[q], logger)
-                : new RegularQueueSource(storeClient.Store, q))
-            .ToArray();
+        var queues = QueueSources.Create(settings, storeClient.Store, () => storeClient.Broker, logger);
         var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger, () => storeClient.Broker, policies);
 
         using var signals = new ShutdownSignals(logger, supervised);
@@ -56,14 +51,5 @@ internal static class WorkerCommand
         }
 
         return summary.WantsReplacement ? SupervisorProtocol.RecycleExitCode : SupervisorProtocol.FinishedExitCode;
-    }
-
-    private static RawQueueDescriptor FindRawQueue(string queue)
-    {
-        var root = RawQueueNames.Root(queue);
-        return RawQueueCatalog.TryFind(root, out var descriptor)
-            ? descriptor
-            : throw new MrqConfigurationException(
-                $"queue '{queue}': no job factory is declared for the raw queue '{root}'. Declare one with [MrqRawQueue(\"{root}\")] on a static method taking the raw param.");
     }
 }

@@ -474,5 +474,26 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         Assert.Equal(0, await Broker.SizeAsync(queue));
     }
 
+    [Fact]
+    public async Task Paused_queues_are_shared_and_a_listen_name_pauses_its_root()
+    {
+        IQueueBroker other = await NewBrokerAsync(independent: true);
+        await Broker.PauseQueueAsync("high");
+        await Broker.PauseQueueAsync("low/");
+        await Broker.PauseQueueAsync("high");
+        await Broker.PauseQueueAsync("test_raw/sub");
+
+        Assert.Equal(["high", "low", "test_raw/sub"], await other.GetPausedQueuesAsync());
+
+        await other.ResumeQueueAsync("low/");
+        await other.ResumeQueueAsync("never_paused");
+        Assert.Equal(["high", "test_raw/sub"], await Broker.GetPausedQueuesAsync());
+        var paused = (await Broker.GetPausedQueuesAsync()).ToHashSet();
+        Assert.True(PausedQueues.IsPaused(paused, "high/sub"));
+        Assert.True(PausedQueues.IsPaused(paused, "high/"));
+        Assert.False(PausedQueues.IsPaused(paused, "low"));
+        Assert.False(PausedQueues.IsPaused(paused, "test_raw"));
+    }
+
     private static double Unix(DateTime utc) => (utc - DateTime.UnixEpoch).TotalSeconds;
 }

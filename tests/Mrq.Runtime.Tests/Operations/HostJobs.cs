@@ -8,11 +8,15 @@ internal static class HostJobs
     /// <summary><c>host.Sleep</c>: holds its slot for <paramref name="ms"/> milliseconds, stops when interrupted.</summary>
     public static JobRequest Sleep(int ms, string queue = "default") => new("host.Sleep", Params(("ms", ms)), queue);
 
-    /// <summary><c>host.Mark</c>: appends its id to <paramref name="file"/> at each start, then holds its slot.</summary>
-    public static JobRequest Mark(string file, int ms, string queue = "default") => new("host.Mark", Params(("file", file), ("ms", ms)), queue);
+    /// <summary><c>host.Mark</c>: creates a file named after its id in <paramref name="directory"/> at each start, then holds its slot.</summary>
+    public static JobRequest Mark(string directory, int ms, string queue = "default") => new("host.Mark", Params(("directory", directory), ("ms", ms)), queue);
 
-    /// <summary><c>host.Leak</c>: keeps <paramref name="mb"/> more megabytes alive in its worker process.</summary>
-    public static JobRequest Leak(int mb, string queue = "default") => new("host.Leak", Params(("mb", mb)), queue);
+    /// <summary>How many times each job of <c>host.Mark</c> started, from the files it left in <paramref name="directory"/>.</summary>
+    public static Dictionary<string, int> Runs(string directory) =>
+        System.IO.Directory.GetFiles(directory).Select(f => Path.GetFileName(f).Split('.')[0]).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary><c>host.Leak</c>: keeps <paramref name="mb"/> more megabytes alive in its worker process, then holds its slot.</summary>
+    public static JobRequest Leak(int mb, int ms, string queue = "default") => new("host.Leak", Params(("mb", mb), ("ms", ms)), queue);
 
     private static byte[] Params(params (string Name, object Value)[] values) =>
         MessagePackSerializer.Serialize(values.ToDictionary(v => v.Name, v => v.Value));

@@ -65,6 +65,34 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task A_child_over_max_memory_stops_gracefully_and_is_replaced()
+    {
+        await using var env = new HostEnvironment();
+
+        // A fresh worker's own size, from its report, so that each child starts under the limit and crosses it only by
+        // leaking: every child makes progress however slow the machine is.
+        using (var probe = env.StartWorker("nothing", "--report_interval", "0.5"))
+        {
+            await Eventually.TrueAsync(async () => (await env.Store.GetWorkersAsync()).Count > 0, HostEnvironment.Wait, "the probe worker did not report");
+            probe.Signal("INT");
+            Assert.Equal(0, await probe.WaitForExitAsync(HostEnvironment.Wait));
+        }
+
+        var baseline = (await env.Store.GetWorkersAsync()).Single().Process.MemoryTotal / (1024 * 1024);
+        var limit = (baseline + 40).ToString(CultureInfo.InvariantCulture);
+        var ids = env.Client.EnqueueMany(Enumerable.Range(0, 10).Select(_ => HostJobs.Leak(mb: 15, ms: 200)).ToArray());
+
+        using var supervisor = env.StartWorker("default", "--processes", "1", "--max_memory", limit, "--report_interval", "0.5");
+        await env.WaitForStatusAsync(ids, JobStatus.Success);
+        supervisor.Signal("INT");
+        Assert.Equal(0, await supervisor.WaitForExitAsync(HostEnvironment.Wait));
+
+        Assert.Contains($"Reached max_memory={limit}MB", supervisor.StandardError, StringComparison.Ordinal);
+        Assert.Contains("stopped to be recycled", supervisor.StandardError, StringComparison.Ordinal);
+        Assert.True((await env.Store.GetWorkersAsync()).Count >= 3, "max_memory did not replace the worker process");
+    }
+
+    [Fact]
     public async Task Children_of_a_supervisor_killed_with_SIGKILL_stop_by_themselves()
     {
         await using var env = new HostEnvironment();

@@ -318,12 +318,12 @@ public sealed class MongoJobQueriesTests
     [Fact]
     public void Params_filters_compare_json_values_like_the_embedded_store()
     {
-        var wanted = MongoParamsMatch.Parse("""{ "n": 42, "s": "hi" }""");
+        var wanted = ParamsFilter.Parse("""{ "n": 42, "s": "hi" }""");
 
-        Assert.True(MongoParamsMatch.Matches(new byte[] { 0x83, 0xA1, (byte)'n', 0x2A, 0xA1, (byte)'s', 0xA2, (byte)'h', (byte)'i', 0xA1, (byte)'x', 0xC0 }, wanted));
-        Assert.False(MongoParamsMatch.Matches(new byte[] { 0x81, 0xA1, (byte)'n', 0x2A }, wanted));
-        Assert.False(MongoParamsMatch.Matches(new byte[] { 9, 9 }, wanted));
-        Assert.Throws<ArgumentException>(() => MongoParamsMatch.Parse("{ nope"));
+        Assert.True(ParamsFilter.Matches(new byte[] { 0x83, 0xA1, (byte)'n', 0x2A, 0xA1, (byte)'s', 0xA2, (byte)'h', (byte)'i', 0xA1, (byte)'x', 0xC0 }, wanted));
+        Assert.False(ParamsFilter.Matches(new byte[] { 0x81, 0xA1, (byte)'n', 0x2A }, wanted));
+        Assert.False(ParamsFilter.Matches(new byte[] { 9, 9 }, wanted));
+        Assert.Throws<ArgumentException>(() => ParamsFilter.Parse("{ nope"));
     }
 
     [Fact]

@@ -39,9 +39,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
     /// <summary>Runs a worker that <paramref name="stop"/> stops gracefully and <paramref name="interrupt"/> forcibly.</summary>
     public async Task<WorkerRunSummary> RunAsync(MrqSettings settings, CancellationToken stop, CancellationToken interrupt, params string[] queues)
     {
-        var sources = queues.Select(q => RawQueueNames.IsRaw(q)
-            ? (QueueSource)new RawQueueSource(Broker, Store, q, RawQueueCatalog.TryFind(RawQueueNames.Root(q), out var d) ? d : throw new InvalidOperationException(q), NullLogger.Instance)
-            : new RegularQueueSource(Store, q)).ToArray();
+        settings.Queues = queues;
+        var sources = QueueSources.Create(settings, Store, () => Broker, NullLogger.Instance);
         await using var services = new ServiceCollection().BuildServiceProvider();
         var engine = new WorkerEngine(settings, Store, sources, services, NullLogger.Instance, () => Broker);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

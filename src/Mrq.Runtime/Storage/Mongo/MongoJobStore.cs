@@ -37,7 +37,7 @@ namespace Mrq.Storage.Mongo;
 /// <para><b>Params and results</b> are stored as BSON (<see cref="MessagePackBson"/>); the original MessagePack bytes
 /// go in <c>params_msgpack</c> / <c>result_msgpack</c> only when the BSON would not give them back byte for byte.</para>
 /// </remarks>
-internal sealed class MongoJobStore : IJobStore
+internal sealed partial class MongoJobStore : IJobStore
 {
     /// <summary>How many jobs one <c>insertMany</c> of an enqueue carries at most.</summary>
     public const int EnqueueBatchSize = 10_000;
@@ -623,7 +623,7 @@ internal sealed class MongoJobStore : IJobStore
         }
 
         // Parse the params criterion before touching anything, so a bad one changes nothing.
-        var wanted = filter.Params is { } json ? MongoParamsMatch.Parse(json) : null;
+        var wanted = filter.Params is { } json ? ParamsFilter.Parse(json) : null;
         Enter(cancellationToken);
         try
         {
@@ -643,7 +643,7 @@ internal sealed class MongoJobStore : IJobStore
                 {
                     foreach (var document in cursor.Current)
                     {
-                        if (MongoParamsMatch.Matches(MongoJobQueries.ReadParams(document), wanted))
+                        if (ParamsFilter.Matches(MongoJobQueries.ReadParams(document), wanted))
                         {
                             matching.Add(document[MongoFields.Id]);
                         }

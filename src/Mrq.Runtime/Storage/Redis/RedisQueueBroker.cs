@@ -35,6 +35,8 @@ internal sealed class RedisQueueBroker : IQueueBroker
     private readonly string _queuePrefix;
     private readonly string _knownPrefix;
     private readonly string _concurrencyPrefix;
+    private readonly RedisKey _pausedKey;
+    private readonly string _notifyPrefix;
     private readonly RedisValue _queuePrefixValue;
     private readonly ConcurrentDictionary<string, QueueKeys> _keys = new(StringComparer.Ordinal);
 
@@ -49,6 +51,8 @@ internal sealed class RedisQueueBroker : IQueueBroker
         _queuePrefix = prefix + ":q:";
         _concurrencyPrefix = prefix + ":c:";
         _knownPrefix = prefix + ":ksq:";
+        _pausedKey = prefix + ":s:paused";
+        _notifyPrefix = prefix + ":notify:";
         _queuePrefixValue = _queuePrefix;
     }
 
@@ -421,5 +425,62 @@ internal sealed class RedisQueueBroker : IQueueBroker
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var member = PausedQueues.Member(queue);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _db.SetAddAsync(_pausedKey, member).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var member = PausedQueues.Member(queue);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _db.SetRemoveAsync(_pausedKey, member).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A PUBLISH on the channel <c>&lt;prefix&gt;:notify:&lt;root&gt;</c> (MRQ names a list so; Mrq's workers subscribe instead of BLPOP, which a multiplexed connection cannot block on).</remarks>
+    public async ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IQueueWakeups> SubscribeAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ISubscriber subscriber = _connection.GetSubscriber();
+        RedisChannel[] channels = [.. queues.Select(NotifyChannel).Distinct()];
+        WakeupSignal? signal = null;
+        void OnMessage(RedisChannel channel, RedisValue value) => signal?.Set();
+        signal = new WakeupSignal(async () =>
+        {
+            foreach (RedisChannel channel in channels)
+            {
+                await subscriber.UnsubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+            }
+        });
+        foreach (RedisChannel channel in channels)
+        {
+            await subscriber.SubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+        }
+
+        return signal;
+    }
+
+    private RedisChannel NotifyChannel(string queue) => RedisChannel.Literal(_notifyPrefix + PausedQueues.Root(queue));
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisValue[] members = await _db.SetMembersAsync(_pausedKey).ConfigureAwait(false);
+        return [.. members.Select(m => (string)m!).Order(StringComparer.Ordinal)];
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Mrq.Serialization;
 
 namespace Mrq.Storage.Sqlite;
 
@@ -138,7 +137,7 @@ internal sealed partial class SqliteJobStore
         }
 
         // Params are MessagePack: select candidates with the other criteria, compare their params here, update by id.
-        var wanted = SqliteJobFilter.ParseParams(filter.Params);
+        var wanted = ParamsFilter.Parse(filter.Params);
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -153,7 +152,7 @@ internal sealed partial class SqliteJobStore
                     using var reader = select.ExecuteReader();
                     while (reader.Read())
                     {
-                        if (SqliteJobFilter.ParamsMatch(reader.GetFieldValue<byte[]>(1), wanted))
+                        if (ParamsFilter.Matches(reader.GetFieldValue<byte[]>(1), wanted))
                         {
                             ids.Add(reader.GetFieldValue<byte[]>(0));
                         }
@@ -240,14 +239,15 @@ internal static class SqliteJobFilter
         Add(conditions, values, "worker", filter.Worker);
         if (filter.Statuses is { } statuses)
         {
-            var names = new List<string>();
-            for (var i = 0; i < statuses.Count; i++)
+            // Literals, not parameters (the names come from the fixed set of statuses): a literal status is what lets
+            // SQLite use the partial indexes (interrupt jobs, due retries) instead of scanning every job.
+            var names = statuses.Select(s => "'" + s.ToName() + "'").Distinct(StringComparer.Ordinal).ToList();
+            conditions.Add(names.Count switch
             {
-                names.Add($"$f_status{i}");
-                values.Add(($"$f_status{i}", statuses[i].ToName()));
-            }
-
-            conditions.Add(names.Count == 0 ? "0 = 1" : $"status IN ({string.Join(", ", names)})");
+                0 => "0 = 1",
+                1 => "status = " + names[0],
+                _ => $"status IN ({string.Join(", ", names)})",
+            });
         }
 
         var where = conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions);
@@ -258,36 +258,6 @@ internal static class SqliteJobFilter
                 command.Parameters.AddWithValue(name, value);
             }
         });
-    }
-
-    /// <summary>The wanted params entries as key → canonical JSON of the value.</summary>
-    public static Dictionary<string, string> ParseParams(string json)
-    {
-        byte[] messagePack;
-        try
-        {
-            messagePack = MessagePackJson.FromJson(json);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ArgumentException($"The params filter is not valid JSON: {e.Message}", nameof(json), e);
-        }
-
-        return MessagePackJson.MapToJsonEntries(messagePack);
-    }
-
-    public static bool ParamsMatch(byte[] messagePack, Dictionary<string, string> wanted)
-    {
-        var actual = MessagePackJson.MapToJsonEntries(messagePack);
-        foreach (var (key, value) in wanted)
-        {
-            if (!actual.TryGetValue(key, out var found) || found != value)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static void Add(List<string> conditions, List<(string, object)> values, string column, string? value)

@@ -259,7 +259,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            return Claim(queue, max, workerId, into);
+            return ClaimFifo(queue, max, workerId, into);
         }
         finally
         {
@@ -415,6 +415,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _claim.Dispose();
             _complete.Dispose();
             _insertDocument.Dispose();
+            DisposeHotPath();
             _insertLogs.Dispose();
             _writer.Dispose();
         }
@@ -452,20 +453,14 @@ internal sealed partial class SqliteJobStore : IJobStore
         }
     }
 
-    private int Claim(string queue, int max, string workerId, List<ClaimedJob> into)
+    /// <summary>Runs a bound claim statement in its own transaction and appends the jobs in the order they were chosen.</summary>
+    private int ExecuteClaim(SqliteCommand claim, string queue, DateTime dateStarted, bool newestFirst, List<ClaimedJob> into)
     {
-        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
-        var dateStarted = SqliteDates.FromUnixMilliseconds(now);
-        _claimNow.Value = now;
-        _claimWorker.Value = workerId;
-        _claimQueue.Value = queue;
-        _claimMax.Value = max;
-
         var first = into.Count;
         _begin.ExecuteNonQuery();
         try
         {
-            using (var reader = _claim.ExecuteReader())
+            using (var reader = claim.ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -500,7 +495,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         var count = into.Count - first;
         if (count > 1)
         {
-            into.Sort(first, count, FifoOrder.Instance);
+            into.Sort(first, count, newestFirst ? FifoOrder.Reversed : FifoOrder.Instance);
         }
 
         return count;
@@ -522,6 +517,11 @@ internal sealed partial class SqliteJobStore : IJobStore
                         _insertLogs.ExecuteNonQuery();
                     }
 
+                    continue;
+                }
+
+                if (TryCompleteSuccess(outcome))
+                {
                     continue;
                 }
 
@@ -566,31 +566,32 @@ internal sealed partial class SqliteJobStore : IJobStore
 
     private void InsertDocument(JobInfo document)
     {
-        var parameters = _insertDocument.Parameters;
+        // By position (s_documentColumns order): a lookup by name is a linear search per parameter and row.
+        var parameters = DocumentParameters();
         document.Id.WriteBytes(_writerId);
-        parameters["$path"].Value = document.Path;
-        parameters["$queue"].Value = document.Queue;
-        parameters["$status"].Value = document.Status.ToName();
-        BindBlob(parameters["$params"], document.Params);
+        parameters[1].Value = document.Path;
+        parameters[2].Value = document.Queue;
+        parameters[3].Value = document.Status.ToName();
+        BindBlob(parameters[4], document.Params);
         if (document.Result is { } result)
         {
-            BindBlob(parameters["$result"], result);
+            BindBlob(parameters[5], result);
         }
         else
         {
-            parameters["$result"].Value = DBNull.Value;
+            parameters[5].Value = DBNull.Value;
         }
 
-        parameters["$exceptiontype"].Value = (object?)document.ExceptionType ?? DBNull.Value;
-        parameters["$traceback"].Value = (object?)document.Traceback ?? DBNull.Value;
-        parameters["$datequeued"].Value = SqliteDates.ToUnixMilliseconds(document.DateQueued ?? document.DateStarted ?? DateTime.UtcNow);
-        parameters["$datestarted"].Value = DateOrNull(document.DateStarted);
-        parameters["$dateupdated"].Value = DateOrNull(document.DateUpdated);
-        parameters["$dateexpires"].Value = DateOrNull(document.DateExpires);
-        parameters["$worker"].Value = (object?)document.Worker ?? DBNull.Value;
-        parameters["$retry_count"].Value = document.RetryCount;
-        parameters["$totaltime"].Value = document.TotalTime is { } totalTime ? totalTime : DBNull.Value;
-        parameters["$raw_queue"].Value = (object?)document.RawQueue ?? DBNull.Value;
+        parameters[6].Value = (object?)document.ExceptionType ?? DBNull.Value;
+        parameters[7].Value = (object?)document.Traceback ?? DBNull.Value;
+        parameters[8].Value = SqliteDates.ToUnixMilliseconds(document.DateQueued ?? document.DateStarted ?? DateTime.UtcNow);
+        parameters[9].Value = DateOrNull(document.DateStarted);
+        parameters[10].Value = DateOrNull(document.DateUpdated);
+        parameters[11].Value = DateOrNull(document.DateExpires);
+        parameters[12].Value = (object?)document.Worker ?? DBNull.Value;
+        parameters[13].Value = document.RetryCount;
+        parameters[14].Value = document.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+        parameters[15].Value = (object?)document.RawQueue ?? DBNull.Value;
         _insertDocument.ExecuteNonQuery();
     }
 
@@ -665,9 +666,18 @@ internal sealed partial class SqliteJobStore : IJobStore
     /// <summary>FIFO order of claimed jobs: datequeued, then id (the claim query's ORDER BY).</summary>
     private sealed class FifoOrder : IComparer<ClaimedJob>
     {
-        public static readonly FifoOrder Instance = new();
+        public static readonly FifoOrder Instance = new(reversed: false);
 
-        public int Compare(ClaimedJob? x, ClaimedJob? y)
+        /// <summary>Newest first (LIFO claims).</summary>
+        public static readonly FifoOrder Reversed = new(reversed: true);
+
+        private readonly bool _reversed;
+
+        private FifoOrder(bool reversed) => _reversed = reversed;
+
+        public int Compare(ClaimedJob? x, ClaimedJob? y) => _reversed ? CompareFifo(y, x) : CompareFifo(x, y);
+
+        private static int CompareFifo(ClaimedJob? x, ClaimedJob? y)
         {
             if (x is null || y is null)
             {

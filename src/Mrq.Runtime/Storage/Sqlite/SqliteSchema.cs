@@ -34,13 +34,19 @@ namespace Mrq.Storage.Sqlite;
 /// Version 2 adds <c>traceback_history</c> (a JSON array of <c>{date, status, exceptiontype, traceback,
 /// original_traceback, worker}</c>, dates in unix milliseconds), the table <c>mrq_logs (id, job, logs)</c> of job log
 /// lines, and indexes for due retries and for filters by path.
-/// Planned later versions: <c>mrq_workers</c> (worker reports) and <c>mrq_scheduled_jobs</c> (the scheduler).
+/// </para>
+/// <para>
+/// Version 3 adds the table <c>mrq_workers (id, name, status, datestarted, datereported, report)</c> of worker reports
+/// (<c>report</c> is the whole report as JSON with MRQ's field names, see <see cref="SqliteWorkerReports"/>), and two
+/// small partial indexes for recovery: <c>mrq_jobs_started (worker) WHERE status = 'started'</c> and
+/// <c>mrq_jobs_interrupt (queue) WHERE status = 'interrupt'</c>.
+/// Planned later versions: <c>mrq_scheduled_jobs</c> (the scheduler).
 /// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -88,6 +94,20 @@ internal static class SqliteSchema
         ) STRICT;
         CREATE INDEX IF NOT EXISTS mrq_logs_job ON mrq_logs (job);
         PRAGMA user_version = 2;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS mrq_workers (
+            id           TEXT    NOT NULL PRIMARY KEY,
+            name         TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            datestarted  INTEGER NOT NULL,
+            datereported INTEGER NOT NULL,
+            report       TEXT    NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS mrq_workers_datereported ON mrq_workers (datereported);
+        CREATE INDEX IF NOT EXISTS mrq_jobs_started ON mrq_jobs (worker) WHERE status = 'started';
+        CREATE INDEX IF NOT EXISTS mrq_jobs_interrupt ON mrq_jobs (queue) WHERE status = 'interrupt';
+        PRAGMA user_version = 3;
         """,
     ];
 

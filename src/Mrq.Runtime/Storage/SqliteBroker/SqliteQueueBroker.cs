@@ -41,6 +41,9 @@ internal sealed class SqliteQueueBroker : IQueueBroker
           queue TEXT NOT NULL,
           PRIMARY KEY (root, queue)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS paused_queues (
+          queue TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS concurrency_slots (
           name TEXT NOT NULL,
           holder TEXT NOT NULL,
@@ -54,6 +57,7 @@ internal sealed class SqliteQueueBroker : IQueueBroker
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly FileWakeups _wakeups;
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
@@ -70,6 +74,7 @@ internal sealed class SqliteQueueBroker : IQueueBroker
     public SqliteQueueBroker(string databasePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        _wakeups = new FileWakeups(databasePath);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -485,6 +490,69 @@ internal sealed class SqliteQueueBroker : IQueueBroker
             using SqliteCommand command = Command("DELETE FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
             command.Parameters[0].Value = name;
             command.Parameters[1].Value = holder;
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("INSERT INTO paused_queues(queue) VALUES ($q) ON CONFLICT DO NOTHING;", PausedQueues.Member(queue), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("DELETE FROM paused_queues WHERE queue = $q;", PausedQueues.Member(queue), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Through the file system (<see cref="FileWakeups"/>): reaches the workers on this machine only.</remarks>
+    public ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _wakeups.Notify(queue);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IQueueWakeups> SubscribeAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_wakeups.Subscribe(queues));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            using SqliteCommand command = Command("SELECT queue FROM paused_queues ORDER BY queue;");
+            using SqliteDataReader reader = command.ExecuteReader();
+            var queues = new List<string>();
+            while (reader.Read())
+            {
+                queues.Add(reader.GetString(0));
+            }
+
+            return queues;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask ExecuteAsync(string sql, string queue, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            using SqliteCommand command = Command(sql, "$q");
+            command.Parameters[0].Value = queue;
             command.ExecuteNonQuery();
         }
         finally

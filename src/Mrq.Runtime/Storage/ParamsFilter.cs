@@ -1,13 +1,13 @@
 using Mrq.Serialization;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.Storage;
 
 /// <summary>
 /// The params criterion of a <see cref="JobFilter"/> (<c>{"n": 42}</c>): each wanted entry must be in the job's params
-/// with the same JSON value. Compared on the client from the MessagePack params, as the embedded store does, so both
-/// stores select the same jobs whatever BSON types the params were stored with.
+/// with the same JSON value. Every store compares on the client from the MessagePack params, so all stores select the
+/// same jobs whatever types they store params with.
 /// </summary>
-internal static class MongoParamsMatch
+internal static class ParamsFilter
 {
     /// <summary>The wanted entries as key → JSON of the value; throws <see cref="ArgumentException"/> for invalid JSON.</summary>
     public static Dictionary<string, string> Parse(string json)

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using Mrq.Storage;
+using Mrq.Storage.Sqlite;
+
+namespace Mrq.Benchmarks;
+
+/// <summary>
+/// <c>store-costs [JOBS]</c>: a stopwatch fit of the embedded store's claim and complete into a fixed cost per call
+/// (transaction, statement start) and a cost per job, over batch sizes 1 to 200, on a queue of JOBS jobs.
+/// </summary>
+internal static class StoreCosts
+{
+    private const string Queue = "square";
+    private const string Worker = "costs";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var jobs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        var directory = Directory.CreateTempSubdirectory("mrq-costs-").FullName;
+        try
+        {
+            await using var store = SqliteJobStore.Open(Path.Combine(directory, "mrq.db"));
+            var parameters = Tasks.Square.Job(n: 42).Params;
+            var now = DateTime.UtcNow;
+            var all = new NewJob[jobs];
+            for (var i = 0; i < all.Length; i++)
+            {
+                all[i] = new NewJob(JobId.NewId(now), Tasks.Square.Path, Queue, parameters, now);
+            }
+
+            await store.EnqueueAsync(all);
+            byte[] result = [0xcd, 0x06, 0xe4];
+            var claimed = new List<ClaimedJob>();
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store-costs: {jobs:N0} queued jobs; µs per call (median of rounds)"));
+            Console.Out.WriteLine("  batch   claim µs  claim µs/job   complete µs  complete µs/job");
+            var rounds = jobs / 2 / (1 + 5 + 10 + 50 + 200) / 2;
+            foreach (var batch in new[] { 1, 5, 10, 50, 200 })
+            {
+                var claimTimes = new List<double>();
+                var completeTimes = new List<double>();
+                for (var r = 0; r < rounds * (200 / batch); r++)
+                {
+                    claimed.Clear();
+                    var t = Stopwatch.GetTimestamp();
+                    var n = await store.ClaimAsync(Queue, batch, Worker, claimed);
+                    claimTimes.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+                    var done = DateTime.UtcNow;
+                    var outcomes = new JobOutcome[n];
+                    for (var i = 0; i < n; i++)
+                    {
+                        outcomes[i] = new JobOutcome(claimed[i].Id, JobStatus.Success, done, Result: result, DateExpires: done.AddDays(7), TotalTime: 0.0001) { Worker = Worker };
+                    }
+
+                    t = Stopwatch.GetTimestamp();
+                    await store.CompleteAsync(outcomes);
+                    completeTimes.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+                    if (n < batch)
+                    {
+                        break;
+                    }
+                }
+
+                var claim = Median(claimTimes);
+                var complete = Median(completeTimes);
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {batch,5}  {claim,9:F1}  {claim / batch,12:F1}  {complete,12:F1}  {complete / batch,15:F1}"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count == 0 ? 0 : values[values.Count / 2];
+    }
+}

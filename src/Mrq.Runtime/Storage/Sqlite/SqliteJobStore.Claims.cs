@@ -1,0 +1,74 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>Claims with <see cref="ClaimOptions"/>: LIFO (<c>_reverse</c> queues) and task whitelists / blacklists.</summary>
+internal sealed partial class SqliteJobStore
+{
+    /// <inheritdoc/>
+    public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.IsFifo)
+        {
+            return await ClaimAsync(queue, max, workerId, into, cancellationToken).ConfigureAwait(false);
+        }
+
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(workerId);
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+        {
+            return 0;
+        }
+
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Built per call: filtered claims are the exception, and each shape of filter is a different statement.
+            using var claim = _writer.CreateCommand();
+            var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
+            claim.CommandText = ClaimSqlFor(options, claim);
+            claim.Parameters.AddWithValue("$now", now);
+            claim.Parameters.AddWithValue("$worker", workerId);
+            claim.Parameters.AddWithValue("$queue", queue);
+            claim.Parameters.AddWithValue("$max", max);
+            return ExecuteClaim(claim, queue, SqliteDates.FromUnixMilliseconds(now), options.NewestFirst, into);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The claim statement of <see cref="ClaimSql"/> with a path condition and the sort direction of <paramref name="options"/>.</summary>
+    private static string ClaimSqlFor(ClaimOptions options, SqliteCommand command)
+    {
+        var paths = new StringBuilder();
+        var (list, negate) = options.OnlyPaths is { } only ? (only, false) : (options.ExceptPaths, true);
+        if (list is { Count: > 0 })
+        {
+            paths.Append(negate ? " AND path NOT IN (" : " AND path IN (");
+            for (var i = 0; i < list.Count; i++)
+            {
+                paths.Append(i == 0 ? "" : ", ").Append("$path").Append(i);
+                command.Parameters.AddWithValue("$path" + i, list[i]);
+            }
+
+            paths.Append(')');
+        }
+        else if (list is not null && !negate)
+        {
+            // An empty whitelist claims nothing (an empty blacklist excludes nothing).
+            paths.Append(" AND 0");
+        }
+
+        var direction = options.NewestFirst ? "DESC" : "ASC";
+        return "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
+            "WHERE id IN (SELECT id FROM mrq_jobs INDEXED BY mrq_jobs_dequeue " +
+            $"WHERE queue = $queue AND status = 'queued'{paths} ORDER BY datequeued {direction}, id {direction} LIMIT $max) " +
+            "RETURNING id, path, params, retry_count, datequeued;";
+    }
+}

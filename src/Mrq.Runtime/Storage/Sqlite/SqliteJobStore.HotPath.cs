@@ -1,0 +1,226 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>
+/// The worker's most common write, a successful job's final status, with a statement of its own: it binds 6 values
+/// instead of the general statement's 14 and evaluates none of its COALESCE/CASE/JSON history expressions. Measured
+/// with <c>bench/Mrq.Benchmarks store-costs</c> (see docs/benchmarks.md).
+/// </summary>
+internal sealed partial class SqliteJobStore
+{
+    // Exactly what CompleteSql writes for an outcome that TakesSuccessPath accepts: status success, the result, expiry
+    // and total time; exception, traceback and retry date cleared; queue, retry count, queued date and history kept;
+    // progress set to 1 where it was set; and only while the job is still started by this worker.
+    private const string CompleteSuccessSql =
+        "UPDATE mrq_jobs SET status = 'success', dateupdated = $dateupdated, result = $result, exceptiontype = NULL, " +
+        "traceback = NULL, dateexpires = $dateexpires, totaltime = $totaltime, dateretry = NULL, " +
+        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
+        "WHERE id = $id AND status = 'started' AND worker = $worker;";
+
+    // The FIFO claim as two statements in one BEGIN IMMEDIATE transaction: the rows are read in queue order, then the
+    // same subquery marks them started. Nothing can change the queue in between (this connection holds the file's write
+    // lock and the write gate), and the update must change exactly the rows read or the transaction is rolled back.
+    // One UPDATE … RETURNING does the same work but SQLite then buffers every returned row through an ephemeral table
+    // and the rows still need sorting; reading first measured faster (docs/benchmarks.md).
+    private const string ClaimSubquery =
+        "FROM mrq_jobs INDEXED BY mrq_jobs_dequeue WHERE queue = $queue AND status = 'queued' ORDER BY datequeued, id LIMIT $max";
+
+    private const string ClaimSelectSql = "SELECT id, path, params, retry_count, datequeued " + ClaimSubquery + ";";
+
+    private const string ClaimUpdateSql =
+        "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
+        "WHERE id IN (SELECT id " + ClaimSubquery + ");";
+
+    // Writer connection, used only under _writeGate; prepared on first use.
+    private SqliteCommand? _claimSelect;
+    private SqliteParameter _claimSelectQueue = null!;
+    private SqliteParameter _claimSelectMax = null!;
+    private SqliteCommand? _claimUpdate;
+    private SqliteParameter _claimUpdateNow = null!;
+    private SqliteParameter _claimUpdateWorker = null!;
+    private SqliteParameter _claimUpdateQueue = null!;
+    private SqliteParameter _claimUpdateMax = null!;
+    private SqliteCommand? _completeSuccess;
+    private SqliteParameter _successDateUpdated = null!;
+    private SqliteParameter _successResult = null!;
+    private SqliteParameter _successDateExpires = null!;
+    private SqliteParameter _successTotalTime = null!;
+    private SqliteParameter _successWorker = null!;
+    private SqliteParameter[]? _documentParameters;
+
+    /// <summary>Claims up to <paramref name="max"/> queued jobs of <paramref name="queue"/>, oldest first, in one transaction.</summary>
+    private int ClaimFifo(string queue, int max, string workerId, List<ClaimedJob> into)
+    {
+        if (_claimSelect is null)
+        {
+            PrepareClaim();
+        }
+
+        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
+        var dateStarted = SqliteDates.FromUnixMilliseconds(now);
+        _claimSelectQueue.Value = queue;
+        _claimSelectMax.Value = max;
+        _claimUpdateNow.Value = now;
+        _claimUpdateWorker.Value = workerId;
+        _claimUpdateQueue.Value = queue;
+        _claimUpdateMax.Value = max;
+
+        var first = into.Count;
+        _begin.ExecuteNonQuery();
+        try
+        {
+            using (var reader = _claimSelect!.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var id = reader.GetFieldValue<byte[]>(0);
+                    if (id.Length != JobId.Size)
+                    {
+                        throw new InvalidDataException("A job id in the store is not 12 bytes long.");
+                    }
+
+                    into.Add(new ClaimedJob(
+                        new JobId(id),
+                        reader.GetString(1),
+                        queue,
+                        reader.GetFieldValue<byte[]>(2),
+                        reader.GetInt32(3),
+                        SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
+                        dateStarted));
+                }
+            }
+
+            var read = into.Count - first;
+            if (read > 0)
+            {
+                var updated = _claimUpdate!.ExecuteNonQuery();
+                if (updated != read)
+                {
+                    throw new InvalidOperationException($"A claim read {read} queued jobs but marked {updated} started; rolled back.");
+                }
+            }
+
+            // Only commit once every row is in hand: a failure above rolls the claim back instead of leaving jobs
+            // started that nobody runs.
+            _commit.ExecuteNonQuery();
+            return read;
+        }
+        catch
+        {
+            into.RemoveRange(first, into.Count - first);
+            SqliteSchema.TryRollback(_writer);
+            throw;
+        }
+    }
+
+    private void PrepareClaim()
+    {
+        var select = _writer.CreateCommand();
+        var update = _writer.CreateCommand();
+        try
+        {
+            select.CommandText = ClaimSelectSql;
+            _claimSelectQueue = select.Parameters.Add("$queue", SqliteType.Text);
+            _claimSelectMax = select.Parameters.Add("$max", SqliteType.Integer);
+            select.Prepare();
+
+            update.CommandText = ClaimUpdateSql;
+            _claimUpdateNow = update.Parameters.Add("$now", SqliteType.Integer);
+            _claimUpdateWorker = update.Parameters.Add("$worker", SqliteType.Text);
+            _claimUpdateQueue = update.Parameters.Add("$queue", SqliteType.Text);
+            _claimUpdateMax = update.Parameters.Add("$max", SqliteType.Integer);
+            update.Prepare();
+        }
+        catch
+        {
+            select.Dispose();
+            update.Dispose();
+            throw;
+        }
+
+        _claimSelect = select;
+        _claimUpdate = update;
+    }
+
+    /// <summary>A plain success posted by a worker, with nothing else to write (no logs, no retry fields).</summary>
+    private static bool TakesSuccessPath(in JobOutcome outcome) =>
+        outcome.Status == JobStatus.Success && outcome.Worker is not null && outcome.Document is null &&
+        outcome.ExceptionType is null && outcome.Traceback is null && outcome.OriginalTraceback is null &&
+        outcome.Queue is null && outcome.RetryCount is null && outcome.DateRetry is null && outcome.DateQueued is null &&
+        outcome.Logs is not { Length: > 0 };
+
+    /// <summary>Writes <paramref name="outcome"/> with the success statement when it qualifies; false otherwise.</summary>
+    private bool TryCompleteSuccess(in JobOutcome outcome)
+    {
+        if (!TakesSuccessPath(outcome))
+        {
+            return false;
+        }
+
+        var command = _completeSuccess ??= PrepareCompleteSuccess();
+        outcome.Id.WriteBytes(_writerId);
+        _successDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
+        if (outcome.Result is { } result)
+        {
+            BindBlob(_successResult, result);
+        }
+        else
+        {
+            _successResult.Value = DBNull.Value;
+        }
+
+        _successDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
+        _successTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+        _successWorker.Value = outcome.Worker;
+        command.ExecuteNonQuery();
+        return true;
+    }
+
+    private SqliteCommand PrepareCompleteSuccess()
+    {
+        var command = _writer.CreateCommand();
+        try
+        {
+            command.CommandText = CompleteSuccessSql;
+            command.Parameters.Add("$id", SqliteType.Blob).Value = _writerId;
+            _successDateUpdated = command.Parameters.Add("$dateupdated", SqliteType.Integer);
+            _successResult = command.Parameters.Add("$result", SqliteType.Blob);
+            _successDateExpires = command.Parameters.Add("$dateexpires", SqliteType.Integer);
+            _successTotalTime = command.Parameters.Add("$totaltime", SqliteType.Real);
+            _successWorker = command.Parameters.Add("$worker", SqliteType.Text);
+            command.Prepare();
+            return command;
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The insert-document statement's parameters by position (<see cref="s_documentColumns"/> order).</summary>
+    private SqliteParameter[] DocumentParameters()
+    {
+        if (_documentParameters is { } cached)
+        {
+            return cached;
+        }
+
+        var parameters = new SqliteParameter[s_documentColumns.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = _insertDocument.Parameters[s_documentColumns[i].Name];
+        }
+
+        return _documentParameters = parameters;
+    }
+
+    /// <summary>Disposes the statements prepared on first use (called from DisposeAsync under both gates).</summary>
+    private void DisposeHotPath()
+    {
+        _claimSelect?.Dispose();
+        _claimUpdate?.Dispose();
+        _completeSuccess?.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Infrastructure;
+using Mrq.Storage;
+
+namespace Mrq.Worker;
+
+/// <summary>Turns the queue names a worker listens to into queue sources, with MRQ's naming rules.</summary>
+internal static class QueueSources
+{
+    /// <summary>
+    /// One source per name, in priority order: raw queues (by suffix) read from the broker through their declared job
+    /// factory; other names are regular queues (<c>_reverse</c>: newest first), claimed with the task whitelist or
+    /// blacklist of <paramref name="settings"/>.
+    /// </summary>
+    /// <exception cref="MrqConfigurationException">A raw queue has no declared job factory.</exception>
+    public static QueueSource[] Create(MrqSettings settings, IJobStore store, Func<IQueueBroker> broker, ILogger logger)
+    {
+        var options = ClaimOptions.Fifo with
+        {
+            OnlyPaths = settings.TaskWhitelist,
+            ExceptPaths = settings.TaskWhitelist is null ? settings.TaskBlacklist : null,
+        };
+        return settings.Queues
+            .Select(q => RawQueueNames.IsRaw(q)
+                ? (QueueSource)new RawQueueSource(broker(), store, q, FindRawQueue(q), logger)
+                : new RegularQueueSource(store, q, options))
+            .ToArray();
+    }
+
+    /// <summary>Checks that every raw queue of <paramref name="queues"/> has a job factory, without opening anything.</summary>
+    /// <exception cref="MrqConfigurationException">A raw queue has no declared job factory.</exception>
+    public static void Validate(IEnumerable<string> queues)
+    {
+        foreach (var queue in queues.Where(RawQueueNames.IsRaw))
+        {
+            FindRawQueue(queue);
+        }
+    }
+
+    private static RawQueueDescriptor FindRawQueue(string queue)
+    {
+        var root = RawQueueNames.Root(queue);
+        return RawQueueCatalog.TryFind(root, out var descriptor)
+            ? descriptor
+            : throw new MrqConfigurationException(
+                $"queue '{queue}': no job factory is declared for the raw queue '{root}'. Declare one with [MrqRawQueue(\"{root}\")] on a static method taking the raw param.");
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Storage;
+
+namespace Mrq.Worker;
+
+/// <summary>
+/// MRQ's notify: a worker listening to regular queues configured with <c>notify</c> (<see cref="QueuesConfig"/>)
+/// subscribes to their wake-ups and, when idle, waits for one (at most <c>max(1, max_latency)</c> seconds, MRQ's BLPOP
+/// timeout) instead of sleeping <c>max_latency</c>: a job enqueued there starts within milliseconds.
+/// </summary>
+internal sealed partial class WorkerEngine
+{
+    private IQueueWakeups? _wakeups;
+
+    private async Task SubscribeToWakeupsAsync()
+    {
+        if (!_hasBroker)
+        {
+            return;
+        }
+
+        try
+        {
+            var notify = QueuesConfig.NotifyQueues(_settings);
+            var queues = _queues.OfType<RegularQueueSource>().Select(q => q.Queue).Where(q => QueuesConfig.Notifies(notify, q)).ToArray();
+            if (queues.Length > 0)
+            {
+                _wakeups = await _broker.Value.SubscribeAsync(queues).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not MrqConfigurationException)
+        {
+            // Without wake-ups the worker still polls every max_latency.
+            LogSubscribeFailed(e.Message);
+        }
+    }
+
+    /// <summary>The idle wait between empty passes.</summary>
+    private async Task IdleAsync(TimeSpan latency, CancellationToken stop)
+    {
+        if (_wakeups is null)
+        {
+            await Task.Delay(latency, stop).ConfigureAwait(false);
+            return;
+        }
+
+        await _wakeups.WaitAsync(latency > TimeSpan.FromSeconds(1) ? latency : TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+    }
+
+    private async Task UnsubscribeFromWakeupsAsync()
+    {
+        if (_wakeups is { } wakeups)
+        {
+            _wakeups = null;
+            try
+            {
+                await wakeups.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogSubscribeFailed(e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to queue wake-ups (polling every max_latency instead): {Message}")]
+    private partial void LogSubscribeFailed(string message);
+}
