@@ -63,6 +63,21 @@ public sealed class MrqSettings
     /// <summary>Seconds between reloads of the paused queues (<c>--paused_queues_refresh_interval</c>); 0 ignores pauses.</summary>
     public double PausedQueuesRefreshInterval { get; set; } = 10;
 
+    /// <summary>Port of the worker's admin HTTP endpoint (<c>--admin_port</c>; 0: none, and none with more than one process).</summary>
+    public int AdminPort { get; set; }
+
+    /// <summary>Address the admin endpoint binds to (<c>--admin_ip</c>): loopback unless you open it on purpose.</summary>
+    public string AdminIp { get; set; } = "127.0.0.1";
+
+    /// <summary>Seconds between lookups of the subqueues of a <c>x/</c> listen name (<c>--subqueues_refresh_interval</c>; 0: only at start).</summary>
+    public double SubqueuesRefreshInterval { get; set; } = 60;
+
+    /// <summary>Run the scheduler in this worker (<c>--scheduler</c>): enqueue the config's <c>SCHEDULER_TASKS</c> when due.</summary>
+    public bool Scheduler { get; set; }
+
+    /// <summary>Seconds between scheduler checks (<c>--scheduler_interval</c>; 0 disables the scheduler).</summary>
+    public double SchedulerInterval { get; set; } = 60;
+
     /// <summary>How the worker spreads free slots over queues.</summary>
     public DequeueStrategy DequeueStrategy { get; set; } = DequeueStrategy.Sequential;
 

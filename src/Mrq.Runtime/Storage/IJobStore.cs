@@ -79,6 +79,12 @@ internal interface IJobStore : IAsyncDisposable
     /// <summary>Counts the jobs of <paramref name="queue"/> with <paramref name="status"/>.</summary>
     ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The distinct queues of the stored jobs (any status) whose name starts with <paramref name="prefix"/>, in ordinal
+    /// order: MRQ's known queues, from which a worker listening to <c>x/</c> finds the subqueues <c>x/...</c>.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>> GetQueuesAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Inserts or replaces a worker's report (MRQ's <c>mrq_workers</c> document, keyed by the worker id).</summary>
     ValueTask ReportWorkerAsync(Worker.WorkerReport report, CancellationToken cancellationToken = default);
 
@@ -99,4 +105,17 @@ internal interface IJobStore : IAsyncDisposable
     /// <c>started</c> by the same worker (a job that ended or was claimed again meanwhile is left alone). Returns how many.
     /// </summary>
     ValueTask<long> RequeueStartedAsync(IReadOnlyList<StartedJob> jobs, DateTime now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Brings the stored schedule (MRQ's <c>mrq_scheduled_jobs</c>) in line with <paramref name="configured"/> in one
+    /// transaction: entries whose hash is no longer configured are deleted, new ones inserted with their
+    /// <see cref="ScheduledJob.DateLastQueued"/>, unchanged ones keep their state. Returns the stored entries.
+    /// </summary>
+    ValueTask<IReadOnlyList<ScheduledJob>> SyncScheduledJobsAsync(IReadOnlyList<ScheduledJob> configured, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored schedule entry.</summary>
+    ValueTask<IReadOnlyList<ScheduledJob>> GetScheduledJobsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records when a schedule entry last enqueued its job.</summary>
+    ValueTask SetScheduledJobQueuedAsync(string hash, DateTime dateLastQueued, CancellationToken cancellationToken = default);
 }

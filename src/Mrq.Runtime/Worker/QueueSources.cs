@@ -10,8 +10,8 @@ internal static class QueueSources
 {
     /// <summary>
     /// One source per name, in priority order: raw queues (by suffix) read from the broker through their declared job
-    /// factory; other names are regular queues (<c>_reverse</c>: newest first), claimed with the task whitelist or
-    /// blacklist of <paramref name="settings"/>.
+    /// factory; other names are regular queues (<c>_reverse</c>: newest first; <c>x/</c>: the subqueues of x), claimed
+    /// with the task whitelist or blacklist of <paramref name="settings"/>.
     /// </summary>
     /// <exception cref="MrqConfigurationException">A raw queue has no declared job factory.</exception>
     public static QueueSource[] Create(MrqSettings settings, IJobStore store, Func<IQueueBroker> broker, ILogger logger)
@@ -21,10 +21,13 @@ internal static class QueueSources
             OnlyPaths = settings.TaskWhitelist,
             ExceptPaths = settings.TaskWhitelist is null ? settings.TaskBlacklist : null,
         };
+        var refresh = TimeSpan.FromSeconds(settings.SubqueuesRefreshInterval);
         return settings.Queues
             .Select(q => RawQueueNames.IsRaw(q)
-                ? (QueueSource)new RawQueueSource(broker(), store, q, FindRawQueue(q), logger)
-                : new RegularQueueSource(store, q, options))
+                ? new RawQueueSource(broker(), store, q, FindRawQueue(q), logger)
+                : q.EndsWith('/')
+                    ? new SubqueuesSource(store, q, options, refresh)
+                    : (QueueSource)new RegularQueueSource(store, q, options))
             .ToArray();
     }
 

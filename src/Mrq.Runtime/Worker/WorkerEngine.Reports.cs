@@ -93,6 +93,7 @@ internal sealed partial class WorkerEngine
             MaxTime = _settings.MaxTime,
             MaxMemory = _settings.MaxMemory,
             DequeueStrategy = _settings.DequeueStrategy.ToString().ToLowerInvariant(),
+            Scheduler = _settings.Scheduler,
             ReportInterval = _settings.ReportInterval,
         },
         Process = usage,

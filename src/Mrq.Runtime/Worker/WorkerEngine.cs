@@ -13,7 +13,7 @@ namespace Mrq.Worker;
 /// MRQ's worker loop: keeps up to <c>greenlets</c> jobs in flight, asks each queue for as many jobs as there are free
 /// slots (one round trip per batch), runs them on the thread pool and hands their outcomes to a group-commit writer.
 /// </summary>
-internal sealed partial class WorkerEngine
+internal sealed partial class WorkerEngine : IMaintenanceContext
 {
     private readonly MrqSettings _settings;
     private readonly IJobStore _store;
@@ -55,6 +55,12 @@ internal sealed partial class WorkerEngine
         Name = settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}";
     }
 
+    IJobStore IMaintenanceContext.Store => _store;
+
+    TaskPolicies IMaintenanceContext.Policies => _policies;
+
+    string? IMaintenanceContext.WorkerId => Id;
+
     /// <summary>The worker's id, stored on the jobs it runs.</summary>
     public string Id { get; }
 
@@ -91,6 +97,7 @@ internal sealed partial class WorkerEngine
             using var stopMonitor = new CancellationTokenSource();
             var monitor = Task.Run(() => MonitorAsync(stop.Token, stopMonitor.Token), CancellationToken.None);
             var reports = Task.Run(() => ReportLoopAsync(stopMonitor.Token), CancellationToken.None);
+            var scheduler = Task.Run(() => SchedulerLoopAsync(stop.Token), CancellationToken.None);
             try
             {
                 reason = await WorkLoopAsync(clock, stop.Token).ConfigureAwait(false);
@@ -102,11 +109,14 @@ internal sealed partial class WorkerEngine
             }
             finally
             {
+                // The loop is over whatever ended it: the scheduler and recovery stop with it.
+                await stop.CancelAsync().ConfigureAwait(false);
                 _status = WorkerStatus.Join;
                 await JoinAsync(interruptJobs).ConfigureAwait(false);
                 await stopMonitor.CancelAsync().ConfigureAwait(false);
                 await monitor.ConfigureAwait(false);
                 await reports.ConfigureAwait(false);
+                await scheduler.ConfigureAwait(false);
                 await UnsubscribeFromWakeupsAsync().ConfigureAwait(false);
             }
         }
@@ -355,6 +365,7 @@ internal sealed partial class WorkerEngine
             if (dequeued == 0)
             {
                 _status = WorkerStatus.Wait;
+                CountEmptyPass();
                 if (_settings.MaxJobs > 0 && Volatile.Read(ref _running) + DoneJobs >= _settings.MaxJobs)
                 {
                     // Everything max_jobs allows is running: wait for it instead of polling.
@@ -430,7 +441,7 @@ internal sealed partial class WorkerEngine
                 }
             }
 
-            var context = new WorkerJobContext(running, _services, _logger, _settings.Quiet, _reportProgress);
+            var context = new WorkerJobContext(running, _services, _logger, _settings.Quiet, _reportProgress, this);
             await task.Invoke(context, job.Params, buffer).ConfigureAwait(false);
             var now = DateTime.UtcNow;
             outcome = new JobOutcome(

@@ -1,10 +1,19 @@
 using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Maintenance;
+using Mrq.Storage;
 
 namespace Mrq.Worker;
 
 /// <summary>The <see cref="JobContext"/> of a job a worker runs.</summary>
-internal sealed class WorkerJobContext(RunningJob running, IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress) : JobContext
+internal sealed class WorkerJobContext(RunningJob running, IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress, IMaintenanceContext worker) : JobContext, IMaintenanceContext
 {
+    IJobStore IMaintenanceContext.Store => worker.Store;
+
+    TaskPolicies IMaintenanceContext.Policies => worker.Policies;
+
+    string? IMaintenanceContext.WorkerId => worker.WorkerId;
+
     public override JobId Id => running.Job.Id;
 
     public override string Path => running.Job.Path;

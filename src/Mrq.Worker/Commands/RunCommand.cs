@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
 using Mrq.Infrastructure;
+using Mrq.Maintenance;
 using Mrq.Serialization;
+using Mrq.Storage;
 
 namespace Mrq.Worker.Commands;
 
@@ -46,7 +49,7 @@ internal static class RunCommand
         var logger = context.Loggers.CreateLogger("mrq.run");
         try
         {
-            await task.Invoke(new RunJobContext(path, context.Services, logger, cancellation.Token), parameters, result).ConfigureAwait(false);
+            await task.Invoke(new RunJobContext(path, context.Services, logger, cancellation.Token, context), parameters, result).ConfigureAwait(false);
         }
         catch (MrqParamsException e)
         {
@@ -120,8 +123,15 @@ internal static class RunCommand
         }
     }
 
-    private sealed class RunJobContext(string path, IServiceProvider services, ILogger logger, CancellationToken cancellationToken) : JobContext
+    /// <summary>The context of a task run in-process; built-in maintenance tasks reach the command's store through it.</summary>
+    private sealed class RunJobContext(string path, IServiceProvider services, ILogger logger, CancellationToken cancellationToken, MrqCommandContext command) : JobContext, IMaintenanceContext
     {
+        IJobStore IMaintenanceContext.Store => command.Client is StoreClient client ? client.Store : throw new InvalidOperationException("No job store.");
+
+        TaskPolicies IMaintenanceContext.Policies => TaskPolicies.Create(command.Settings);
+
+        string? IMaintenanceContext.WorkerId => null;
+
         public override JobId Id { get; } = JobId.NewId();
 
         public override string Path => path;

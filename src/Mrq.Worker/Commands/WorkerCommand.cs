@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
+using Mrq.Worker.Admin;
 using Mrq.Worker.Supervision;
 
 namespace Mrq.Worker.Commands;
@@ -29,6 +30,10 @@ internal static class WorkerCommand
         QueueSources.Validate(settings.Queues);
         var policies = TaskPolicies.Create(settings);
         QueuesConfig.NotifyQueues(settings);
+        if (settings.Scheduler)
+        {
+            Scheduling.SchedulerConfig.Read(settings);
+        }
         var supervised = SupervisorProtocol.IsSubprocess;
         if (settings.Processes > 0 && !supervised)
         {
@@ -39,7 +44,26 @@ internal static class WorkerCommand
         var engine = new WorkerEngine(settings, storeClient.Store, queues, context.Services, logger, () => storeClient.Broker, policies);
 
         using var signals = new ShutdownSignals(logger, supervised);
-        var summary = await engine.RunAsync(signals.StopDequeuing, signals.InterruptJobs).ConfigureAwait(false);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // As MRQ: no admin endpoint when several processes would compete for the port.
+        var admin = settings.AdminPort > 0 && settings.Processes <= 1
+            ? AdminServer.Start(settings.AdminIp, settings.AdminPort, engine, stopped.Task, logger)
+            : null;
+        WorkerRunSummary summary;
+        try
+        {
+            summary = await engine.RunAsync(signals.StopDequeuing, signals.InterruptJobs).ConfigureAwait(false);
+        }
+        finally
+        {
+            stopped.TrySetResult();
+            if (admin is not null)
+            {
+                await admin.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (!supervised)
         {
             return 0;

@@ -43,6 +43,35 @@ internal sealed partial class SqliteJobStore
         }
     }
 
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<string>> GetQueuesAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _reader.CreateCommand();
+
+            // A range on the (queue, status) index: every name starting with the prefix sorts between it and the prefix
+            // with its last character incremented (TEXT compares as bytes).
+            command.CommandText = "SELECT DISTINCT queue FROM mrq_jobs WHERE queue >= $from AND queue < $to ORDER BY queue;";
+            command.Parameters.AddWithValue("$from", prefix);
+            command.Parameters.AddWithValue("$to", prefix[..^1] + (char)(prefix[^1] + 1));
+            using var reader = command.ExecuteReader();
+            var queues = new List<string>();
+            while (reader.Read())
+            {
+                queues.Add(reader.GetString(0));
+            }
+
+            return queues;
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
     /// <summary>The claim statement of <see cref="ClaimSql"/> with a path condition and the sort direction of <paramref name="options"/>.</summary>
     private static string ClaimSqlFor(ClaimOptions options, SqliteCommand command)
     {

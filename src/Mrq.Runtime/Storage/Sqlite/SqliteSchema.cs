@@ -40,13 +40,16 @@ namespace Mrq.Storage.Sqlite;
 /// (<c>report</c> is the whole report as JSON with MRQ's field names, see <see cref="SqliteWorkerReports"/>), and two
 /// small partial indexes for recovery: <c>mrq_jobs_started (worker) WHERE status = 'started'</c> and
 /// <c>mrq_jobs_interrupt (queue) WHERE status = 'interrupt'</c>.
-/// Planned later versions: <c>mrq_scheduled_jobs</c> (the scheduler).
+/// </para>
+/// <para>
+/// Version 4 adds <c>mrq_scheduled_jobs (hash, path, params, queue, interval, dailytime, weekday, monthday,
+/// datelastqueued)</c>, the scheduler's entries and state (<c>params</c> JSON, <c>dailytime</c> "HH:MM:SS" UTC).
 /// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -108,6 +111,20 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS mrq_jobs_started ON mrq_jobs (worker) WHERE status = 'started';
         CREATE INDEX IF NOT EXISTS mrq_jobs_interrupt ON mrq_jobs (queue) WHERE status = 'interrupt';
         PRAGMA user_version = 3;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS mrq_scheduled_jobs (
+            hash           TEXT    NOT NULL PRIMARY KEY,
+            path           TEXT    NOT NULL,
+            params         TEXT,
+            queue          TEXT,
+            interval       INTEGER,
+            dailytime      TEXT,
+            weekday        INTEGER,
+            monthday       INTEGER,
+            datelastqueued INTEGER NOT NULL
+        ) STRICT;
+        PRAGMA user_version = 4;
         """,
     ];
 

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using Mrq.Infrastructure;
+using Mrq.Serialization;
+using Mrq.Storage;
+
+namespace Mrq.Scheduling;
+
+/// <summary>
+/// MRQ's scheduler (<c>--scheduler</c>): every <c>scheduler_interval</c> seconds a worker checks the schedule and
+/// enqueues the jobs that are due. Checks run under a lock in the broker (the <c>schedulerlock</c> slot, held until
+/// the check ends or for the interval plus 10 s if its holder dies), and each check re-reads the stored state, so with
+/// any number of scheduler workers an entry is enqueued once per period. A worker that finds the lock taken skips that
+/// check (the holder is doing it).
+/// </summary>
+internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IReadOnlyList<ScheduledJob> configured, string workerId, TimeSpan interval, ILogger logger)
+{
+    /// <summary>The broker slot that serializes checks across workers (MRQ's <c>&lt;prefix&gt;:schedulerlock</c>).</summary>
+    public const string LockName = "schedulerlock";
+
+    private bool _synced;
+
+    /// <summary>One check at <paramref name="now"/>; returns how many jobs it enqueued (0 when another worker held the lock).</summary>
+    public async Task<int> CheckAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        if (!await broker.TryAcquireSlotAsync(LockName, workerId, 1, now, now + interval + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        try
+        {
+            IReadOnlyList<ScheduledJob> entries;
+            if (!_synced)
+            {
+                // The first check brings the stored schedule in line with this worker's config.
+                entries = await store.SyncScheduledJobsAsync(configured.Select(e => WithInitialState(e, now)).ToArray(), cancellationToken).ConfigureAwait(false);
+                _synced = true;
+            }
+            else
+            {
+                entries = await store.GetScheduledJobsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var queued = 0;
+            foreach (var entry in entries)
+            {
+                if (!IsDue(entry, now))
+                {
+                    continue;
+                }
+
+                var queue = entry.Queue ?? (TaskCatalog.TryFind(entry.Path, out var task) ? task.DefaultQueue : "default");
+                var parameters = MessagePackJson.FromJson(entry.Params ?? "{}");
+                await store.EnqueueAsync(new[] { new NewJob(JobId.NewId(now), entry.Path, queue, parameters, now) }, cancellationToken).ConfigureAwait(false);
+                await store.SetScheduledJobQueuedAsync(entry.Hash, now, cancellationToken).ConfigureAwait(false);
+                LogQueued(entry.Path, queue, entry.Hash);
+                queued++;
+            }
+
+            return queued;
+        }
+        finally
+        {
+            await broker.ReleaseSlotAsync(LockName, workerId, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// MRQ's rules: not before its last run; only on its month day and weekday when given; a daily entry once per UTC day,
+    /// from its time of day on; an interval entry when the interval has passed since its last run.
+    /// </summary>
+    public static bool IsDue(ScheduledJob entry, DateTime now)
+    {
+        if (entry.DateLastQueued >= now)
+        {
+            return false;
+        }
+
+        if (entry.Monthday is { } monthday && monthday != now.Day)
+        {
+            return false;
+        }
+
+        if (entry.Weekday is { } weekday && weekday != ((int)now.DayOfWeek + 6) % 7)
+        {
+            return false;
+        }
+
+        if (entry.DailyTime is { } dailyTime)
+        {
+            return entry.DateLastQueued.Date < now.Date && now.TimeOfDay >= dailyTime;
+        }
+
+        return entry.Interval is { } seconds && now - entry.DateLastQueued >= TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The state a new entry starts with: never run, except a daily entry whose time already passed today, which waits for tomorrow (as MRQ).</summary>
+    private static ScheduledJob WithInitialState(ScheduledJob entry, DateTime now) =>
+        entry.DailyTime is { } time && now.TimeOfDay >= time ? entry with { DateLastQueued = now } : entry;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler: queued {Path} on {Queue} ({Hash})")]
+    private partial void LogQueued(string path, string queue, string hash);
+}

@@ -1,0 +1,35 @@
+namespace Mrq.Storage;
+
+/// <summary>
+/// One entry of MRQ's <c>SCHEDULER_TASKS</c> with its state (MRQ's <c>mrq_scheduled_jobs</c> document): what to
+/// enqueue, when (every <see cref="Interval"/> seconds, or once a day at <see cref="DailyTime"/> UTC, optionally only
+/// on a <see cref="Weekday"/> or <see cref="Monthday"/>), and when it last was.
+/// </summary>
+internal sealed record ScheduledJob
+{
+    /// <summary>The entry's identity: every field but the state, so a changed entry is a new one.</summary>
+    public required string Hash { get; init; }
+
+    public required string Path { get; init; }
+
+    /// <summary>The params as a JSON object, or null for none.</summary>
+    public string? Params { get; init; }
+
+    /// <summary>The queue, or null for the task's default queue.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Seconds between runs.</summary>
+    public int? Interval { get; init; }
+
+    /// <summary>Time of day (UTC) of a daily run.</summary>
+    public TimeSpan? DailyTime { get; init; }
+
+    /// <summary>0 = Monday … 6 = Sunday (MRQ's, Python's numbering).</summary>
+    public int? Weekday { get; init; }
+
+    /// <summary>1 … 31.</summary>
+    public int? Monthday { get; init; }
+
+    /// <summary>When the entry last enqueued its job (the epoch when never).</summary>
+    public DateTime DateLastQueued { get; init; } = DateTime.UnixEpoch;
+}
