@@ -14,6 +14,7 @@
 # Environment: BENCH_PROCESSES=auto|on|off decides whether --processes 2 rows run (auto probes the worker).
 set -euo pipefail
 
+ARGS="$*"
 RUNS=3
 COUNT=20000
 SMALL_COUNT=5000
@@ -244,7 +245,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet 2>/dev/null || echo ' (+ local changes)')"
   echo "- machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB; $(uname -sr); .NET $(dotnet --version); redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on loopback, sharing the cores"
   echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the machine: prefer ratios)"
-  echo "- command: \`bench/run.sh --runs $RUNS --count $COUNT --small-count $SMALL_COUNT --target-count $TARGET_COUNT${ONLY:+ --only '$ONLY'}\` ($ELAPSED s)"
+  echo "- command: \`bench/run.sh${ARGS:+ $ARGS}\` (runs $RUNS, counts: tutorial $TUTORIAL_COUNT, throughput $COUNT / $SMALL_COUNT, targets $TARGET_COUNT; $ELAPSED s)"
   echo "- each run: fresh folder, \`enqueue QUEUE COUNT\`, then \`worker QUEUE --greenlets N\` in burst mode (the sample's mrq-config.json); medians of $RUNS runs"
   echo
   echo "Columns: *worker* is the worker's own \`Worker spent X seconds performing N jobs (R jobs/second)\` line; *wall* is"

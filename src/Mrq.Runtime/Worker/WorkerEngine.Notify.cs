@@ -23,7 +23,11 @@ internal sealed partial class WorkerEngine
         try
         {
             var notify = QueuesConfig.NotifyQueues(_settings);
-            var queues = _queues.OfType<RegularQueueSource>().Select(q => q.Queue).Where(q => QueuesConfig.Notifies(notify, q)).ToArray();
+            var queues = _queues
+                .Select(q => q switch { RegularQueueSource regular => regular.Queue, SubqueuesSource => q.PauseName, _ => null })
+                .OfType<string>()
+                .Where(q => QueuesConfig.Notifies(notify, PausedQueues.Member(q)))
+                .ToArray();
             if (queues.Length > 0)
             {
                 _wakeups = await _broker.Value.SubscribeAsync(queues).ConfigureAwait(false);

@@ -77,8 +77,9 @@ internal sealed class ShutdownSignals : IDisposable
     {
         if (Interlocked.Increment(ref _interrupts) == 1)
         {
-            _logger.LogInformation("Received {Source}: stopping after the running jobs finish (send it again to interrupt them)", source);
+            // Stop first, log after: whoever reads the line can rely on the worker not dequeuing any more.
             Cancel(_stop);
+            _logger.LogInformation("Received {Source}: stopping after the running jobs finish (send it again to interrupt them)", source);
             return;
         }
 
@@ -88,9 +89,9 @@ internal sealed class ShutdownSignals : IDisposable
     private void Force(string source)
     {
         Interlocked.Increment(ref _interrupts);
-        _logger.LogWarning("Received {Source}: interrupting running jobs", source);
         Cancel(_stop);
         Cancel(_interrupt);
+        _logger.LogWarning("Received {Source}: interrupting running jobs", source);
     }
 
     private void Cancel(CancellationTokenSource source)

@@ -19,8 +19,9 @@ internal sealed partial class SqliteJobStore
         ArgumentNullException.ThrowIfNull(workerId);
         ArgumentNullException.ThrowIfNull(into);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
-        if (max == 0)
+        if (max == 0 || options.OnlyPaths is { Count: 0 })
         {
+            // An empty whitelist claims nothing.
             return 0;
         }
 
@@ -87,11 +88,6 @@ internal sealed partial class SqliteJobStore
             }
 
             paths.Append(')');
-        }
-        else if (list is not null && !negate)
-        {
-            // An empty whitelist claims nothing (an empty blacklist excludes nothing).
-            paths.Append(" AND 0");
         }
 
         var direction = options.NewestFirst ? "DESC" : "ASC";
