@@ -196,6 +196,15 @@ public sealed class MongoConfigurationTests : IDisposable
                 { "key": { "worker": 1 }, "name": "worker_1", "background": true, "sparse": true } ] }
             """, MongoIndexes.CreateIndexesCommand(MongoIndexes.Logs));
         MongoJobQueriesTests.AssertBson("""{ "create": "mrq_logs", "capped": true, "size": { "$numberLong": "16777216" } }""", MongoIndexes.CreateLogsCollectionCommand());
+        MongoJobQueriesTests.AssertBson("""
+            { "createIndexes": "mrq_workers", "indexes": [
+              { "key": { "status": 1 }, "name": "status_1", "background": true },
+              { "key": { "datereported": 1 }, "name": "datereported_1", "background": true, "expireAfterSeconds": 3600 } ] }
+            """, MongoIndexes.CreateIndexesCommand(MongoIndexes.Workers));
+        MongoJobQueriesTests.AssertBson("""
+            { "createIndexes": "mrq_scheduled_jobs", "indexes": [
+              { "key": { "hash": 1 }, "name": "hash_1", "background": true, "unique": true } ] }
+            """, MongoIndexes.CreateIndexesCommand(MongoIndexes.ScheduledJobs));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using F = Mrq.Storage.Mongo.MongoFields;
 namespace Mrq.Storage.Mongo;
 
 /// <summary>One index: its collection, key pattern and options, as data (tests compare these with MRQ's list).</summary>
-internal sealed record MongoIndexDefinition(string Collection, BsonDocument Keys, bool Sparse = false, int? ExpireAfterSeconds = null)
+internal sealed record MongoIndexDefinition(string Collection, BsonDocument Keys, bool Sparse = false, int? ExpireAfterSeconds = null, bool Unique = false)
 {
     /// <summary>
     /// MongoDB's default name for the key pattern (<c>field_1_field2_1</c>), which is also what pymongo gives MRQ's
@@ -25,6 +25,11 @@ internal sealed record MongoIndexDefinition(string Collection, BsonDocument Keys
         if (Sparse)
         {
             specification.Add("sparse", true);
+        }
+
+        if (Unique)
+        {
+            specification.Add("unique", true);
         }
 
         if (ExpireAfterSeconds is { } seconds)
@@ -70,6 +75,22 @@ internal static class MongoIndexes
         new(F.LogsCollection, new BsonDocument(F.Worker, 1), Sparse: true),
     ];
 
+    /// <summary>
+    /// <c>mrq_workers</c>: by status, and <c>datereported</c> with MRQ's one-hour TTL (a dead worker's report vanishes,
+    /// which recovery also reads as "dead").
+    /// </summary>
+    public static IReadOnlyList<MongoIndexDefinition> Workers { get; } =
+    [
+        new(MongoJobStore.WorkersCollection, new BsonDocument(F.Status, 1)),
+        new(MongoJobStore.WorkersCollection, new BsonDocument("datereported", 1), ExpireAfterSeconds: 3600),
+    ];
+
+    /// <summary><c>mrq_scheduled_jobs</c>: one document per schedule <c>hash</c> (unique).</summary>
+    public static IReadOnlyList<MongoIndexDefinition> ScheduledJobs { get; } =
+    [
+        new(MongoJobStore.ScheduledJobsCollection, new BsonDocument("hash", 1), Unique: true),
+    ];
+
     /// <summary>The <c>createIndexes</c> command for <paramref name="indexes"/>, all of one collection.</summary>
     public static BsonDocument CreateIndexesCommand(IReadOnlyList<MongoIndexDefinition> indexes)
     {
@@ -97,6 +118,8 @@ internal static class MongoIndexes
     public static async Task EnsureJobsAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
         await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(Jobs), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(Workers), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(ScheduledJobs), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the capped logs collection when it is missing, and its indexes (idempotent).</summary>

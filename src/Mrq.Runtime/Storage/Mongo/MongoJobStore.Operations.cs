@@ -8,7 +8,7 @@ namespace Mrq.Storage.Mongo;
 /// Worker operations on MongoDB: worker reports in MRQ's <c>mrq_workers</c> collection (same field names as MRQ, dates
 /// as BSON dates, <c>_id</c> the worker id string that jobs carry in <c>worker</c>), and the recovery of jobs left
 /// <c>started</c> by dead workers. Minimal by design: one request per call, no index of its own beyond MRQ's
-/// (<c>mrq_workers.datereported</c>, created with the others).
+/// (<c>mrq_workers.datereported</c> with a one-hour TTL, unique <c>mrq_scheduled_jobs.hash</c>: MongoIndexes, created with the others).
 /// </summary>
 internal sealed partial class MongoJobStore
 {
