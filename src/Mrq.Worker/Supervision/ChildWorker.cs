@@ -65,10 +65,10 @@ internal sealed class ChildWorker : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>The jobs the child reported having done, read once it exited; null when it left no summary (killed).</summary>
-    public long? TakeDoneJobs()
+    /// <summary>The child's own summary, read once it exited; null when it left none (killed).</summary>
+    public WorkerRunSummary? TakeSummary()
     {
-        var done = SupervisorProtocol.ReadDoneJobs(_summaryFile);
+        var done = SupervisorProtocol.ReadSummary(_summaryFile);
         try
         {
             File.Delete(_summaryFile);

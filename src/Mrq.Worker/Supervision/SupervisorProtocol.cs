@@ -43,13 +43,17 @@ internal static class SupervisorProtocol
     public static void WriteSummary(string path, WorkerRunSummary summary) =>
         File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"{summary.Elapsed.TotalSeconds:R} {summary.DoneJobs}"));
 
-    /// <summary>Reads the done jobs of a child's summary; null when the child left none (it was killed).</summary>
-    public static long? ReadDoneJobs(string path)
+    /// <summary>Reads a child's summary; null when the child left none (it was killed).</summary>
+    public static WorkerRunSummary? ReadSummary(string path)
     {
         try
         {
             var parts = File.ReadAllText(path).Split(' ');
-            return parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var done) ? done : null;
+            return parts.Length == 2
+                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var done)
+                ? new WorkerRunSummary(TimeSpan.FromSeconds(seconds), done)
+                : null;
         }
         catch (IOException)
         {

@@ -36,28 +36,32 @@ internal sealed partial class WorkerSupervisor
     public async Task<int> RunAsync()
     {
         var clock = Stopwatch.StartNew();
+        var busiest = TimeSpan.Zero;
         LogStarting(_processes);
         using (PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal))
         using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal))
         {
-            var slots = new Task[_processes];
+            var slots = new Task<TimeSpan>[_processes];
             for (var i = 0; i < slots.Length; i++)
             {
                 slots[i] = RunSlotAsync();
             }
 
-            await Task.WhenAll(slots).ConfigureAwait(false);
+            busiest = (await Task.WhenAll(slots).ConfigureAwait(false)).Max();
         }
 
-        var summary = new WorkerRunSummary(clock.Elapsed, Interlocked.Read(ref _doneJobs));
+        // Like the children's lines, the total counts working time, not process start-up: the jobs of all children over
+        // the longest time any one place spent working (its children's own "Worker spent" seconds, added up).
+        var summary = new WorkerRunSummary(busiest > TimeSpan.Zero ? busiest : clock.Elapsed, Interlocked.Read(ref _doneJobs));
         LogTotal(summary.ToString(), _processes);
         _stopping.Dispose();
         return Volatile.Read(ref _usageErrors) > 0 ? MrqCommandLine.UsageExitCode : 0;
     }
 
     /// <summary>One of the N places: runs a child, and a new one each time it must be replaced, until done or stopping.</summary>
-    private async Task RunSlotAsync()
+    private async Task<TimeSpan> RunSlotAsync()
     {
+        var worked = TimeSpan.Zero;
         while (true)
         {
             ChildWorker child;
@@ -65,7 +69,7 @@ internal sealed partial class WorkerSupervisor
             {
                 if (_stopping.IsCancellationRequested)
                 {
-                    return;
+                    return worked;
                 }
 
                 child = ChildWorker.Start(_arguments);
@@ -83,13 +87,17 @@ internal sealed partial class WorkerSupervisor
                     _children.Remove(child);
                 }
 
-                Interlocked.Add(ref _doneJobs, child.TakeDoneJobs() ?? 0);
+                if (child.TakeSummary() is { } childSummary)
+                {
+                    Interlocked.Add(ref _doneJobs, childSummary.DoneJobs);
+                    worked += childSummary.Elapsed;
+                }
             }
 
             if (_stopping.IsCancellationRequested || exitCode == SupervisorProtocol.FinishedExitCode)
             {
                 LogChildExited(pid, exitCode);
-                return;
+                return worked;
             }
 
             if (exitCode == MrqCommandLine.UsageExitCode)
@@ -97,7 +105,7 @@ internal sealed partial class WorkerSupervisor
                 // Bad arguments or configuration: a new process would fail the same way.
                 Interlocked.Increment(ref _usageErrors);
                 LogChildRejected(pid);
-                return;
+                return worked;
             }
 
             if (exitCode == SupervisorProtocol.RecycleExitCode)
@@ -113,7 +121,7 @@ internal sealed partial class WorkerSupervisor
             }
             catch (OperationCanceledException)
             {
-                return;
+                return worked;
             }
         }
     }
