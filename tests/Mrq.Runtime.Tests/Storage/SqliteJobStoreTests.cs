@@ -87,13 +87,15 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         Assert.Throws<NotSupportedException>(() => SqliteJobStore.Open(DbFile));
     }
 
-    [Fact]
-    public async Task The_claim_reads_the_partial_dequeue_index_without_sorting()
+    [Theory]
+    [InlineData(SqliteJobStore.ClaimSelectSql)]
+    [InlineData(SqliteJobStore.ClaimUpdateSql)]
+    public void The_claim_reads_the_partial_dequeue_index_without_sorting(string claimSql)
     {
         OpenStore();
         using var connection = OpenRaw();
         using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteJobStore.ClaimSql;
+        command.CommandText = "EXPLAIN QUERY PLAN " + claimSql;
         command.Parameters.AddWithValue("$now", 0L);
         command.Parameters.AddWithValue("$worker", "w");
         command.Parameters.AddWithValue("$queue", "default");

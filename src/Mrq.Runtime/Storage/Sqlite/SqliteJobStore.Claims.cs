@@ -73,7 +73,7 @@ internal sealed partial class SqliteJobStore
         }
     }
 
-    /// <summary>The claim statement of <see cref="ClaimSql"/> with a path condition and the sort direction of <paramref name="options"/>.</summary>
+    /// <summary>The FIFO claim (<see cref="ClaimUpdateSql"/>) as one UPDATE … RETURNING, with a path condition and the sort direction of <paramref name="options"/>.</summary>
     private static string ClaimSqlFor(ClaimOptions options, SqliteCommand command)
     {
         var paths = new StringBuilder();

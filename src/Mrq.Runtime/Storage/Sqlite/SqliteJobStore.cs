@@ -36,14 +36,6 @@ internal sealed partial class SqliteJobStore : IJobStore
         "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count) " +
         "VALUES ($id, $path, $queue, 'queued', $params, $datequeued, 0);";
 
-    // The literal status = 'queued' (not a parameter) is what lets SQLite use the partial index; INDEXED BY turns a
-    // plan that cannot use it into a prepare error instead of a silent scan-and-sort of the whole queue.
-    internal const string ClaimSql =
-        "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
-        "WHERE id IN (SELECT id FROM mrq_jobs INDEXED BY mrq_jobs_dequeue " +
-        "WHERE queue = $queue AND status = 'queued' ORDER BY datequeued, id LIMIT $max) " +
-        "RETURNING id, path, params, retry_count, datequeued;";
-
     // $worker guards worker writes: a job cancelled or requeued while it ran keeps its new status. Failure-like
     // outcomes (those with an exception type) also append an entry to traceback_history.
     private const string CompleteSql =
@@ -85,11 +77,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteParameter _insertQueue;
     private readonly SqliteParameter _insertParams;
     private readonly SqliteParameter _insertDateQueued;
-    private readonly SqliteCommand _claim;
-    private readonly SqliteParameter _claimNow;
-    private readonly SqliteParameter _claimWorker;
-    private readonly SqliteParameter _claimQueue;
-    private readonly SqliteParameter _claimMax;
     private readonly SqliteCommand _complete;
     private readonly SqliteParameter _completeId;
     private readonly SqliteParameter _completeStatus;
@@ -141,14 +128,6 @@ internal sealed partial class SqliteJobStore : IJobStore
             _insertDateQueued = _insert.Parameters.Add("$datequeued", SqliteType.Integer);
             _insertId.Value = _writerId;
             _insert.Prepare();
-
-            _claim = _writer.CreateCommand();
-            _claim.CommandText = ClaimSql;
-            _claimNow = _claim.Parameters.Add("$now", SqliteType.Integer);
-            _claimWorker = _claim.Parameters.Add("$worker", SqliteType.Text);
-            _claimQueue = _claim.Parameters.Add("$queue", SqliteType.Text);
-            _claimMax = _claim.Parameters.Add("$max", SqliteType.Integer);
-            _claim.Prepare();
 
             _complete = _writer.CreateCommand();
             _complete.CommandText = CompleteSql;
@@ -412,7 +391,6 @@ internal sealed partial class SqliteJobStore : IJobStore
             _begin.Dispose();
             _commit.Dispose();
             _insert.Dispose();
-            _claim.Dispose();
             _complete.Dispose();
             _insertDocument.Dispose();
             DisposeHotPath();
