@@ -52,7 +52,8 @@ internal sealed class JobLogger(ILogger worker, bool quiet, JobId jobId) : ILogg
         }
     }
 
-    private static string Label(LogLevel level) => level switch
+    /// <summary>MRQ's level names (<c>DEBUG</c>, <c>INFO</c>, <c>WARNING</c>, <c>ERROR</c>, <c>CRITICAL</c>), shared with the console log.</summary>
+    internal static string Label(LogLevel level) => level switch
     {
         LogLevel.Trace or LogLevel.Debug => "DEBUG",
         LogLevel.Information => "INFO",

@@ -16,16 +16,7 @@ internal sealed class MrqConsoleLoggerProvider(LogLevel minimum, TextWriter outp
 
     private void Write(LogLevel level, string message, Exception? exception)
     {
-        var label = level switch
-        {
-            LogLevel.Trace or LogLevel.Debug => "DEBUG",
-            LogLevel.Information => "INFO",
-            LogLevel.Warning => "WARNING",
-            LogLevel.Error => "ERROR",
-            _ => "CRITICAL",
-        };
-
-        var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} [{label}] {message}";
+        var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} [{JobLogger.Label(level)}] {message}";
         lock (_gate)
         {
             output.WriteLine(line);
