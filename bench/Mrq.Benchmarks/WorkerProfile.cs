@@ -31,7 +31,7 @@ internal static class WorkerProfile
         try
         {
             await using var sqlite = SqliteJobStore.Open(Path.Combine(directory, "mrq.db"));
-            var store = TimingProxy.Wrap<IJobStore>(sqlite, "ClaimAsync", "CompleteAsync", "InsertAsync");
+            var store = TimingProxy.Wrap<IJobStore>(sqlite, "ClaimAsync", "CompleteAsync", "InsertAsync", "CompleteAndClaimAsync", "CompleteAndInsertAsync");
             await using var redisBroker = raw ? await RedisQueueBroker.ConnectAsync(redis!.Uri, "mrqprofile" + Environment.ProcessId) : null;
             var broker = redisBroker is null ? null : TimingProxy.Wrap<IQueueBroker>(redisBroker, "DequeueAsync");
             await using var services = new ServiceCollection().BuildServiceProvider();
@@ -88,13 +88,13 @@ internal static class WorkerProfile
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  drain: {summary}"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process CPU {cpu.TotalMilliseconds:F0} ms = {cpu.TotalMilliseconds / wall:F2} cores busy; {cpu.TotalMilliseconds * 1000 / summary.DoneJobs:F1} µs CPU/job"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated {alloc / (double)summary.DoneJobs:F0} B/job; gen0 GCs {GC.CollectionCount(0) - gc0}; thread-pool items {(ThreadPool.CompletedWorkItemCount - items0) / (double)summary.DoneJobs:F2}/job"));
-            o.WriteLine("  store/broker calls (time inside the call, µs; share of the drain's wall time):");
+            o.WriteLine("  store/broker calls (rows: jobs claimed + outcomes or documents written; time inside the call, µs; share of the drain's wall time):");
             foreach (var timer in ((TimingProxy)(object)store).Timers.Concat(broker is null ? [] : ((TimingProxy)(object)broker).Timers))
             {
                 if (timer.Calls > 0)
                 {
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"    {timer.Name,-28} calls {timer.Calls,7:N0}  jobs/call {timer.Items / (double)timer.Calls,7:F1}  µs/call {timer.Micros / timer.Calls,8:F1}  µs/job {timer.Micros / Math.Max(1, timer.Items),6:F2}  {timer.Micros / 1000 / wall,6:P1}"));
+                        $"    {timer.Name,-35} calls {timer.Calls,7:N0}  rows/call {timer.Items / (double)timer.Calls,7:F1}  µs/call {timer.Micros / timer.Calls,8:F1}  µs/row {timer.Micros / Math.Max(1, timer.Items),6:F2}  {timer.Micros / 1000 / wall,6:P1}"));
                 }
             }
 
@@ -110,8 +110,8 @@ internal static class WorkerProfile
     {
         public override string Name => inner.Name;
 
-        public override ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken) =>
-            max < minBatch && max < greenlets ? ValueTask.FromResult(0) : inner.DequeueAsync(max, workerId, into, cancellationToken);
+        public override ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken) =>
+            max < minBatch && max < greenlets ? ValueTask.FromResult(0) : inner.DequeueAsync(max, workerId, into, outcomes, cancellationToken);
     }
 
     internal sealed class Timer(string name)
@@ -180,16 +180,16 @@ internal static class WorkerProfile
             long items = args is [ReadOnlyMemory<JobOutcome> outcomes, ..] ? outcomes.Length : args is [ReadOnlyMemory<JobInfo> documents, ..] ? documents.Length : 0;
             return result switch
             {
-                ValueTask<int> counted => TimeCount(counted, timer, started),
+                ValueTask<int> counted => TimeCount(counted, timer, started, items),
                 ValueTask done => TimeDone(done, timer, started, items),
                 _ => result,
             };
         }
 
-        private static async ValueTask<int> TimeCount(ValueTask<int> call, Timer timer, long started)
+        private static async ValueTask<int> TimeCount(ValueTask<int> call, Timer timer, long started, long written)
         {
             var n = await call.ConfigureAwait(false);
-            timer.Add(started, n);
+            timer.Add(started, written + n);
             return n;
         }
 

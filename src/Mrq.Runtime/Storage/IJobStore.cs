@@ -37,6 +37,21 @@ internal interface IJobStore : IAsyncDisposable
     ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A busy worker's one store call per cycle: writes <paramref name="outcomes"/> exactly as
+    /// <see cref="CompleteAsync"/> does, then claims exactly as
+    /// <see cref="ClaimAsync(string, int, string, ClaimOptions, List{ClaimedJob}, CancellationToken)"/> does. SQLite does
+    /// both in one transaction (when the call fails, neither happened); MongoDB writes the outcomes first, then claims,
+    /// so after a failure the outcomes may be written already (writing them again changes nothing).
+    /// </summary>
+    ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> then <see cref="InsertAsync"/> in one call (one transaction on SQLite): a raw queue's
+    /// cycle, which stores the jobs it just made as <c>started</c> along with the outcomes of the jobs that ended.
+    /// </summary>
+    ValueTask CompleteAndInsertAsync(ReadOnlyMemory<JobOutcome> outcomes, ReadOnlyMemory<JobInfo> documents, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Inserts whole job documents (any status) in one transaction, replacing a document with the same id: jobs made
     /// from raw queues, stored as <c>started</c> at dequeue, and failures of raw params the job factory rejected.
     /// </summary>

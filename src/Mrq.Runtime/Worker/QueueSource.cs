@@ -11,6 +11,10 @@ internal abstract class QueueSource
     /// <summary>The name a pause applies to (a <c>_reverse</c> queue is paused with its queue).</summary>
     public virtual string PauseName => Name;
 
-    /// <summary>Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many.</summary>
-    public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many. A source
+    /// whose store call can carry <paramref name="outcomes"/> writes them in that call (before its claim, in the same
+    /// transaction where the store has them) and marks them written; otherwise it leaves them to the worker loop.
+    /// </summary>
+    public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
 }

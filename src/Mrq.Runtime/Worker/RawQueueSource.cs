@@ -38,7 +38,7 @@ internal sealed partial class RawQueueSource : QueueSource
 
     public override string Name => _queue;
 
-    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken)
+    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
     {
         _items.Clear();
         _documents.Clear();
@@ -85,8 +85,10 @@ internal sealed partial class RawQueueSource : QueueSource
 
         if (_documents.Count > 0)
         {
-            // The window MRQ documents for raw queues: popped from the broker but not yet stored. It ends here.
-            await _store.InsertAsync(_documents.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            // The window MRQ documents for raw queues: popped from the broker but not yet stored. It ends here, in the
+            // same transaction as the outcomes of the jobs that ended meanwhile.
+            await _store.CompleteAndInsertAsync(outcomes.Items, _documents.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            outcomes.MarkWritten();
         }
 
         return into.Count - first;

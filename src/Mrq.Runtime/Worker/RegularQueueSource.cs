@@ -25,8 +25,10 @@ internal sealed class RegularQueueSource(IJobStore store, string queue, ClaimOpt
     /// <summary>The queue the jobs are claimed from (the name without <c>_reverse</c>).</summary>
     public string Queue => _queue;
 
-    public override ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken) =>
-        _options.IsFifo
-            ? store.ClaimAsync(_queue, max, workerId, into, cancellationToken)
-            : store.ClaimAsync(_queue, max, workerId, _options, into, cancellationToken);
+    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+    {
+        var claimed = await store.CompleteAndClaimAsync(outcomes.Items, _queue, max, workerId, _options, into, cancellationToken).ConfigureAwait(false);
+        outcomes.MarkWritten();
+        return claimed;
+    }
 }

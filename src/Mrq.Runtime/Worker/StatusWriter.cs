@@ -1,102 +1,110 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mrq.Storage;
 
 namespace Mrq.Worker;
 
 /// <summary>
-/// Group commit of final statuses: jobs post their outcome and move on; one loop writes everything posted meanwhile in a
-/// single store call. A job whose outcome is not yet written is still <c>started</c> in the store, so a crash in that
-/// window means the job runs again after recovery (at-least-once), never that it is lost.
+/// Final statuses on their way to the store. Jobs post their outcome and move on; the worker loop carries everything
+/// posted since its last pass into its next store call, so a busy worker writes the outcomes of the jobs that just ended
+/// in the same transaction that claims the next ones (<see cref="IJobStore.CompleteAndClaimAsync"/>), and writes them on
+/// their own only when it has nothing to claim. A job whose outcome is not yet written is still <c>started</c> in the
+/// store, so a crash in that window means the job runs again after recovery (at-least-once), never that it is lost.
 /// </summary>
 internal sealed class StatusWriter : IAsyncDisposable
 {
-    private const int MaxBatch = 1024;
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IJobStore _store;
     private readonly ILogger _logger;
-    private readonly Channel<JobOutcome> _channel;
-    private readonly Task _loop;
+    private readonly ConcurrentQueue<JobOutcome> _posted = new();
+    private readonly OutcomeBatch _batch;
     private readonly SemaphoreSlim _batchWritten = new(0, int.MaxValue);
-    private long _posted;
-    private long _written;
+    private long _postedCount;
+    private long _writtenCount;
 
-    public StatusWriter(IJobStore store, ILogger logger, int capacity)
+    public StatusWriter(IJobStore store, ILogger logger)
     {
         _store = store;
         _logger = logger;
-        _channel = Channel.CreateBounded<JobOutcome>(new BoundedChannelOptions(Math.Max(capacity, MaxBatch))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _loop = Task.Run(WriteLoopAsync);
+        _batch = new OutcomeBatch(Written);
     }
 
-    /// <summary>Queues an outcome for the next batch; waits only when the writer is far behind.</summary>
-    public ValueTask PostAsync(JobOutcome outcome)
+    /// <summary>Queues an outcome for the worker loop's next store call; never waits.</summary>
+    public void Post(in JobOutcome outcome)
     {
-        Interlocked.Increment(ref _posted);
-        return _channel.Writer.WriteAsync(outcome);
+        _posted.Enqueue(outcome);
+        Interlocked.Increment(ref _postedCount);
     }
 
-    /// <summary>Waits until everything posted before the call is written (burst mode looks again after that).</summary>
-    public async Task FlushAsync()
+    /// <summary>Whether outcomes were posted since the last <see cref="TakePosted"/>.</summary>
+    public bool HasPosted => !_posted.IsEmpty;
+
+    /// <summary>Moves everything posted so far into the loop's batch and returns it (worker loop only).</summary>
+    public OutcomeBatch TakePosted()
     {
-        var target = Interlocked.Read(ref _posted);
-        while (Interlocked.Read(ref _written) < target)
+        while (_posted.TryDequeue(out var outcome))
         {
-            await _batchWritten.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+            _batch.Add(outcome);
         }
+
+        return _batch;
     }
 
-    /// <summary>Writes everything posted so far and stops.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Writes what the batch still holds, retrying a failing store (worker loop only).</summary>
+    public async ValueTask WriteTakenAsync()
     {
-        _channel.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new JobOutcome[MaxBatch];
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (_batch.Count == 0)
         {
-            var count = 0;
-            while (count < batch.Length && reader.TryRead(out var outcome))
-            {
-                batch[count++] = outcome;
-            }
-
-            await WriteWithRetryAsync(batch.AsMemory(0, count)).ConfigureAwait(false);
-            Array.Clear(batch, 0, count);
-            Interlocked.Add(ref _written, count);
-            _batchWritten.Release();
+            return;
         }
-    }
 
-    private async Task WriteWithRetryAsync(ReadOnlyMemory<JobOutcome> outcomes)
-    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _store.CompleteAsync(outcomes).ConfigureAwait(false);
+                await _store.CompleteAsync(_batch.Items).ConfigureAwait(false);
+                _batch.MarkWritten();
                 return;
             }
             catch (Exception e) when (attempt < 30)
             {
-                _logger.LogError(e, "Could not write {Count} job statuses (attempt {Attempt}); retrying in {Delay}s", outcomes.Length, attempt, s_retryDelay.TotalSeconds);
+                _logger.LogError(e, "Could not write {Count} job statuses (attempt {Attempt}); retrying in {Delay}s", _batch.Count, attempt, s_retryDelay.TotalSeconds);
                 await Task.Delay(s_retryDelay).ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 // The jobs stay 'started' in the store; maintenance requeues them, so they run again rather than vanish.
-                _logger.LogCritical(e, "Gave up writing {Count} job statuses; those jobs stay 'started' until requeued", outcomes.Length);
+                _logger.LogCritical(e, "Gave up writing {Count} job statuses; those jobs stay 'started' until requeued", _batch.Count);
+                _batch.MarkWritten();
                 return;
             }
         }
+    }
+
+    /// <summary>Takes and writes everything posted so far (worker loop only).</summary>
+    public ValueTask WritePostedAsync()
+    {
+        TakePosted();
+        return WriteTakenAsync();
+    }
+
+    /// <summary>Waits until everything posted before the call is written (or given up on) by the worker loop.</summary>
+    public async Task FlushAsync()
+    {
+        var target = Interlocked.Read(ref _postedCount);
+        while (Interlocked.Read(ref _writtenCount) < target)
+        {
+            await _batchWritten.WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes everything still posted: the worker loop has ended.</summary>
+    public async ValueTask DisposeAsync() => await WritePostedAsync().ConfigureAwait(false);
+
+    private void Written(int count)
+    {
+        Interlocked.Add(ref _writtenCount, count);
+        _batchWritten.Release();
     }
 }

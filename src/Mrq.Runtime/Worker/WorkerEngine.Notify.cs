@@ -40,16 +40,49 @@ internal sealed partial class WorkerEngine
         }
     }
 
-    /// <summary>The idle wait between empty passes.</summary>
+    /// <summary>
+    /// The idle wait between empty passes: <c>max_latency</c> (or a wake-up), cut short when a running job ends, whose
+    /// outcome the next pass carries to the store.
+    /// </summary>
     private async Task IdleAsync(TimeSpan latency, CancellationToken stop)
     {
-        if (_wakeups is null)
+        // Wakes left over from the busy passes would only cut this wait short for nothing; an outcome posted meanwhile
+        // is written right away instead.
+        while (_wake.Wait(0))
         {
-            await Task.Delay(latency, stop).ConfigureAwait(false);
+        }
+
+        if (_statusWriter!.HasPosted)
+        {
             return;
         }
 
-        await _wakeups.WaitAsync(latency > TimeSpan.FromSeconds(1) ? latency : TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+        if (_wakeups is null)
+        {
+            await _wake.WaitAsync(latency, stop).ConfigureAwait(false);
+            return;
+        }
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var woken = _wake.WaitAsync(idle.Token);
+        var notified = _wakeups.WaitAsync(latency > TimeSpan.FromSeconds(1) ? latency : TimeSpan.FromSeconds(1), idle.Token).AsTask();
+        await Task.WhenAny(woken, notified).ConfigureAwait(false);
+        await idle.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(woken).ConfigureAwait(false);
+        await IgnoreCancellation(notified).ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+
+        static async Task IgnoreCancellation(Task task)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The other wait ended first.
+            }
+        }
     }
 
     private async Task UnsubscribeFromWakeupsAsync()

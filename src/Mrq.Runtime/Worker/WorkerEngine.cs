@@ -24,7 +24,8 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _slotFreed = new(0, int.MaxValue);
+    // Released when a job's slot frees or an outcome is posted: the loop wakes to claim and to carry outcomes to the store.
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
     private readonly TaskPolicies _policies;
     private readonly Lazy<IQueueBroker> _broker;
@@ -92,7 +93,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         await RefreshPausedQueuesAsync(CancellationToken.None).ConfigureAwait(false);
         await SubscribeToWakeupsAsync().ConfigureAwait(false);
 
-        await using (_statusWriter = new StatusWriter(_store, _logger, _settings.Greenlets * 4))
+        await using (_statusWriter = new StatusWriter(_store, _logger))
         {
             using var stopMonitor = new CancellationTokenSource();
             var monitor = Task.Run(() => MonitorAsync(stop.Token, stopMonitor.Token), CancellationToken.None);
@@ -143,9 +144,10 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         });
         while (Volatile.Read(ref _running) > 0)
         {
+            await _statusWriter!.WritePostedAsync().ConfigureAwait(false);
             try
             {
-                await _slotFreed.WaitAsync(forced.Token).ConfigureAwait(false);
+                await _wake.WaitAsync(forced.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -164,9 +166,11 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             running.Cancel(JobStatus.Interrupt);
             if (running.TryFinish())
             {
-                _ = PostAsync(running, Outcomes.Interrupted(running, JobStatus.Interrupt, now)).AsTask();
+                Post(running, Outcomes.Interrupted(running, JobStatus.Interrupt, now));
             }
         }
+
+        _wake.Release();
     }
 
     /// <summary>
@@ -206,7 +210,8 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                     {
                         running.Cancel(JobStatus.Timeout);
                         LogTimedOut(running.Job.Path, running.Job.Id, running.Policy.Timeout);
-                        await PostAsync(running, Outcomes.Interrupted(running, JobStatus.Timeout, now)).ConfigureAwait(false);
+                        Post(running, Outcomes.Interrupted(running, JobStatus.Timeout, now));
+                        _wake.Release();
                     }
                     else if (running.Job.Stored)
                     {
@@ -305,6 +310,8 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                 return WorkerStopReason.MaxTime;
             }
 
+            // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction).
+            var outcomes = _statusWriter!.TakePosted();
             var free = _settings.Greenlets - Volatile.Read(ref _running);
             if (_settings.MaxJobs > 0)
             {
@@ -319,6 +326,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             if (free <= 0)
             {
                 // Full: wait for any job to finish (its release wakes us), then look again.
+                await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
                 _status = WorkerStatus.Full;
                 await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
                 continue;
@@ -343,7 +351,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
                 var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
-                var count = await queue.DequeueAsync(want, Id, claimed, stop).ConfigureAwait(false);
+                var count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
                 for (var i = 0; i < count; i++)
                 {
                     Start(claimed[i]);
@@ -356,6 +364,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             {
                 queueOffset = (queueOffset + visited + 1) % queues.Count;
             }
+
+            // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused).
+            await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
 
             if (dequeued > 0)
             {
@@ -385,7 +396,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
                     if (!lastLook)
                     {
-                        await _statusWriter!.FlushAsync().ConfigureAwait(false);
+                        await _statusWriter.WritePostedAsync().ConfigureAwait(false);
                         lastLook = true;
                         continue;
                     }
@@ -403,10 +414,10 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
     private async ValueTask WaitForFreeSlotAsync(CancellationToken stop)
     {
-        await _slotFreed.WaitAsync(stop).ConfigureAwait(false);
+        await _wake.WaitAsync(stop).ConfigureAwait(false);
 
         // Several jobs may have finished: consume their signals too, the loop recounts free slots anyway.
-        while (_slotFreed.Wait(0))
+        while (_wake.Wait(0))
         {
         }
     }
@@ -474,7 +485,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             // A timeout or forced stop may already have written this job's status: the first writer wins.
             if (running.TryFinish())
             {
-                await PostAsync(running, outcome).ConfigureAwait(false);
+                Post(running, outcome);
             }
         }
         finally
@@ -483,27 +494,33 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             running.Dispose();
             Interlocked.Increment(ref _doneJobs);
             Interlocked.Decrement(ref _running);
-            _slotFreed.Release();
+
+            // One wake for both the freed slot and the posted outcome.
+            _wake.Release();
         }
     }
 
-    /// <summary>Hands an outcome to the group-commit writer, with the job's logs and the claim guard.</summary>
-    private ValueTask PostAsync(RunningJob running, JobOutcome outcome)
+    /// <summary>
+    /// Hands an outcome to the status writer, with the job's logs and the claim guard; the caller wakes the loop, which
+    /// writes it with its next store call.
+    /// </summary>
+    private void Post(RunningJob running, JobOutcome outcome)
     {
         var job = running.Job;
         outcome = outcome with { Worker = Id, Logs = running.Logger?.TakeLines() };
         if (job.Stored)
         {
-            return _statusWriter!.PostAsync(outcome);
+            _statusWriter!.Post(outcome);
+            return;
         }
 
         if (job.Raw!.SkipsStorageOf(outcome.Status))
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         // Never stored (statuses_no_storage) but ending in a status that is kept: store the whole job now.
-        return _statusWriter!.PostAsync(outcome with { Document = ToDocument(job, outcome) });
+        _statusWriter!.Post(outcome with { Document = ToDocument(job, outcome) });
     }
 
     private async ValueTask<bool> TryTakeConcurrencySlotAsync(RunningJob running)

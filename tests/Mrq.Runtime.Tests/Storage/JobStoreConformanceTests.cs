@@ -482,4 +482,97 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(total, await store.CountAsync("busy", JobStatus.Success));
         Assert.Equal(0, await store.CountAsync("busy", JobStatus.Started));
     }
+
+    [StoreFact]
+    public async Task Complete_and_claim_writes_the_outcomes_then_claims_the_next_jobs_in_fifo_order()
+    {
+        var store = OpenStore();
+        var jobs = Enumerable.Range(1, 5).Select(n => Job(n, BaseDate.AddSeconds(n))).ToArray();
+        await store.EnqueueAsync(jobs);
+        var first = new List<ClaimedJob>();
+        await store.ClaimAsync("default", 2, "w", first);
+        var outcomes = first.Select(j => new JobOutcome(j.Id, JobStatus.Success, BaseDate.AddMinutes(1), Result: new byte[] { 0x2A }) { Worker = "w" }).ToArray();
+
+        var next = new List<ClaimedJob>();
+        var claimed = await store.CompleteAndClaimAsync(outcomes, "default", 2, "w", ClaimOptions.Fifo, next);
+
+        Assert.Equal(2, claimed);
+        Assert.Equal([jobs[2].Id, jobs[3].Id], next.Select(j => j.Id));
+        Assert.All(next, j => Assert.Equal(Params(BinaryPrimitives.ReadInt32BigEndian(j.Params.Span[4..])), j.Params.ToArray()));
+        foreach (var done in first)
+        {
+            var info = await store.GetAsync(done.Id);
+            Assert.Equal(JobStatus.Success, info!.Status);
+            Assert.Equal(new byte[] { 0x2A }, info.Result!.Value.ToArray());
+        }
+
+        Assert.Equal(JobStatus.Started, (await store.GetAsync(jobs[3].Id))!.Status);
+        Assert.Equal(JobStatus.Queued, (await store.GetAsync(jobs[4].Id))!.Status);
+    }
+
+    [StoreFact]
+    public async Task Complete_and_claim_writes_the_outcomes_even_when_nothing_is_claimed()
+    {
+        var store = OpenStore();
+        var job = Job(1, BaseDate);
+        await store.EnqueueAsync(new[] { job });
+        await ClaimAllAsync(store, "default", 10, worker: "w");
+
+        var into = new List<ClaimedJob>();
+        var outcome = new JobOutcome(job.Id, JobStatus.Failed, BaseDate.AddSeconds(1), ExceptionType: "E", Traceback: "t") { Worker = "w" };
+        Assert.Equal(0, await store.CompleteAndClaimAsync(new[] { outcome }, "default", 10, "w", ClaimOptions.Fifo, into));
+        Assert.Equal(0, await store.CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome>.Empty, "other", 0, "w", ClaimOptions.Fifo, into));
+
+        Assert.Empty(into);
+        Assert.Equal(JobStatus.Failed, (await store.GetAsync(job.Id))!.Status);
+    }
+
+    [StoreFact]
+    public async Task Complete_and_claim_follows_the_claim_options()
+    {
+        var store = OpenStore();
+        var jobs = new[]
+        {
+            Job(1, BaseDate.AddSeconds(1), path: "tests.A"),
+            Job(2, BaseDate.AddSeconds(2), path: "tests.B"),
+            Job(3, BaseDate.AddSeconds(3), path: "tests.A"),
+        };
+        await store.EnqueueAsync(jobs);
+
+        var into = new List<ClaimedJob>();
+        var options = ClaimOptions.Fifo with { NewestFirst = true, OnlyPaths = ["tests.A"] };
+        Assert.Equal(2, await store.CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome>.Empty, "default", 10, "w", options, into));
+
+        Assert.Equal([jobs[2].Id, jobs[0].Id], into.Select(j => j.Id));
+        Assert.Equal(JobStatus.Queued, (await store.GetAsync(jobs[1].Id))!.Status);
+    }
+
+    [StoreFact]
+    public async Task Complete_and_insert_writes_the_outcomes_and_stores_the_documents()
+    {
+        var store = OpenStore();
+        var job = Job(1, BaseDate);
+        await store.EnqueueAsync(new[] { job });
+        await ClaimAllAsync(store, "default", 1, worker: "w");
+        var made = new JobInfo
+        {
+            Id = Id(BaseDate, 2),
+            Path = "tests.Add",
+            Queue = "default",
+            Status = JobStatus.Started,
+            Params = Params(2),
+            DateQueued = BaseDate,
+            DateStarted = BaseDate,
+            Worker = "w",
+            RawQueue = "default_raw",
+        };
+
+        await store.CompleteAndInsertAsync(new[] { new JobOutcome(job.Id, JobStatus.Success, BaseDate.AddSeconds(1)) { Worker = "w" } }, new[] { made });
+
+        Assert.Equal(JobStatus.Success, (await store.GetAsync(job.Id))!.Status);
+        var stored = await store.GetAsync(made.Id);
+        Assert.Equal(JobStatus.Started, stored!.Status);
+        Assert.Equal("default_raw", stored.RawQueue);
+        Assert.Equal("w", stored.Worker);
+    }
 }

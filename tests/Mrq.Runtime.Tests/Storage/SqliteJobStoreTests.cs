@@ -87,32 +87,74 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         Assert.Throws<NotSupportedException>(() => SqliteJobStore.Open(DbFile));
     }
 
-    [Theory]
-    [InlineData(SqliteJobStore.ClaimSelectSql)]
-    [InlineData(SqliteJobStore.ClaimUpdateSql)]
-    public void The_claim_reads_the_partial_dequeue_index_without_sorting(string claimSql)
+    [Fact]
+    public void The_claim_reads_the_partial_dequeue_index_without_sorting()
     {
-        OpenStore();
-        using var connection = OpenRaw();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + claimSql;
-        command.Parameters.AddWithValue("$now", 0L);
-        command.Parameters.AddWithValue("$worker", "w");
-        command.Parameters.AddWithValue("$queue", "default");
-        command.Parameters.AddWithValue("$max", 10);
-
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = QueryPlan(SqliteJobStore.ClaimSelectSql);
 
         Assert.Contains(plan, line => line.Contains("mrq_jobs_dequeue", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_claim_marks_each_row_started_by_rowid()
+    {
+        var plan = QueryPlan(SqliteJobStore.ClaimRowSql);
+
+        Assert.Equal(["SEARCH mrq_jobs USING INTEGER PRIMARY KEY (rowid=?)"], plan);
+    }
+
+    [Fact]
+    public void Schema_5_indexes_queue_and_path_without_status()
+    {
+        OpenStore();
+        using var connection = OpenRaw();
+
+        // Every claim and completion assigns status: an index with status in it would move on each of them.
+        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('mrq_jobs_queue_status', 'mrq_jobs_path_status');"));
+        Assert.Equal(2L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('mrq_jobs_queue', 'mrq_jobs_path');"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Scalar(connection, "PRAGMA user_version;"));
+    }
+
+    private List<string> QueryPlan(string sql)
+    {
+        OpenStore();
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$now", 0L);
+        command.Parameters.AddWithValue("$worker", "w");
+        command.Parameters.AddWithValue("$queue", "default");
+        command.Parameters.AddWithValue("$max", 10);
+        command.Parameters.AddWithValue("$rowid", 1L);
+
+        var plan = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
+    }
+
+    [Fact]
+    public async Task Complete_and_insert_is_one_transaction()
+    {
+        var store = OpenStore();
+        var job = Job(1, BaseDate);
+        await store.EnqueueAsync(new[] { job });
+        var claimed = new List<ClaimedJob>();
+        await store.ClaimAsync("default", 1, "w", claimed);
+        var broken = new JobInfo { Id = Id(BaseDate, 2), Path = null!, Queue = "default", Status = JobStatus.Started, Params = Params(2) };
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await store.CompleteAndInsertAsync(new[] { new JobOutcome(job.Id, JobStatus.Success, BaseDate) { Worker = "w" } }, new[] { broken }));
+
+        // The document failed, so the outcome written before it in the same call was rolled back too.
+        Assert.Equal(JobStatus.Started, (await store.GetAsync(job.Id))!.Status);
+        Assert.Null(await store.GetAsync(broken.Id));
     }
 
     [Fact]

@@ -28,20 +28,53 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            // Built per call: filtered claims are the exception, and each shape of filter is a different statement.
-            using var claim = _writer.CreateCommand();
-            var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
-            claim.CommandText = ClaimSqlFor(options, claim);
-            claim.Parameters.AddWithValue("$now", now);
-            claim.Parameters.AddWithValue("$worker", workerId);
-            claim.Parameters.AddWithValue("$queue", queue);
-            claim.Parameters.AddWithValue("$max", max);
-            return ExecuteClaim(claim, queue, SqliteDates.FromUnixMilliseconds(now), options.NewestFirst, into);
+            _begin.ExecuteNonQuery();
+            try
+            {
+                var claimed = ClaimRows(queue, max, workerId, options, into);
+                _commit.ExecuteNonQuery();
+                return claimed;
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>Claims with <paramref name="options"/> inside the open transaction (the caller commits or rolls back).</summary>
+    private int ClaimRows(string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into)
+    {
+        if (max == 0)
+        {
+            return 0;
+        }
+
+        if (options.IsFifo)
+        {
+            return ClaimFifoRows(queue, max, workerId, into);
+        }
+
+        if (options.OnlyPaths is { Count: 0 })
+        {
+            // An empty whitelist claims nothing.
+            return 0;
+        }
+
+        // Built per call: filtered claims are the exception, and each shape of filter is a different statement.
+        using var claim = _writer.CreateCommand();
+        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
+        claim.CommandText = ClaimSqlFor(options, claim);
+        claim.Parameters.AddWithValue("$now", now);
+        claim.Parameters.AddWithValue("$worker", workerId);
+        claim.Parameters.AddWithValue("$queue", queue);
+        claim.Parameters.AddWithValue("$max", max);
+        return ExecuteClaimRows(claim, queue, SqliteDates.FromUnixMilliseconds(now), options.NewestFirst, into);
     }
 
     /// <inheritdoc/>
@@ -73,7 +106,7 @@ internal sealed partial class SqliteJobStore
         }
     }
 
-    /// <summary>The FIFO claim (<see cref="ClaimUpdateSql"/>) as one UPDATE … RETURNING, with a path condition and the sort direction of <paramref name="options"/>.</summary>
+    /// <summary>The FIFO claim (<see cref="ClaimSelectSql"/>) as one UPDATE … RETURNING, with a path condition and the sort direction of <paramref name="options"/>.</summary>
     private static string ClaimSqlFor(ClaimOptions options, SqliteCommand command)
     {
         var paths = new StringBuilder();

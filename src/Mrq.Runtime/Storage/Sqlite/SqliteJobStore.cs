@@ -61,7 +61,12 @@ internal sealed partial class SqliteJobStore : IJobStore
         "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
         "dateexpires, worker, retry_count, totaltime, raw_queue, dateretry, progress, traceback_history FROM mrq_jobs WHERE id = $id;";
 
-    private const string CountSql = "SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = $status;";
+    // Queued jobs are counted in the small partial dequeue index (it needs the literal status); other statuses on the
+    // rows of the queue. SQLite runs only the branch the CASE reaches.
+    private const string CountSql =
+        "SELECT CASE WHEN $status = 'queued' " +
+        "THEN (SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = 'queued') " +
+        "ELSE (SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = $status) END;";
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _readGate = new(1, 1);
@@ -238,7 +243,21 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            return ClaimFifo(queue, max, workerId, into);
+            _begin.ExecuteNonQuery();
+            try
+            {
+                var claimed = ClaimFifoRows(queue, max, workerId, into);
+
+                // Only committed once every row is in hand: a failure above rolls the claim back instead of leaving
+                // jobs started that nobody runs.
+                _commit.ExecuteNonQuery();
+                return claimed;
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
         }
         finally
         {
@@ -257,7 +276,17 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            Complete(outcomes.Span);
+            _begin.ExecuteNonQuery();
+            try
+            {
+                WriteOutcomes(outcomes.Span);
+                _commit.ExecuteNonQuery();
+            }
+            catch
+            {
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
         }
         finally
         {
@@ -279,11 +308,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _begin.ExecuteNonQuery();
             try
             {
-                foreach (var document in documents.Span)
-                {
-                    InsertDocument(document);
-                }
-
+                InsertDocuments(documents.Span);
                 _commit.ExecuteNonQuery();
             }
             catch
@@ -431,41 +456,36 @@ internal sealed partial class SqliteJobStore : IJobStore
         }
     }
 
-    /// <summary>Runs a bound claim statement in its own transaction and appends the jobs in the order they were chosen.</summary>
-    private int ExecuteClaim(SqliteCommand claim, string queue, DateTime dateStarted, bool newestFirst, List<ClaimedJob> into)
+    /// <summary>
+    /// Runs a bound claim statement inside the open transaction and appends the jobs in the order they were chosen; on
+    /// failure <paramref name="into"/> is left as it was and the caller rolls back.
+    /// </summary>
+    private int ExecuteClaimRows(SqliteCommand claim, string queue, DateTime dateStarted, bool newestFirst, List<ClaimedJob> into)
     {
         var first = into.Count;
-        _begin.ExecuteNonQuery();
         try
         {
-            using (var reader = claim.ExecuteReader())
+            using var reader = claim.ExecuteReader();
+            while (reader.Read())
             {
-                while (reader.Read())
+                if (reader.GetBytes(0, 0, _writerId, 0, JobId.Size) != JobId.Size)
                 {
-                    if (reader.GetBytes(0, 0, _writerId, 0, JobId.Size) != JobId.Size)
-                    {
-                        throw new InvalidDataException("A job id in the store is not 12 bytes long.");
-                    }
-
-                    into.Add(new ClaimedJob(
-                        new JobId(_writerId),
-                        reader.GetString(1),
-                        queue,
-                        reader.GetFieldValue<byte[]>(2),
-                        reader.GetInt32(3),
-                        SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
-                        dateStarted));
+                    throw new InvalidDataException("A job id in the store is not 12 bytes long.");
                 }
-            }
 
-            // Only commit once every row is in hand: a failure above rolls the claim back instead of leaving jobs
-            // started that nobody runs.
-            _commit.ExecuteNonQuery();
+                into.Add(new ClaimedJob(
+                    new JobId(_writerId),
+                    reader.GetString(1),
+                    queue,
+                    reader.GetFieldValue<byte[]>(2),
+                    reader.GetInt32(3),
+                    SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
+                    dateStarted));
+            }
         }
         catch
         {
             into.RemoveRange(first, into.Count - first);
-            SqliteSchema.TryRollback(_writer);
             throw;
         }
 
@@ -479,66 +499,64 @@ internal sealed partial class SqliteJobStore : IJobStore
         return count;
     }
 
-    private void Complete(ReadOnlySpan<JobOutcome> outcomes)
+    private void InsertDocuments(ReadOnlySpan<JobInfo> documents)
     {
-        _begin.ExecuteNonQuery();
-        try
+        foreach (var document in documents)
         {
-            foreach (ref readonly var outcome in outcomes)
+            InsertDocument(document);
+        }
+    }
+
+    /// <summary>Writes outcomes inside the open transaction (the caller commits or rolls back).</summary>
+    private void WriteOutcomes(ReadOnlySpan<JobOutcome> outcomes)
+    {
+        foreach (ref readonly var outcome in outcomes)
+        {
+            if (outcome.Document is { } document)
             {
-                if (outcome.Document is { } document)
+                InsertDocument(document);
+                if (outcome.Logs is { Length: > 0 } documentLogs)
                 {
-                    InsertDocument(document);
-                    if (outcome.Logs is { Length: > 0 } documentLogs)
-                    {
-                        _insertLogsText.Value = documentLogs;
-                        _insertLogs.ExecuteNonQuery();
-                    }
-
-                    continue;
-                }
-
-                if (TryCompleteSuccess(outcome))
-                {
-                    continue;
-                }
-
-                outcome.Id.WriteBytes(_writerId);
-                _completeStatus.Value = outcome.Status.ToName();
-                _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
-                if (outcome.Result is { } result)
-                {
-                    BindBlob(_completeResult, result);
-                }
-                else
-                {
-                    _completeResult.Value = DBNull.Value;
-                }
-
-                _completeExceptionType.Value = (object?)outcome.ExceptionType ?? DBNull.Value;
-                _completeTraceback.Value = (object?)outcome.Traceback ?? DBNull.Value;
-                _completeDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
-                _completeTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
-                _completeQueue.Value = (object?)outcome.Queue ?? DBNull.Value;
-                _completeRetryCount.Value = outcome.RetryCount is { } retryCount ? retryCount : DBNull.Value;
-                _completeDateRetry.Value = DateOrNull(outcome.DateRetry);
-                _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
-                _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
-                _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
-                _complete.ExecuteNonQuery();
-                if (outcome.Logs is { Length: > 0 } logs)
-                {
-                    _insertLogsText.Value = logs;
+                    _insertLogsText.Value = documentLogs;
                     _insertLogs.ExecuteNonQuery();
                 }
+
+                continue;
             }
 
-            _commit.ExecuteNonQuery();
-        }
-        catch
-        {
-            SqliteSchema.TryRollback(_writer);
-            throw;
+            if (TryCompleteSuccess(outcome))
+            {
+                continue;
+            }
+
+            outcome.Id.WriteBytes(_writerId);
+            _completeStatus.Value = outcome.Status.ToName();
+            _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
+            if (outcome.Result is { } result)
+            {
+                BindBlob(_completeResult, result);
+            }
+            else
+            {
+                _completeResult.Value = DBNull.Value;
+            }
+
+            _completeExceptionType.Value = (object?)outcome.ExceptionType ?? DBNull.Value;
+            _completeTraceback.Value = (object?)outcome.Traceback ?? DBNull.Value;
+            _completeDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
+            _completeTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
+            _completeQueue.Value = (object?)outcome.Queue ?? DBNull.Value;
+            _completeRetryCount.Value = outcome.RetryCount is { } retryCount ? retryCount : DBNull.Value;
+            _completeDateRetry.Value = DateOrNull(outcome.DateRetry);
+            _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
+            _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
+            _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
+            _complete.ExecuteNonQuery();
+            if (outcome.Logs is { Length: > 0 } logs)
+            {
+                _insertLogsText.Value = logs;
+                _insertLogs.ExecuteNonQuery();
+            }
         }
     }
 
