@@ -123,11 +123,11 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         using var connection = OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        command.Parameters.AddWithValue("$now", 0L);
-        command.Parameters.AddWithValue("$worker", "w");
-        command.Parameters.AddWithValue("$queue", "default");
-        command.Parameters.AddWithValue("$max", 10);
-        command.Parameters.AddWithValue("$rowid", 1L);
+
+        // The statements number their parameters (?1, ?2, ?3); the plan does not depend on the values.
+        command.Parameters.AddWithValue("?1", 1L);
+        command.Parameters.AddWithValue("?2", 10L);
+        command.Parameters.AddWithValue("?3", "w");
 
         var plan = new List<string>();
         using var reader = command.ExecuteReader();

@@ -3,10 +3,12 @@ using Microsoft.Data.Sqlite;
 namespace Mrq.Storage.Sqlite;
 
 /// <summary>
-/// The worker's per-job statements, tuned from profiles (docs/benchmarks.md): the FIFO claim (a read in queue order,
-/// then the update, in one write transaction), a statement of its own for a plain successful outcome (6 bound values
-/// instead of the general statement's 14, none of its COALESCE/CASE/JSON history expressions), and positional
-/// parameters for inserted job documents. Measure with <c>bench/Mrq.Benchmarks</c> (<c>store-costs</c>, <c>profile</c>).
+/// The worker's per-job statements, tuned from profiles (docs/benchmarks.md) and run through <see cref="SqliteStatement"/>
+/// (SQLite's C API, parameters by number): the FIFO claim (a read in queue order, then an update per row by rowid), a
+/// statement of its own for a plain successful outcome (none of the general statement's COALESCE/CASE/JSON history
+/// expressions), the insert of whole job documents and of enqueued jobs; and the worker's combined calls that write
+/// outcomes and claim (or insert) in one transaction. Measure with <c>bench/Mrq.Benchmarks</c> (<c>store-costs</c>,
+/// <c>profile</c>).
 /// </summary>
 internal sealed partial class SqliteJobStore
 {
@@ -14,10 +16,10 @@ internal sealed partial class SqliteJobStore
     // and total time; exception, traceback and retry date cleared; queue, retry count, queued date and history kept;
     // progress set to 1 where it was set; and only while the job is still started by this worker.
     private const string CompleteSuccessSql =
-        "UPDATE mrq_jobs SET status = 'success', dateupdated = $dateupdated, result = $result, exceptiontype = NULL, " +
-        "traceback = NULL, dateexpires = $dateexpires, totaltime = $totaltime, dateretry = NULL, " +
+        "UPDATE mrq_jobs SET status = 'success', dateupdated = ?2, result = ?3, exceptiontype = NULL, " +
+        "traceback = NULL, dateexpires = ?4, totaltime = ?5, dateretry = NULL, " +
         "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE id = $id AND status = 'started' AND worker = $worker;";
+        "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
 
     // The FIFO claim, inside the caller's BEGIN IMMEDIATE transaction: the rows are read in queue order (with their
     // rowids), then each is marked started by rowid. Nothing can change the queue in between (this connection holds the
@@ -28,118 +30,27 @@ internal sealed partial class SqliteJobStore
     // plan that cannot use it into a prepare error instead of a silent scan-and-sort of the whole queue.
     internal const string ClaimSelectSql =
         "SELECT rowid, id, path, params, retry_count, datequeued " +
-        "FROM mrq_jobs INDEXED BY mrq_jobs_dequeue WHERE queue = $queue AND status = 'queued' ORDER BY datequeued, id LIMIT $max;";
+        "FROM mrq_jobs INDEXED BY mrq_jobs_dequeue WHERE queue = ?1 AND status = 'queued' ORDER BY datequeued, id LIMIT ?2;";
 
     internal const string ClaimRowSql =
-        "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
-        "WHERE rowid = $rowid AND status = 'queued';";
+        "UPDATE mrq_jobs SET status = 'started', datestarted = ?2, worker = ?3, dateexpires = NULL " +
+        "WHERE rowid = ?1 AND status = 'queued';";
 
-    // Writer connection, used only under _writeGate; prepared on first use.
-    private SqliteCommand? _claimSelect;
-    private SqliteParameter _claimSelectQueue = null!;
-    private SqliteParameter _claimSelectMax = null!;
-    private SqliteCommand? _claimRow;
-    private SqliteParameter _claimRowId = null!;
-    private SqliteParameter _claimRowNow = null!;
-    private SqliteParameter _claimRowWorker = null!;
+    private const string EnqueueSql =
+        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, 0);";
+
+    private const string InsertDocumentSql =
+        "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
+        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);";
+
+    // Writer connection, used only under _writeGate (prepared in the constructor by PrepareHotPath).
+    private SqliteStatement _claimSelect = null!;
+    private SqliteStatement _claimRow = null!;
+    private SqliteStatement _completeSuccess = null!;
+    private SqliteStatement _enqueue = null!;
+    private SqliteStatement _insertDocument = null!;
     private readonly List<long> _claimedRows = [];
-    private SqliteCommand? _completeSuccess;
-    private SqliteParameter _successDateUpdated = null!;
-    private SqliteParameter _successResult = null!;
-    private SqliteParameter _successDateExpires = null!;
-    private SqliteParameter _successTotalTime = null!;
-    private SqliteParameter _successWorker = null!;
-    private SqliteParameter[]? _documentParameters;
-
-    /// <summary>
-    /// Claims up to <paramref name="max"/> queued jobs of <paramref name="queue"/>, oldest first, inside the open
-    /// transaction; on failure <paramref name="into"/> is left as it was and the caller rolls back.
-    /// </summary>
-    private int ClaimFifoRows(string queue, int max, string workerId, List<ClaimedJob> into)
-    {
-        if (_claimSelect is null)
-        {
-            PrepareClaim();
-        }
-
-        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
-        var dateStarted = SqliteDates.FromUnixMilliseconds(now);
-        _claimSelectQueue.Value = queue;
-        _claimSelectMax.Value = max;
-        _claimRowNow.Value = now;
-        _claimRowWorker.Value = workerId;
-
-        var first = into.Count;
-        _claimedRows.Clear();
-        try
-        {
-            using (var reader = _claimSelect!.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    _claimedRows.Add(reader.GetInt64(0));
-                    var id = reader.GetFieldValue<byte[]>(1);
-                    if (id.Length != JobId.Size)
-                    {
-                        throw new InvalidDataException("A job id in the store is not 12 bytes long.");
-                    }
-
-                    into.Add(new ClaimedJob(
-                        new JobId(id),
-                        reader.GetString(2),
-                        queue,
-                        reader.GetFieldValue<byte[]>(3),
-                        reader.GetInt32(4),
-                        SqliteDates.FromUnixMilliseconds(reader.GetInt64(5)),
-                        dateStarted));
-                }
-            }
-
-            foreach (var row in _claimedRows)
-            {
-                _claimRowId.Value = row;
-                if (_claimRow!.ExecuteNonQuery() != 1)
-                {
-                    throw new InvalidOperationException("A claim read a queued job that was no longer queued when marked started; rolled back.");
-                }
-            }
-
-            return into.Count - first;
-        }
-        catch
-        {
-            into.RemoveRange(first, into.Count - first);
-            throw;
-        }
-    }
-
-    private void PrepareClaim()
-    {
-        var select = _writer.CreateCommand();
-        var update = _writer.CreateCommand();
-        try
-        {
-            select.CommandText = ClaimSelectSql;
-            _claimSelectQueue = select.Parameters.Add("$queue", SqliteType.Text);
-            _claimSelectMax = select.Parameters.Add("$max", SqliteType.Integer);
-            select.Prepare();
-
-            update.CommandText = ClaimRowSql;
-            _claimRowId = update.Parameters.Add("$rowid", SqliteType.Integer);
-            _claimRowNow = update.Parameters.Add("$now", SqliteType.Integer);
-            _claimRowWorker = update.Parameters.Add("$worker", SqliteType.Text);
-            update.Prepare();
-        }
-        catch
-        {
-            select.Dispose();
-            update.Dispose();
-            throw;
-        }
-
-        _claimSelect = select;
-        _claimRow = update;
-    }
 
     /// <inheritdoc/>
     public async ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
@@ -204,6 +115,60 @@ internal sealed partial class SqliteJobStore
         }
     }
 
+    /// <summary>
+    /// Claims up to <paramref name="max"/> queued jobs of <paramref name="queue"/>, oldest first, inside the open
+    /// transaction; on failure <paramref name="into"/> is left as it was and the caller rolls back.
+    /// </summary>
+    private int ClaimFifoRows(string queue, int max, string workerId, List<ClaimedJob> into)
+    {
+        var now = SqliteDates.ToUnixMilliseconds(DateTime.UtcNow);
+        var dateStarted = SqliteDates.FromUnixMilliseconds(now);
+        var first = into.Count;
+        _claimedRows.Clear();
+        try
+        {
+            _claimSelect.Bind(1, queue);
+            _claimSelect.Bind(2, max);
+            while (_claimSelect.Read())
+            {
+                _claimedRows.Add(_claimSelect.GetInt64(0));
+                var id = _claimSelect.GetBlob(1);
+                if (id.Length != JobId.Size)
+                {
+                    throw new InvalidDataException("A job id in the store is not 12 bytes long.");
+                }
+
+                into.Add(new ClaimedJob(
+                    new JobId(id),
+                    _claimSelect.GetString(2),
+                    queue,
+                    _claimSelect.GetBlob(3).ToArray(),
+                    _claimSelect.GetInt32(4),
+                    SqliteDates.FromUnixMilliseconds(_claimSelect.GetInt64(5)),
+                    dateStarted));
+            }
+
+            _claimRow.Bind(2, now);
+            _claimRow.Bind(3, workerId);
+            foreach (var row in _claimedRows)
+            {
+                _claimRow.Bind(1, row);
+                if (_claimRow.Execute() != 1)
+                {
+                    throw new InvalidOperationException("A claim read a queued job that was no longer queued when marked started; rolled back.");
+                }
+            }
+
+            return into.Count - first;
+        }
+        catch
+        {
+            _claimSelect.Reset();
+            into.RemoveRange(first, into.Count - first);
+            throw;
+        }
+    }
+
     /// <summary>A plain success posted by a worker, with nothing else to write (no logs, no retry fields).</summary>
     private static bool TakesSuccessPath(in JobOutcome outcome) =>
         outcome.Status == JobStatus.Success && outcome.Worker is not null && outcome.Document is null &&
@@ -219,69 +184,82 @@ internal sealed partial class SqliteJobStore
             return false;
         }
 
-        var command = _completeSuccess ??= PrepareCompleteSuccess();
-        outcome.Id.WriteBytes(_writerId);
-        _successDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
-        if (outcome.Result is { } result)
-        {
-            BindBlob(_successResult, result);
-        }
-        else
-        {
-            _successResult.Value = DBNull.Value;
-        }
-
-        _successDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
-        _successTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
-        _successWorker.Value = outcome.Worker;
-        command.ExecuteNonQuery();
+        Span<byte> id = stackalloc byte[JobId.Size];
+        outcome.Id.WriteBytes(id);
+        _completeSuccess.Bind(1, id);
+        _completeSuccess.Bind(2, SqliteDates.ToUnixMilliseconds(outcome.DateUpdated));
+        _completeSuccess.BindBlobOrNull(3, outcome.Result);
+        _completeSuccess.Bind(4, outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : null);
+        _completeSuccess.Bind(5, outcome.TotalTime);
+        _completeSuccess.Bind(6, outcome.Worker);
+        _completeSuccess.Execute();
         return true;
     }
 
-    private SqliteCommand PrepareCompleteSuccess()
+    /// <summary>Inserts queued jobs inside the open transaction.</summary>
+    private void EnqueueRows(ReadOnlySpan<NewJob> jobs)
     {
-        var command = _writer.CreateCommand();
-        try
+        Span<byte> id = stackalloc byte[JobId.Size];
+        foreach (ref readonly var job in jobs)
         {
-            command.CommandText = CompleteSuccessSql;
-            command.Parameters.Add("$id", SqliteType.Blob).Value = _writerId;
-            _successDateUpdated = command.Parameters.Add("$dateupdated", SqliteType.Integer);
-            _successResult = command.Parameters.Add("$result", SqliteType.Blob);
-            _successDateExpires = command.Parameters.Add("$dateexpires", SqliteType.Integer);
-            _successTotalTime = command.Parameters.Add("$totaltime", SqliteType.Real);
-            _successWorker = command.Parameters.Add("$worker", SqliteType.Text);
-            command.Prepare();
-            return command;
-        }
-        catch
-        {
-            command.Dispose();
-            throw;
+            ArgumentException.ThrowIfNullOrEmpty(job.Path, nameof(jobs));
+            ArgumentException.ThrowIfNullOrEmpty(job.Queue, nameof(jobs));
+            job.Id.WriteBytes(id);
+            _enqueue.Bind(1, id);
+            _enqueue.Bind(2, job.Path);
+            _enqueue.Bind(3, job.Queue);
+            _enqueue.Bind(4, job.Params.Span);
+            _enqueue.Bind(5, SqliteDates.ToUnixMilliseconds(job.DateQueued));
+            _enqueue.Execute();
         }
     }
 
-    /// <summary>The insert-document statement's parameters by position (<see cref="s_documentColumns"/> order).</summary>
-    private SqliteParameter[] DocumentParameters()
+    /// <summary>Inserts (or replaces) a whole job document inside the open transaction.</summary>
+    private void InsertDocument(JobInfo document)
     {
-        if (_documentParameters is { } cached)
-        {
-            return cached;
-        }
-
-        var parameters = new SqliteParameter[s_documentColumns.Length];
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] = _insertDocument.Parameters[s_documentColumns[i].Name];
-        }
-
-        return _documentParameters = parameters;
+        ArgumentNullException.ThrowIfNull(document.Path, nameof(document));
+        ArgumentNullException.ThrowIfNull(document.Queue, nameof(document));
+        Span<byte> id = stackalloc byte[JobId.Size];
+        document.Id.WriteBytes(id);
+        var statement = _insertDocument;
+        statement.Bind(1, id);
+        statement.Bind(2, document.Path);
+        statement.Bind(3, document.Queue);
+        statement.Bind(4, document.Status.ToName());
+        statement.Bind(5, document.Params.Span);
+        statement.BindBlobOrNull(6, document.Result);
+        statement.Bind(7, document.ExceptionType);
+        statement.Bind(8, document.Traceback);
+        statement.Bind(9, SqliteDates.ToUnixMilliseconds(document.DateQueued ?? document.DateStarted ?? DateTime.UtcNow));
+        statement.Bind(10, UnixMillisecondsOrNull(document.DateStarted));
+        statement.Bind(11, UnixMillisecondsOrNull(document.DateUpdated));
+        statement.Bind(12, UnixMillisecondsOrNull(document.DateExpires));
+        statement.Bind(13, document.Worker);
+        statement.Bind(14, document.RetryCount);
+        statement.Bind(15, document.TotalTime);
+        statement.Bind(16, document.RawQueue);
+        statement.Execute();
     }
 
-    /// <summary>Disposes the statements prepared on first use (called from DisposeAsync under both gates).</summary>
+    private static long? UnixMillisecondsOrNull(DateTime? date) => date is { } value ? SqliteDates.ToUnixMilliseconds(value) : null;
+
+    /// <summary>Prepares the statements above on the writer connection (from the constructor, after migrating).</summary>
+    private void PrepareHotPath()
+    {
+        _claimSelect = new SqliteStatement(_writer, ClaimSelectSql);
+        _claimRow = new SqliteStatement(_writer, ClaimRowSql);
+        _completeSuccess = new SqliteStatement(_writer, CompleteSuccessSql);
+        _enqueue = new SqliteStatement(_writer, EnqueueSql);
+        _insertDocument = new SqliteStatement(_writer, InsertDocumentSql);
+    }
+
+    /// <summary>Finalizes the statements above (from DisposeAsync or a failed constructor, before the connection closes).</summary>
     private void DisposeHotPath()
     {
         _claimSelect?.Dispose();
         _claimRow?.Dispose();
         _completeSuccess?.Dispose();
+        _enqueue?.Dispose();
+        _insertDocument?.Dispose();
     }
 }

@@ -32,10 +32,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     /// <summary>How many jobs one enqueue transaction inserts at most.</summary>
     public const int EnqueueChunkSize = 10_000;
 
-    private const string InsertSql =
-        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count) " +
-        "VALUES ($id, $path, $queue, 'queued', $params, $datequeued, 0);";
-
     // $worker guards worker writes: a job cancelled or requeued while it ran keeps its new status. Failure-like
     // outcomes (those with an exception type) also append an entry to traceback_history.
     private const string CompleteSql =
@@ -50,12 +46,6 @@ internal sealed partial class SqliteJobStore : IJobStore
         "WHERE id = $id AND ($worker IS NULL OR (status = 'started' AND worker = $worker));";
 
     private const string InsertLogsSql = "INSERT INTO mrq_logs (job, logs) VALUES ($job, $logs);";
-
-    private const string InsertDocumentSql =
-        "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
-        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue) VALUES ($id, $path, $queue, " +
-        "$status, $params, $result, $exceptiontype, $traceback, $datequeued, $datestarted, $dateupdated, $dateexpires, " +
-        "$worker, $retry_count, $totaltime, $raw_queue);";
 
     private const string GetSql =
         "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
@@ -76,12 +66,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     // Writer connection, used only under _writeGate.
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _insertId;
-    private readonly SqliteParameter _insertPath;
-    private readonly SqliteParameter _insertQueue;
-    private readonly SqliteParameter _insertParams;
-    private readonly SqliteParameter _insertDateQueued;
     private readonly SqliteCommand _complete;
     private readonly SqliteParameter _completeId;
     private readonly SqliteParameter _completeStatus;
@@ -99,7 +83,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteParameter _completeOriginal;
     private readonly SqliteCommand _insertLogs;
     private readonly SqliteParameter _insertLogsText;
-    private readonly SqliteCommand _insertDocument;
     private readonly byte[] _writerId = new byte[JobId.Size];
 
     // Reader connection, used only under _readGate.
@@ -123,16 +106,6 @@ internal sealed partial class SqliteJobStore : IJobStore
 
             _begin = Prepare(_writer, "BEGIN IMMEDIATE;");
             _commit = Prepare(_writer, "COMMIT;");
-
-            _insert = _writer.CreateCommand();
-            _insert.CommandText = InsertSql;
-            _insertId = _insert.Parameters.Add("$id", SqliteType.Blob);
-            _insertPath = _insert.Parameters.Add("$path", SqliteType.Text);
-            _insertQueue = _insert.Parameters.Add("$queue", SqliteType.Text);
-            _insertParams = _insert.Parameters.Add("$params", SqliteType.Blob);
-            _insertDateQueued = _insert.Parameters.Add("$datequeued", SqliteType.Integer);
-            _insertId.Value = _writerId;
-            _insert.Prepare();
 
             _complete = _writer.CreateCommand();
             _complete.CommandText = CompleteSql;
@@ -159,15 +132,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _insertLogsText = _insertLogs.Parameters.Add("$logs", SqliteType.Text);
             _insertLogs.Prepare();
 
-            _insertDocument = _writer.CreateCommand();
-            _insertDocument.CommandText = InsertDocumentSql;
-            foreach (var (name, type) in s_documentColumns)
-            {
-                _insertDocument.Parameters.Add(name, type);
-            }
-
-            _insertDocument.Parameters["$id"].Value = _writerId;
-            _insertDocument.Prepare();
+            PrepareHotPath();
 
             _get = _reader.CreateCommand();
             _get.CommandText = GetSql;
@@ -183,6 +148,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         }
         catch
         {
+            DisposeHotPath();
             _reader?.Dispose();
             _writer.Dispose();
             throw;
@@ -415,9 +381,7 @@ internal sealed partial class SqliteJobStore : IJobStore
 
             _begin.Dispose();
             _commit.Dispose();
-            _insert.Dispose();
             _complete.Dispose();
-            _insertDocument.Dispose();
             DisposeHotPath();
             _insertLogs.Dispose();
             _writer.Dispose();
@@ -435,18 +399,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         _begin.ExecuteNonQuery();
         try
         {
-            foreach (ref readonly var job in jobs)
-            {
-                ArgumentException.ThrowIfNullOrEmpty(job.Path, nameof(jobs));
-                ArgumentException.ThrowIfNullOrEmpty(job.Queue, nameof(jobs));
-                job.Id.WriteBytes(_writerId);
-                _insertPath.Value = job.Path;
-                _insertQueue.Value = job.Queue;
-                BindBlob(_insertParams, job.Params);
-                _insertDateQueued.Value = SqliteDates.ToUnixMilliseconds(job.DateQueued);
-                _insert.ExecuteNonQuery();
-            }
-
+            EnqueueRows(jobs);
             _commit.ExecuteNonQuery();
         }
         catch
@@ -517,6 +470,7 @@ internal sealed partial class SqliteJobStore : IJobStore
                 InsertDocument(document);
                 if (outcome.Logs is { Length: > 0 } documentLogs)
                 {
+                    document.Id.WriteBytes(_writerId);
                     _insertLogsText.Value = documentLogs;
                     _insertLogs.ExecuteNonQuery();
                 }
@@ -560,47 +514,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         }
     }
 
-    private void InsertDocument(JobInfo document)
-    {
-        // By position (s_documentColumns order): a lookup by name is a linear search per parameter and row.
-        var parameters = DocumentParameters();
-        document.Id.WriteBytes(_writerId);
-        parameters[1].Value = document.Path;
-        parameters[2].Value = document.Queue;
-        parameters[3].Value = document.Status.ToName();
-        BindBlob(parameters[4], document.Params);
-        if (document.Result is { } result)
-        {
-            BindBlob(parameters[5], result);
-        }
-        else
-        {
-            parameters[5].Value = DBNull.Value;
-        }
-
-        parameters[6].Value = (object?)document.ExceptionType ?? DBNull.Value;
-        parameters[7].Value = (object?)document.Traceback ?? DBNull.Value;
-        parameters[8].Value = SqliteDates.ToUnixMilliseconds(document.DateQueued ?? document.DateStarted ?? DateTime.UtcNow);
-        parameters[9].Value = DateOrNull(document.DateStarted);
-        parameters[10].Value = DateOrNull(document.DateUpdated);
-        parameters[11].Value = DateOrNull(document.DateExpires);
-        parameters[12].Value = (object?)document.Worker ?? DBNull.Value;
-        parameters[13].Value = document.RetryCount;
-        parameters[14].Value = document.TotalTime is { } totalTime ? totalTime : DBNull.Value;
-        parameters[15].Value = (object?)document.RawQueue ?? DBNull.Value;
-        _insertDocument.ExecuteNonQuery();
-    }
-
     private static object DateOrNull(DateTime? value) => value is { } date ? SqliteDates.ToUnixMilliseconds(date) : DBNull.Value;
-
-    private static readonly (string Name, SqliteType Type)[] s_documentColumns =
-    [
-        ("$id", SqliteType.Blob), ("$path", SqliteType.Text), ("$queue", SqliteType.Text), ("$status", SqliteType.Text),
-        ("$params", SqliteType.Blob), ("$result", SqliteType.Blob), ("$exceptiontype", SqliteType.Text),
-        ("$traceback", SqliteType.Text), ("$datequeued", SqliteType.Integer), ("$datestarted", SqliteType.Integer),
-        ("$dateupdated", SqliteType.Integer), ("$dateexpires", SqliteType.Integer), ("$worker", SqliteType.Text),
-        ("$retry_count", SqliteType.Integer), ("$totaltime", SqliteType.Real), ("$raw_queue", SqliteType.Text),
-    ];
 
     private ValueTask EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
     {

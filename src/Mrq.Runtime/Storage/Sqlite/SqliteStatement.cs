@@ -1,0 +1,115 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Mrq.Storage.Sqlite;
+
+/// <summary>
+/// A statement of the worker's hot path, prepared once on the writer connection and run through SQLite's C API
+/// directly, with parameters bound by number (<c>?1</c>, <c>?2</c>…). Microsoft.Data.Sqlite looks every parameter up
+/// by name, converts its value and allocates a data reader on each execution: profiles of a worker draining no-op jobs
+/// put that at about 40% of the time spent in SQLite calls (docs/benchmarks.md).
+/// </summary>
+/// <remarks>
+/// Only for statements run inside the store's own write transactions, under its write gate: the connection already
+/// holds the file's write lock there, so a step never waits for another process (Microsoft.Data.Sqlite's retry of busy
+/// statements is not needed). Errors surface as <see cref="SqliteException"/>, like the rest of the store's.
+/// </remarks>
+internal sealed class SqliteStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public SqliteStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        _statement = statement!;
+    }
+
+    public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, parameter, value));
+
+    public void Bind(int parameter, double value) => Check(raw.sqlite3_bind_double(_statement, parameter, value));
+
+    public void Bind(int parameter, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, parameter) : raw.sqlite3_bind_text(_statement, parameter, value));
+
+    /// <summary>Binds a BLOB (SQLite copies the bytes); an empty one stays an empty BLOB, not NULL.</summary>
+    public void Bind(int parameter, ReadOnlySpan<byte> value) =>
+        Check(value.IsEmpty ? raw.sqlite3_bind_zeroblob(_statement, parameter, 0) : raw.sqlite3_bind_blob(_statement, parameter, value));
+
+    public void Bind(int parameter, long? value) => Check(value is { } v ? raw.sqlite3_bind_int64(_statement, parameter, v) : raw.sqlite3_bind_null(_statement, parameter));
+
+    public void Bind(int parameter, double? value) => Check(value is { } v ? raw.sqlite3_bind_double(_statement, parameter, v) : raw.sqlite3_bind_null(_statement, parameter));
+
+    public void BindBlobOrNull(int parameter, ReadOnlyMemory<byte>? value)
+    {
+        if (value is { } bytes)
+        {
+            Bind(parameter, bytes.Span);
+        }
+        else
+        {
+            Check(raw.sqlite3_bind_null(_statement, parameter));
+        }
+    }
+
+    /// <summary>Runs a statement that returns no rows; returns how many rows it changed.</summary>
+    public int Execute()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        var changes = rc == raw.SQLITE_DONE ? raw.sqlite3_changes(_db) : 0;
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return changes;
+    }
+
+    /// <summary>Steps to the next row: true on a row; false at the end, where the statement is reset for its next run.</summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return false;
+    }
+
+    /// <summary>Ends a read early (or after a failure) so the statement can run again.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public int GetInt32(int column) => raw.sqlite3_column_int(_statement, column);
+
+    /// <summary>A BLOB column; the span is valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> GetBlob(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+}
