@@ -32,6 +32,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private readonly bool _hasBroker;
     private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
     private readonly Action<JobId, double> _reportProgress;
+    private readonly Func<RunningJob, Task> _runJob;
     private StatusWriter? _statusWriter;
     private CancellationToken _interruptJobs;
     private int _running;
@@ -48,6 +49,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _hasBroker = broker is not null;
         _broker = new Lazy<IQueueBroker>(broker ?? (() => throw new InvalidOperationException("This worker has no broker for concurrency limits.")));
         _reportProgress = ReportProgress;
+        _runJob = RunJobAsync;
         _store = store;
         _queues = queues;
         _services = services;
@@ -352,9 +354,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                 var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
                 var count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
-                for (var i = 0; i < count; i++)
+                if (count > 0)
                 {
-                    Start(claimed[i]);
+                    Start(claimed, count);
                 }
 
                 dequeued += count;
@@ -422,12 +424,19 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         }
     }
 
-    private void Start(ClaimedJob job)
+    private void Start(List<ClaimedJob> claimed, int count)
     {
-        Interlocked.Increment(ref _running);
-        var running = new RunningJob(job, _policies.For(job.Path), _interruptJobs);
-        _jobs[job.Id] = running;
-        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Engine.RunJobAsync(state.Running), (Engine: this, Running: running), preferLocal: false);
+        var batch = new RunningJob[count];
+        for (var i = 0; i < count; i++)
+        {
+            var job = claimed[i];
+            Interlocked.Increment(ref _running);
+            var running = new RunningJob(job, _policies.For(job.Path), _interruptJobs);
+            _jobs[job.Id] = running;
+            batch[i] = running;
+        }
+
+        JobBatch.Start(batch, _runJob);
     }
 
     private async Task RunJobAsync(RunningJob running)
