@@ -5,8 +5,9 @@ using Mrq.Storage.Sqlite;
 namespace Mrq.Benchmarks;
 
 /// <summary>
-/// The embedded job store's hot path, one batch per operation: enqueue (regular queue), claim, complete (the status
-/// writer's group commit of success outcomes), and the insert of started documents that raw queues do at dequeue.
+/// The embedded job store's hot path, one batch per operation: enqueue (regular queue), claim, complete (success
+/// outcomes), the worker's combined call (complete a batch and claim the next one in one transaction), and the insert
+/// of started documents that raw queues do at dequeue.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(Invocations)]
@@ -45,10 +46,12 @@ public class SqliteJobStoreBenchmarks
     [IterationSetup(Target = nameof(Claim))]
     public void FillQueue() => EnqueueAsync(Batch * Invocations).AsTask().GetAwaiter().GetResult();
 
-    [IterationSetup(Target = nameof(Complete))]
+    [IterationSetup(Targets = [nameof(Complete), nameof(CompleteAndClaim)])]
     public void ClaimForComplete()
     {
-        FillQueue();
+        // Twice what the setup claims: CompleteAndClaim claims the next batch after writing its outcomes.
+        EnqueueAsync(2 * Batch * Invocations).AsTask().GetAwaiter().GetResult();
+
         _outcomes.Clear();
         for (var i = 0; i < Invocations; i++)
         {
@@ -78,6 +81,13 @@ public class SqliteJobStoreBenchmarks
 
     [Benchmark(Description = "complete a batch (success)")]
     public ValueTask Complete() => _store.CompleteAsync(_outcomes.Dequeue());
+
+    [Benchmark(Description = "complete a batch and claim the next (one transaction)")]
+    public async ValueTask<int> CompleteAndClaim()
+    {
+        _claimed.Clear();
+        return await _store.CompleteAndClaimAsync(_outcomes.Dequeue(), Queue, Batch, Worker, ClaimOptions.Fifo, _claimed);
+    }
 
     [Benchmark(Description = "insert a batch of started jobs (raw queues)")]
     public ValueTask InsertStarted()

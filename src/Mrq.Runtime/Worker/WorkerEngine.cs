@@ -172,7 +172,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
         }
 
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>
@@ -213,7 +213,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                         running.Cancel(JobStatus.Timeout);
                         LogTimedOut(running.Job.Path, running.Job.Id, running.Policy.Timeout);
                         Post(running, Outcomes.Interrupted(running, JobStatus.Timeout, now));
-                        _wake.Release();
+                        Wake();
                     }
                     else if (running.Job.Stored)
                     {
@@ -414,6 +414,17 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         return WorkerStopReason.Stopped;
     }
 
+    /// <summary>Wakes the loop (a slot freed, an outcome posted).</summary>
+    private void Wake()
+    {
+        // One pending wake is enough, the loop recounts everything when it wakes: a busy loop that never waits must
+        // not pile up one count per job.
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
     private async ValueTask WaitForFreeSlotAsync(CancellationToken stop)
     {
         await _wake.WaitAsync(stop).ConfigureAwait(false);
@@ -505,7 +516,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             Interlocked.Decrement(ref _running);
 
             // One wake for both the freed slot and the posted outcome.
-            _wake.Release();
+            Wake();
         }
     }
 
