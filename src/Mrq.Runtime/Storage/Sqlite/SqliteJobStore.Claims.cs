@@ -28,11 +28,11 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 var claimed = ClaimRows(queue, max, workerId, options, into);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return claimed;
             }
             catch

@@ -64,12 +64,12 @@ internal sealed partial class SqliteJobStore
         try
         {
             var first = into.Count;
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 WriteOutcomes(outcomes.Span);
                 var claimed = ClaimRows(queue, max, workerId, options, into);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return claimed;
             }
             catch
@@ -96,12 +96,12 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 WriteOutcomes(outcomes.Span);
                 InsertDocuments(documents.Span);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
             }
             catch
             {

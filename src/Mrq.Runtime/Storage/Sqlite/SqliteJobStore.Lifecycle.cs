@@ -141,7 +141,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 var ids = new List<byte[]>();
@@ -169,7 +169,7 @@ internal sealed partial class SqliteJobStore
                     update.ExecuteNonQuery();
                 }
 
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return ids.Count;
             }
             catch
@@ -189,7 +189,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 if (before is not null)
@@ -204,7 +204,7 @@ internal sealed partial class SqliteJobStore
                 command.CommandText = sql;
                 bind(command);
                 long changed = command.ExecuteNonQuery();
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return changed;
             }
             catch

@@ -15,7 +15,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 var stored = ReadScheduled(_writer);
@@ -51,7 +51,7 @@ internal sealed partial class SqliteJobStore
                 }
 
                 var result = ReadScheduled(_writer);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return result;
             }
             catch

@@ -99,7 +99,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 using var command = _writer.CreateCommand();
@@ -117,7 +117,7 @@ internal sealed partial class SqliteJobStore
                     requeued += command.ExecuteNonQuery();
                 }
 
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return requeued;
             }
             catch

@@ -64,8 +64,9 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteConnection _reader;
 
     // Writer connection, used only under _writeGate.
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _commit;
+    private static readonly TimeSpan s_busyTimeout = TimeSpan.FromSeconds(SqliteSchema.CommandTimeoutSeconds);
+    private readonly SqliteStatement _begin;
+    private readonly SqliteStatement _commit;
     private readonly SqliteCommand _complete;
     private readonly SqliteParameter _completeId;
     private readonly SqliteParameter _completeStatus;
@@ -104,8 +105,8 @@ internal sealed partial class SqliteJobStore : IJobStore
             SqliteSchema.Migrate(_writer);
             _reader = SqliteSchema.OpenConnection(fullPath, readOnly: true);
 
-            _begin = Prepare(_writer, "BEGIN IMMEDIATE;");
-            _commit = Prepare(_writer, "COMMIT;");
+            _begin = new SqliteStatement(_writer, "BEGIN IMMEDIATE;");
+            _commit = new SqliteStatement(_writer, "COMMIT;");
 
             _complete = _writer.CreateCommand();
             _complete.CommandText = CompleteSql;
@@ -149,6 +150,8 @@ internal sealed partial class SqliteJobStore : IJobStore
         catch
         {
             DisposeHotPath();
+            _begin?.Dispose();
+            _commit?.Dispose();
             _reader?.Dispose();
             _writer.Dispose();
             throw;
@@ -209,14 +212,14 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 var claimed = ClaimFifoRows(queue, max, workerId, into);
 
                 // Only committed once every row is in hand: a failure above rolls the claim back instead of leaving
                 // jobs started that nobody runs.
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
                 return claimed;
             }
             catch
@@ -242,11 +245,11 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 WriteOutcomes(outcomes.Span);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
             }
             catch
             {
@@ -271,11 +274,11 @@ internal sealed partial class SqliteJobStore : IJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute(s_busyTimeout);
             try
             {
                 InsertDocuments(documents.Span);
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
             }
             catch
             {
@@ -396,11 +399,11 @@ internal sealed partial class SqliteJobStore : IJobStore
 
     private void InsertChunk(ReadOnlySpan<NewJob> jobs)
     {
-        _begin.ExecuteNonQuery();
+        _begin.Execute(s_busyTimeout);
         try
         {
             EnqueueRows(jobs);
-            _commit.ExecuteNonQuery();
+            _commit.Execute();
         }
         catch
         {
@@ -544,14 +547,6 @@ internal sealed partial class SqliteJobStore : IJobStore
         }
 
         return default;
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Prepare();
-        return command;
     }
 
     // Binds without copying when the memory is the start of an array: Size limits the bytes bound. SQLite copies the

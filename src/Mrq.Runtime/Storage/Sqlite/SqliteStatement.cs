@@ -62,15 +62,36 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs a statement that returns no rows; returns how many rows it changed.</summary>
     public int Execute()
     {
-        var rc = raw.sqlite3_step(_statement);
-        var changes = rc == raw.SQLITE_DONE ? raw.sqlite3_changes(_db) : 0;
-        raw.sqlite3_reset(_statement);
+        var rc = Step(out var changes);
         if (rc != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// <see cref="Execute()"/> for a statement that may wait for another connection's lock (<c>BEGIN IMMEDIATE</c>):
+    /// SQLite's busy handler waits up to <c>busy_timeout</c> per attempt, and the attempt is repeated until
+    /// <paramref name="timeout"/> has passed, as Microsoft.Data.Sqlite does for its commands.
+    /// </summary>
+    public int Execute(TimeSpan timeout)
+    {
+        var started = Environment.TickCount64;
+        while (true)
+        {
+            var rc = Step(out var changes);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return changes;
+            }
+
+            if ((rc & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Environment.TickCount64 - started >= (long)timeout.TotalMilliseconds)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+        }
     }
 
     /// <summary>Steps to the next row: true on a row; false at the end, where the statement is reset for its next run.</summary>
@@ -104,6 +125,14 @@ internal sealed class SqliteStatement : IDisposable
     public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public void Dispose() => _statement.Dispose();
+
+    private int Step(out int changes)
+    {
+        var rc = raw.sqlite3_step(_statement);
+        changes = rc == raw.SQLITE_DONE ? raw.sqlite3_changes(_db) : 0;
+        raw.sqlite3_reset(_statement);
+        return rc;
+    }
 
     private void Check(int rc)
     {
