@@ -23,6 +23,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private static readonly TimeSpan s_monitorInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_maxRefillWait = TimeSpan.FromMilliseconds(10);
 
     // Released when a job's slot frees or an outcome is posted: the loop wakes to claim and to carry outcomes to the store.
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
@@ -303,6 +304,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         var lastLook = false;
         var maxTime = _settings.MaxTime > 0 ? TimeSpan.FromSeconds(_settings.MaxTime) : TimeSpan.MaxValue;
         var latency = TimeSpan.FromSeconds(_settings.MaxLatency);
+        var refillWait = TimeSpan.Zero;
 
         while (!stop.IsCancellationRequested)
         {
@@ -310,6 +312,11 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             {
                 LogReachedMaxTime(_settings.MaxTime);
                 return WorkerStopReason.MaxTime;
+            }
+
+            if (refillWait > TimeSpan.Zero)
+            {
+                await WaitToRefillAsync(refillWait, stop).ConfigureAwait(false);
             }
 
             // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction).
@@ -338,6 +345,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             var queues = ActiveQueues();
             var dequeued = 0;
             var visited = 0;
+            var passStarted = Stopwatch.GetTimestamp();
             for (; visited < queues.Count; visited++)
             {
                 var want = free - dequeued;
@@ -369,6 +377,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
             // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused).
             await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
+
+            // A pass that found jobs may find more: the next one may wait as long as this one took for slots to free.
+            refillWait = dequeued > 0 ? Stopwatch.GetElapsedTime(passStarted) : TimeSpan.Zero;
 
             if (dequeued > 0)
             {
@@ -412,6 +423,31 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         }
 
         return WorkerStopReason.Stopped;
+    }
+
+    /// <summary>
+    /// Before claiming for fewer than half of the greenlets while jobs run, waits up to <paramref name="limit"/> (the
+    /// last pass's duration, at most <see cref="s_maxRefillWait"/>) for more slots to free. Short jobs then come back in
+    /// batches about twice as large, each store call and transaction carrying twice the jobs; long jobs cost at most
+    /// that wait before the free slots are claimed anyway.
+    /// </summary>
+    private async ValueTask WaitToRefillAsync(TimeSpan limit, CancellationToken stop)
+    {
+        var half = _settings.Greenlets / 2;
+        if (_settings.Greenlets - Volatile.Read(ref _running) >= half || Volatile.Read(ref _running) == 0)
+        {
+            return;
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Min(limit.TotalSeconds, s_maxRefillWait.TotalSeconds) * Stopwatch.Frequency);
+        while (_settings.Greenlets - Volatile.Read(ref _running) < half)
+        {
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0 || !await _wake.WaitAsync(TimeSpan.FromSeconds(remaining / (double)Stopwatch.Frequency), stop).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Wakes the loop (a slot freed, an outcome posted).</summary>

@@ -25,26 +25,11 @@ internal sealed partial class SqliteJobStore
             return 0;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute(s_busyTimeout);
-            try
-            {
-                var claimed = ClaimRows(queue, max, workerId, options, into);
-                _commit.Execute();
-                return claimed;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await InWriteTransactionAsync(
+            (Queue: queue, Max: max, WorkerId: workerId, Options: options, Into: into),
+            static (store, a) => store.ClaimRows(a.Queue, a.Max, a.WorkerId, a.Options, a.Into),
+            into,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Claims with <paramref name="options"/> inside the open transaction (the caller commits or rolls back).</summary>

@@ -60,29 +60,15 @@ internal sealed partial class SqliteJobStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(into);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var first = into.Count;
-            _begin.Execute(s_busyTimeout);
-            try
+        return await InWriteTransactionAsync(
+            (Outcomes: outcomes, Queue: queue, Max: max, WorkerId: workerId, Options: options, Into: into),
+            static (store, a) =>
             {
-                WriteOutcomes(outcomes.Span);
-                var claimed = ClaimRows(queue, max, workerId, options, into);
-                _commit.Execute();
-                return claimed;
-            }
-            catch
-            {
-                into.RemoveRange(first, into.Count - first);
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+                store.WriteOutcomes(a.Outcomes.Span);
+                return store.ClaimRows(a.Queue, a.Max, a.WorkerId, a.Options, a.Into);
+            },
+            into,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -93,26 +79,15 @@ internal sealed partial class SqliteJobStore
             return;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute(s_busyTimeout);
-            try
+        await InWriteTransactionAsync(
+            (Outcomes: outcomes, Documents: documents),
+            static (store, a) =>
             {
-                WriteOutcomes(outcomes.Span);
-                InsertDocuments(documents.Span);
-                _commit.Execute();
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+                store.WriteOutcomes(a.Outcomes.Span);
+                store.InsertDocuments(a.Documents.Span);
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

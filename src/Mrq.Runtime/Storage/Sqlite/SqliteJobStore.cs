@@ -209,29 +209,11 @@ internal sealed partial class SqliteJobStore : IJobStore
             return 0;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute(s_busyTimeout);
-            try
-            {
-                var claimed = ClaimFifoRows(queue, max, workerId, into);
-
-                // Only committed once every row is in hand: a failure above rolls the claim back instead of leaving
-                // jobs started that nobody runs.
-                _commit.Execute();
-                return claimed;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await InWriteTransactionAsync(
+            (Queue: queue, Max: max, WorkerId: workerId, Into: into),
+            static (store, a) => store.ClaimFifoRows(a.Queue, a.Max, a.WorkerId, a.Into),
+            into,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -242,25 +224,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             return;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute(s_busyTimeout);
-            try
-            {
-                WriteOutcomes(outcomes.Span);
-                _commit.Execute();
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await InWriteTransactionAsync(outcomes, static (store, o) => store.WriteOutcomes(o.Span), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -271,25 +235,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             return;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute(s_busyTimeout);
-            try
-            {
-                InsertDocuments(documents.Span);
-                _commit.Execute();
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await InWriteTransactionAsync(documents, static (store, d) => store.InsertDocuments(d.Span), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -518,6 +464,52 @@ internal sealed partial class SqliteJobStore : IJobStore
     }
 
     private static object DateOrNull(DateTime? value) => value is { } date ? SqliteDates.ToUnixMilliseconds(date) : DBNull.Value;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one write transaction under the write gate: <c>BEGIN IMMEDIATE</c> … <c>COMMIT</c>,
+    /// rolled back if anything throws, commit included. The jobs a failed transaction appended to
+    /// <paramref name="claimed"/> are removed again, so no caller ever holds a claim that did not commit.
+    /// </summary>
+    private async ValueTask<TResult> InWriteTransactionAsync<TState, TResult>(TState state, Func<SqliteJobStore, TState, TResult> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken)
+    {
+        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
+        var first = claimed?.Count ?? 0;
+        try
+        {
+            _begin.Execute(s_busyTimeout);
+            try
+            {
+                var result = body(this, state);
+                _commit.Execute();
+                return result;
+            }
+            catch
+            {
+                claimed?.RemoveRange(first, claimed.Count - first);
+                SqliteSchema.TryRollback(_writer);
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc cref="InWriteTransactionAsync{TState, TResult}"/>
+    private ValueTask InWriteTransactionAsync<TState>(TState state, Action<SqliteJobStore, TState> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken)
+    {
+        var written = InWriteTransactionAsync(
+            (State: state, Body: body),
+            static (store, s) =>
+            {
+                s.Body(store, s.State);
+                return true;
+            },
+            claimed,
+            cancellationToken);
+        return written.IsCompletedSuccessfully ? default : new ValueTask(written.AsTask());
+    }
 
     private ValueTask EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
     {
