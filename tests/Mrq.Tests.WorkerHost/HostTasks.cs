@@ -61,3 +61,22 @@ public sealed class Leak
         return mb;
     }
 }
+
+/// <summary>
+/// Blocks its thread (synchronously) until <c>parties</c> jobs of the same <c>meeting</c> run at once in this process,
+/// or 60 s pass: it succeeds only if the worker runs that many blocking jobs side by side.
+/// </summary>
+[MrqTask(Path = "host.Rendezvous")]
+public sealed class Rendezvous
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CountdownEvent> s_meetings = new();
+
+    public int Run(string meeting, int parties)
+    {
+        var countdown = s_meetings.GetOrAdd(meeting, _ => new CountdownEvent(parties));
+        countdown.Signal();
+        return countdown.Wait(TimeSpan.FromSeconds(60))
+            ? parties
+            : throw new TimeoutException($"only {parties - countdown.CurrentCount} of {parties} jobs ran at once");
+    }
+}

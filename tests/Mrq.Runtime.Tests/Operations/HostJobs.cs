@@ -18,6 +18,9 @@ internal static class HostJobs
     /// <summary><c>host.Leak</c>: keeps <paramref name="mb"/> more megabytes alive in its worker process, then holds its slot.</summary>
     public static JobRequest Leak(int mb, int ms, string queue = "default") => new("host.Leak", Params(("mb", mb), ("ms", ms)), queue);
 
+    /// <summary><c>host.Rendezvous</c>: blocks its thread until <paramref name="parties"/> jobs of <paramref name="meeting"/> run at once.</summary>
+    public static JobRequest Rendezvous(string meeting, int parties) => new("host.Rendezvous", Params(("meeting", meeting), ("parties", parties)), "default");
+
     private static byte[] Params(params (string Name, object Value)[] values) =>
         MessagePackSerializer.Serialize(values.ToDictionary(v => v.Name, v => v.Value));
 }

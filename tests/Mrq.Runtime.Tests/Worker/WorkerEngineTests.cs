@@ -104,20 +104,4 @@ public sealed class WorkerEngineTests
         Assert.True(lastStart <= firstEnd, $"jobs ran one after another: last start {lastStart:O}, first end {firstEnd:O}");
         Assert.All(jobs, j => Assert.Equal(200, MessagePackSerializer.Deserialize<int>(j.Result!.Value)));
     }
-
-    [Fact]
-    public async Task Jobs_that_block_their_thread_all_run_at_once_up_to_greenlets()
-    {
-        await using var harness = new WorkerHarness();
-        var meeting = Guid.NewGuid().ToString("N");
-        const int Parties = 8;
-        harness.Client.EnqueueMany(Enumerable.Range(0, Parties).Select(_ => Tasks.Rendezvous.Job(meeting: meeting, parties: Parties)).ToArray());
-
-        // A claimed batch starts on one runner per core; jobs that hold their thread must not keep the rest of the
-        // batch waiting, or this rendezvous never completes.
-        var summary = await harness.RunAsync(WorkerHarness.Burst(greenlets: Parties), "default");
-
-        Assert.Equal(Parties, summary.DoneJobs);
-        Assert.All(await harness.AllJobsAsync(), j => Assert.Equal(JobStatus.Success, j.Status));
-    }
 }

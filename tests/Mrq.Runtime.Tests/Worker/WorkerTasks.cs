@@ -41,19 +41,3 @@ public sealed class Sleep
     }
 }
 
-/// <summary>
-/// A synchronous task that blocks its thread until <c>parties</c> jobs of the same rendezvous are running at once (or
-/// 60 s pass): it succeeds only if the worker runs that many blocking jobs side by side.
-/// </summary>
-[MrqTask(Path = "tests.worker.Rendezvous")]
-public sealed class Rendezvous
-{
-    private static readonly ConcurrentDictionary<string, CountdownEvent> s_meetings = new();
-
-    public int Run(string meeting, int parties)
-    {
-        var countdown = s_meetings.GetOrAdd(meeting, _ => new CountdownEvent(parties));
-        countdown.Signal();
-        return countdown.Wait(TimeSpan.FromSeconds(60)) ? parties : throw new TimeoutException($"only {parties - countdown.CurrentCount} of {parties} jobs ran at once");
-    }
-}
