@@ -141,7 +141,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.Execute(s_busyTimeout);
+            _begin.Execute();
             try
             {
                 var ids = new List<byte[]>();
@@ -189,7 +189,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.Execute(s_busyTimeout);
+            _begin.Execute();
             try
             {
                 if (before is not null)

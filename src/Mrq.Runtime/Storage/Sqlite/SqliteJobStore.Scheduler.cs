@@ -15,7 +15,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.Execute(s_busyTimeout);
+            _begin.Execute();
             try
             {
                 var stored = ReadScheduled(_writer);

@@ -99,7 +99,7 @@ internal sealed partial class SqliteJobStore
         await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.Execute(s_busyTimeout);
+            _begin.Execute();
             try
             {
                 using var command = _writer.CreateCommand();

@@ -64,7 +64,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteConnection _reader;
 
     // Writer connection, used only under _writeGate.
-    private static readonly TimeSpan s_busyTimeout = TimeSpan.FromSeconds(SqliteSchema.CommandTimeoutSeconds);
     private readonly SqliteStatement _begin;
     private readonly SqliteStatement _commit;
     private readonly SqliteCommand _complete;
@@ -345,7 +344,7 @@ internal sealed partial class SqliteJobStore : IJobStore
 
     private void InsertChunk(ReadOnlySpan<NewJob> jobs)
     {
-        _begin.Execute(s_busyTimeout);
+        _begin.Execute();
         try
         {
             EnqueueRows(jobs);
@@ -476,7 +475,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         var first = claimed?.Count ?? 0;
         try
         {
-            _begin.Execute(s_busyTimeout);
+            _begin.Execute();
             try
             {
                 var result = body(this, state);

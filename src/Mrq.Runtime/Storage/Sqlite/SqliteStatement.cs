@@ -10,26 +10,42 @@ namespace Mrq.Storage.Sqlite;
 /// put that at about 40% of the time spent in SQLite calls (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
-/// Only for statements run inside the store's own write transactions, under its write gate: the connection already
-/// holds the file's write lock there, so a step never waits for another process (Microsoft.Data.Sqlite's retry of busy
-/// statements is not needed). Errors surface as <see cref="SqliteException"/>, like the rest of the store's.
+/// Like Microsoft.Data.Sqlite's commands, preparing and stepping wait for other processes' locks: SQLite's busy
+/// handler waits up to <c>busy_timeout</c> per attempt, and a statement still busy (another process recovering the WAL
+/// after a crash, one holding the write lock) is retried until <see cref="SqliteSchema.CommandTimeoutSeconds"/> have
+/// passed. Errors surface as <see cref="SqliteException"/>, like the rest of the store's.
 /// </remarks>
 internal sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private bool _reading;
+
+    private static readonly long s_busyTimeoutMilliseconds = SqliteSchema.CommandTimeoutSeconds * 1000L;
+    private static readonly TimeSpan s_busyPause = TimeSpan.FromMilliseconds(5);
 
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement);
-        if (rc != raw.SQLITE_OK)
+        var started = Environment.TickCount64;
+        while (true)
         {
-            statement?.Dispose();
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
+            // Preparing reads the schema, which waits like any read (a process recovering the WAL holds it up).
+            var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement);
+            if (rc == raw.SQLITE_OK)
+            {
+                _statement = statement;
+                return;
+            }
 
-        _statement = statement!;
+            statement?.Dispose();
+            if (!IsBusy(rc) || Environment.TickCount64 - started >= s_busyTimeoutMilliseconds)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+
+            Thread.Sleep(s_busyPause);
+        }
     }
 
     public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, parameter, value));
@@ -62,22 +78,6 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs a statement that returns no rows; returns how many rows it changed.</summary>
     public int Execute()
     {
-        var rc = Step(out var changes);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        return changes;
-    }
-
-    /// <summary>
-    /// <see cref="Execute()"/> for a statement that may wait for another connection's lock (<c>BEGIN IMMEDIATE</c>):
-    /// SQLite's busy handler waits up to <c>busy_timeout</c> per attempt, and the attempt is repeated until
-    /// <paramref name="timeout"/> has passed, as Microsoft.Data.Sqlite does for its commands.
-    /// </summary>
-    public int Execute(TimeSpan timeout)
-    {
         var started = Environment.TickCount64;
         while (true)
         {
@@ -87,33 +87,47 @@ internal sealed class SqliteStatement : IDisposable
                 return changes;
             }
 
-            if ((rc & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Environment.TickCount64 - started >= (long)timeout.TotalMilliseconds)
-            {
-                SqliteException.ThrowExceptionForRC(rc, _db);
-            }
+            ThrowUnlessBusyRetry(rc, started);
         }
     }
 
     /// <summary>Steps to the next row: true on a row; false at the end, where the statement is reset for its next run.</summary>
     public bool Read()
     {
-        var rc = raw.sqlite3_step(_statement);
-        if (rc == raw.SQLITE_ROW)
+        var started = Environment.TickCount64;
+        while (true)
         {
-            return true;
-        }
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_ROW)
+            {
+                _reading = true;
+                return true;
+            }
 
-        raw.sqlite3_reset(_statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
+            raw.sqlite3_reset(_statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                _reading = false;
+                return false;
+            }
 
-        return false;
+            if (_reading)
+            {
+                // Busy in the middle of the rows: the reset above started the read over, so it cannot resume.
+                _reading = false;
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+
+            ThrowUnlessBusyRetry(rc, started);
+        }
     }
 
     /// <summary>Ends a read early (or after a failure) so the statement can run again.</summary>
-    public void Reset() => raw.sqlite3_reset(_statement);
+    public void Reset()
+    {
+        _reading = false;
+        raw.sqlite3_reset(_statement);
+    }
 
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
@@ -125,6 +139,17 @@ internal sealed class SqliteStatement : IDisposable
     public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public void Dispose() => _statement.Dispose();
+
+    private static bool IsBusy(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
+
+    /// <summary>Throws for <paramref name="rc"/> unless it is a busy lock and the timeout since <paramref name="started"/> has not passed.</summary>
+    private void ThrowUnlessBusyRetry(int rc, long started)
+    {
+        if (!IsBusy(rc) || Environment.TickCount64 - started >= s_busyTimeoutMilliseconds)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
 
     private int Step(out int changes)
     {
