@@ -59,7 +59,13 @@ internal sealed class HostEnvironment : IAsyncDisposable
                 return true;
             },
             Wait,
-            () => $"jobs did not all reach status {status}: {string.Join(", ", ids.Select(id => Store.GetAsync(id).AsTask().Result?.Status.ToString() ?? "missing"))}");
+            () => $"jobs did not all reach status {status}: {string.Join(", ", ids.Select(id => Store.GetAsync(id).AsTask().Result?.Status.ToString() ?? "missing"))}{WorkersOutput()}");
+
+    /// <summary>The end of each worker's standard error, for failure messages: what the worker said is the first clue.</summary>
+    private string WorkersOutput() =>
+        string.Concat(_workers.Select((w, i) => $"\n--- worker {i + 1} stderr (end) ---\n{Tail(w.StandardError, 3000)}"));
+
+    private static string Tail(string text, int length) => text.Length <= length ? text : text[^length..];
 
     public async ValueTask DisposeAsync()
     {
