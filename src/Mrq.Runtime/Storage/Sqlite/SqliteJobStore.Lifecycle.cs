@@ -184,40 +184,26 @@ internal sealed partial class SqliteJobStore
         }
     }
 
-    private async ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null)
-    {
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute();
-            try
+    private ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null) =>
+        InWriteTransactionAsync(
+            (Sql: sql, Bind: bind, Before: before),
+            static (store, a) =>
             {
-                if (before is not null)
+                if (a.Before is not null)
                 {
-                    using var first = _writer.CreateCommand();
-                    first.CommandText = before;
-                    bind(first);
+                    using var first = store._writer.CreateCommand();
+                    first.CommandText = a.Before;
+                    a.Bind(first);
                     first.ExecuteNonQuery();
                 }
 
-                using var command = _writer.CreateCommand();
-                command.CommandText = sql;
-                bind(command);
-                long changed = command.ExecuteNonQuery();
-                _commit.Execute();
-                return changed;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+                using var command = store._writer.CreateCommand();
+                command.CommandText = a.Sql;
+                a.Bind(command);
+                return (long)command.ExecuteNonQuery();
+            },
+            null,
+            cancellationToken);
 }
 
 /// <summary>Translates a <see cref="JobFilter"/> into a WHERE clause of the embedded store.</summary>

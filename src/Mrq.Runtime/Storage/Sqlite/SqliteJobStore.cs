@@ -184,15 +184,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         for (var start = 0; start < jobs.Length; start += EnqueueChunkSize)
         {
             var chunk = jobs.Slice(start, Math.Min(EnqueueChunkSize, jobs.Length - start));
-            await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                InsertChunk(chunk.Span);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
+            await InWriteTransactionAsync(chunk, static (store, c) => store.EnqueueRows(c.Span), null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -339,21 +331,6 @@ internal sealed partial class SqliteJobStore : IJobStore
             // Callers queued on the gates wake up, see the store disposed and throw.
             _readGate.Release();
             _writeGate.Release();
-        }
-    }
-
-    private void InsertChunk(ReadOnlySpan<NewJob> jobs)
-    {
-        _begin.Execute();
-        try
-        {
-            EnqueueRows(jobs);
-            _commit.Execute();
-        }
-        catch
-        {
-            SqliteSchema.TryRollback(_writer);
-            throw;
         }
     }
 

@@ -50,8 +50,6 @@ internal sealed class SqliteStatement : IDisposable
 
     public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, parameter, value));
 
-    public void Bind(int parameter, double value) => Check(raw.sqlite3_bind_double(_statement, parameter, value));
-
     public void Bind(int parameter, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_statement, parameter) : raw.sqlite3_bind_text(_statement, parameter, value));
 
