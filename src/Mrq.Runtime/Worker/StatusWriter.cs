@@ -105,6 +105,12 @@ internal sealed class StatusWriter : IAsyncDisposable
     private void Written(int count)
     {
         Interlocked.Add(ref _writtenCount, count);
-        _batchWritten.Release();
+
+        // One pending signal is enough (FlushAsync re-reads the counts); a release per write would overflow the
+        // semaphore's maximum after about two billion writes, days of a busy worker.
+        if (_batchWritten.CurrentCount == 0)
+        {
+            _batchWritten.Release();
+        }
     }
 }
