@@ -116,4 +116,10 @@ public sealed class MrqSettings
 
     /// <summary>Config-file keys Mrq does not know, kept for the application's own use.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Values from an <c>IConfiguration</c> section or from code (<c>AddMrq</c>) that could not be used, one message
+    /// each; the options validator reports them when the host starts, instead of the first one stopping the binding.
+    /// </summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 }
