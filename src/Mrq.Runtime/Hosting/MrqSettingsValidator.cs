@@ -23,7 +23,9 @@ internal sealed class MrqSettingsValidator : IValidateOptions<MrqSettings>
 
         if (MrqWorkerNames.IsWorker(name))
         {
-            Check(errors, () => QueueSources.Validate(options.Queues));
+            var queueErrors = new List<string>();
+            Check(queueErrors, () => QueueSources.Validate(options.Queues));
+            errors.AddRange(queueErrors.Select(e => $"worker '{MrqWorkerNames.WorkerName(name!)}': {e}"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -12,5 +12,7 @@ internal sealed class MrqWorkerNames
 
     public static string OptionsName(string worker) => OptionsPrefix + worker;
 
+    public static string WorkerName(string optionsName) => optionsName[OptionsPrefix.Length..];
+
     public static bool IsWorker(string? optionsName) => optionsName?.StartsWith(OptionsPrefix, StringComparison.Ordinal) == true;
 }
