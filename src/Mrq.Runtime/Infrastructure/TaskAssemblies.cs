@@ -63,7 +63,8 @@ internal static class TaskAssemblies
         return found;
     }
 
-    private static string? FindRegistration(string path)
+    /// <summary>The registration method a task library at <paramref name="path"/> declares, or null for any other assembly.</summary>
+    internal static string? FindRegistration(string path)
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);
