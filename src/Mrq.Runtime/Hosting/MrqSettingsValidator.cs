@@ -25,6 +25,11 @@ internal sealed class MrqSettingsValidator : IValidateOptions<MrqSettings>
         {
             var queueErrors = new List<string>();
             Check(queueErrors, () => QueueSources.Validate(options.Queues));
+            if (options.Processes > 0)
+            {
+                queueErrors.Add("PROCESSES: a hosted worker runs in the host's process; run more host instances, or more workers with AddMrqWorker, instead.");
+            }
+
             errors.AddRange(queueErrors.Select(e => $"worker '{MrqWorkerNames.WorkerName(name!)}': {e}"));
         }
 
