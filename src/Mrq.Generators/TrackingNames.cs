@@ -33,6 +33,9 @@ internal static class TrackingNames
     /// <summary>The per-assembly <c>AddMrqTasksFrom&lt;Assembly&gt;()</c> model.</summary>
     public const string ServiceRegistration = nameof(ServiceRegistration);
 
+    /// <summary>The registration types of the adapter packages the compilation references.</summary>
+    public const string Adapters = nameof(Adapters);
+
     /// <summary>The serializers model.</summary>
     public const string Serializers = nameof(Serializers);
 }

@@ -47,7 +47,7 @@ public sealed class HostConfigurationTests
     [Theory]
     [InlineData("\"GREENLETS\": \"abc\"", "Mrq:GREENLETS: expected an integer of at least 1, got \"abc\".")]
     [InlineData("\"DEQUEUE_STRATEGY\": \"random\"", "Mrq:DEQUEUE_STRATEGY: expected one of sequential, parallel, burst, got \"random\".")]
-    [InlineData("\"REDIS\": \"http://nowhere\"", "Mrq:REDIS: expected a Redis URI")]
+    [InlineData("\"REDIS\": \"http://nowhere\"", "Mrq:REDIS: redis (--redis, MRQ_REDIS): no adapter handles http:// URIs; expected a Redis URI")]
     [InlineData("\"TASKS\": { \"t\": { \"timeout\": 0 } }", "TASKS[\"t\"].timeout: expected an integer of at least 1, got 0.")]
     [InlineData("\"Workers\": { \"worker\": { \"QUEUES\": \"nothing_raw\" } }", "worker 'worker': queue 'nothing_raw': no job factory is declared for the raw queue 'nothing_raw'")]
     public async Task A_bad_value_stops_the_host_at_start_naming_the_key(string setting, string message)
@@ -69,7 +69,8 @@ public sealed class HostConfigurationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("UseRedis(): expected a Redis URI", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UseRedis(): redis (--redis, MRQ_REDIS): ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected a Redis URI", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

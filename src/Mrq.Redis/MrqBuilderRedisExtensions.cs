@@ -1,4 +1,5 @@
 using Mrq.Hosting;
+using Mrq.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,9 @@ public static class MrqBuilderRedisExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(uri);
+
+        // A host whose project does not run Mrq's generator still gets the adapter this method belongs to.
+        RedisAdapter.Register();
         return builder.Set("redis", uri, nameof(UseRedis));
     }
 }

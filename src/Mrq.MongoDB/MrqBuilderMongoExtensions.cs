@@ -1,4 +1,5 @@
 using Mrq.Hosting;
+using Mrq.MongoDB;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +11,9 @@ public static class MrqBuilderMongoExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(uri);
+
+        // A host whose project does not run Mrq's generator still gets the adapter this method belongs to.
+        MongoDBAdapter.Register();
         return builder.Set("mongodb_jobs", uri, nameof(UseMongoDB));
     }
 }
