@@ -94,15 +94,8 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
         // The host's own deadline: if it comes first (a shorter token than HostOptions says), interrupt now.
         await using (cancellationToken.Register(Interrupt))
         {
-            try
-            {
-                await _run.ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                // Already logged by ObserveAsync; the host's shutdown goes on.
-                _ = e;
-            }
+            // A failed run was logged (and stopped the host) by ObserveAsync; the host's shutdown goes on either way.
+            await _run.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
