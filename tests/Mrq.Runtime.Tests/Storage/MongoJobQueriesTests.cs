@@ -93,7 +93,7 @@ public sealed class MongoJobQueriesTests
         AssertBson($$"""
             { "_id": { "$in": [ {{Oid}} ] }, "claim": {{Token}}, "status": "started" }
             """, MongoJobQueries.ClaimedFilter(ids, s_token));
-        AssertBson("""{ "path": 1, "params": 1, "params_msgpack": 1, "retry_count": 1, "datequeued": 1 }""", MongoJobQueries.ClaimedProjection());
+        AssertBson("""{ "path": 1, "params": 1, "params_msgpack": 1, "retry_count": 1, "datequeued": 1, "traceparent": 1, "tracestate": 1 }""", MongoJobQueries.ClaimedProjection());
         AssertBson($$"""
             { "_id": { "$in": [ {{Oid}} ] }, "claim": {{Token}}, "status": "started" }
             """, MongoJobQueries.ClaimRollbackFilter(ids, s_token));
