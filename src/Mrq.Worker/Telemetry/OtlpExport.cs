@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Mrq.Configuration;
 using Mrq.OpenTelemetry;
 using OpenTelemetry;
@@ -30,15 +31,17 @@ internal sealed class OtlpExport : IDisposable
     }
 
     /// <summary>Starts exporting when the settings or the environment ask for it; null otherwise.</summary>
-    public static OtlpExport? StartIfConfigured(MrqSettings settings)
-    {
-        var endpoint = settings.Otlp;
-        if (endpoint is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EndpointVariable))
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ProtocolVariable)))
-        {
-            return null;
-        }
+    public static IDisposable? StartIfConfigured(MrqSettings settings) =>
+        settings.Otlp is not null
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EndpointVariable))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ProtocolVariable))
+            ? Start(settings.Otlp)
+            : null;
 
+    // Not inlined: a command that exports nothing never loads the OpenTelemetry SDK's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static OtlpExport Start(string? endpoint)
+    {
         var resource = ResourceBuilder.CreateDefault();
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME")))
         {
