@@ -64,6 +64,23 @@ public sealed class MongoJobQueriesTests
     }
 
     [Fact]
+    public void A_new_job_carries_its_trace_context_in_extra_fields_only_when_it_has_one()
+    {
+        const string parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        AssertBson($$"""
+            { "_id": {{Oid}}, "path": "p", "params": { }, "params_msgpack": { "$binary": { "base64": "", "subType": "00" } },
+              "queue": "q", "status": "queued", "datequeued": {{Date}}, "retry_count": 0,
+              "traceparent": "{{parent}}", "tracestate": "vendor=x" }
+            """, MongoJobQueries.NewJob(new NewJob(s_id, "p", "q", ReadOnlyMemory<byte>.Empty, s_date, parent, "vendor=x"), _scratch));
+
+        var claimed = MongoJobQueries.ReadClaimed(
+            new MongoDB.Bson.BsonDocument { { "_id", new MongoDB.Bson.ObjectId(s_id.ToString()) }, { "path", "p" }, { "traceparent", parent } },
+            "q",
+            s_date);
+        Assert.Equal((parent, null), (claimed.TraceParent, claimed.TraceState));
+    }
+
+    [Fact]
     public void Claim_step_a_reads_queued_ids_in_fifo_order()
     {
         AssertBson("""{ "queue": "emails", "status": "queued" }""", MongoJobQueries.QueuedFilter("emails"));

@@ -152,6 +152,9 @@ internal static class SqliteSchema
         """,
     ];
 
+    /// <summary>The upgrade scripts, for tests that build a file of an older version.</summary>
+    internal static IReadOnlyList<string> Migrations => s_migrations;
+
     /// <summary>Opens a configured connection to the file at <paramref name="fullPath"/>, creating the file if missing.</summary>
     public static SqliteConnection OpenConnection(string fullPath, bool readOnly)
     {
