@@ -11,11 +11,51 @@ internal sealed record OtlpSpan(
     IReadOnlyDictionary<string, object> Attributes,
     IReadOnlyList<(string TraceId, string SpanId)> Links,
     IReadOnlyList<string> Events,
-    int StatusCode)
+    int StatusCode,
+    ulong StartNanos,
+    ulong EndNanos)
 {
     public const int KindProducer = 4;
     public const int KindConsumer = 5;
     public const int StatusError = 2;
+
+    /// <summary>The spans as an indented tree (children under their parent, by start time), for failure messages and docs.</summary>
+    public static string Render(IReadOnlyList<OtlpSpan> spans)
+    {
+        var text = new System.Text.StringBuilder();
+        var ids = spans.Select(s => s.SpanId).ToHashSet();
+        foreach (var root in spans.Where(s => !ids.Contains(s.ParentSpanId)).OrderBy(s => s.StartNanos))
+        {
+            Write(root, 0);
+        }
+
+        return text.ToString();
+
+        void Write(OtlpSpan span, int depth)
+        {
+            var kind = span.Kind switch { KindProducer => "producer", KindConsumer => "consumer", _ => "internal" };
+            var linked = span.Links.Count > 0 ? ", link→" + string.Join(",", span.Links.Select(l => l.SpanId[..8])) : "";
+            text.Append(' ', depth * 3).Append($"{span.Name} ({kind}{linked}) span {span.SpanId[..8]} {(span.EndNanos - span.StartNanos) / 1e6:0.0} ms");
+            foreach (var key in new[] { "messaging.message.id", "mrq.task.path", "mrq.job.status", "error.type" })
+            {
+                if (span.Attributes.TryGetValue(key, out var value))
+                {
+                    text.Append($" {key}={value}");
+                }
+            }
+
+            if (span.StatusCode == StatusError)
+            {
+                text.Append(" status=Error");
+            }
+
+            text.Append(span.Events.Count > 0 ? " events=" + string.Join(",", span.Events) : "").Append('\n');
+            foreach (var child in spans.Where(s => s.ParentSpanId == span.SpanId).OrderBy(s => s.StartNanos))
+            {
+                Write(child, depth + 1);
+            }
+        }
+    }
 
     /// <summary>Every span of an <c>ExportTraceServiceRequest</c>.</summary>
     public static List<OtlpSpan> Parse(ReadOnlySpan<byte> request)
@@ -76,6 +116,7 @@ internal sealed record OtlpSpan(
         string traceId = "", spanId = "", parent = "", name = "";
         var kind = 0;
         var status = 0;
+        ulong start = 0, end = 0;
         var attributes = new Dictionary<string, object>(StringComparer.Ordinal);
         var links = new List<(string, string)>();
         var events = new List<string>();
@@ -89,6 +130,8 @@ internal sealed record OtlpSpan(
                 case 4: parent = Convert.ToHexStringLower(reader.Bytes); break;
                 case 5: name = reader.String; break;
                 case 6: kind = (int)reader.Varint; break;
+                case 7: start = reader.Varint; break;
+                case 8: end = reader.Varint; break;
                 case 9:
                     var (key, value) = ParseKeyValue(reader.Bytes);
                     attributes[key] = value;
@@ -135,7 +178,7 @@ internal sealed record OtlpSpan(
             }
         }
 
-        return new OtlpSpan(traceId, spanId, parent, name, kind, scope, attributes, links, events, status);
+        return new OtlpSpan(traceId, spanId, parent, name, kind, scope, attributes, links, events, status, start, end);
     }
 
     /// <summary>A <c>KeyValue</c> whose value is a string, bool, int64 or double (what Mrq's spans carry).</summary>

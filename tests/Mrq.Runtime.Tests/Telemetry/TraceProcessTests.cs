@@ -61,7 +61,14 @@ public sealed class TraceProcessTests
         // Exported and flushed before the worker exited.
         var spans = receiver.Spans.Where(s => s.TraceId == traceId).ToList();
         var processes = spans.Where(s => s.Kind == OtlpSpan.KindConsumer).ToList();
-        Assert.Equal(3, processes.Count);
+        Assert.True(processes.Count == 3, $"expected 3 process spans in the worker's trace:\n{OtlpSpan.Render(spans)}\nworker:\n{worker.StandardError}");
+        if (Environment.GetEnvironmentVariable("MRQ_TEST_TRACE_DUMP") is { Length: > 0 } dump)
+        {
+            // How docs/observability.md's trace was rendered: the worker's spans under the test's own.
+            var enqueued = sends.Select(s => new OtlpSpan(s.TraceId.ToHexString(), s.SpanId.ToHexString(), s.ParentSpanId.ToHexString(), s.DisplayName, OtlpSpan.KindProducer, "", s.TagObjects.ToDictionary(t => t.Key, t => t.Value ?? ""), [], [], 0, 0, (ulong)s.Duration.Ticks * 100));
+            File.WriteAllText(dump, OtlpSpan.Render([.. enqueued, .. spans]));
+        }
+
         Assert.All(processes, p => Assert.Equal(MrqDiagnostics.ActivitySourceName, p.Scope));
         Assert.True(receiver.MetricRequests > 0, "the worker exported no metrics");
 
