@@ -4,7 +4,7 @@ using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using Mrq.Storage;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 
 namespace Mrq.Tests.Storage;
 
@@ -74,7 +74,7 @@ public sealed class MongoJobQueriesTests
             """, MongoJobQueries.NewJob(new NewJob(s_id, "p", "q", ReadOnlyMemory<byte>.Empty, s_date, parent, "vendor=x"), _scratch));
 
         var claimed = MongoJobQueries.ReadClaimed(
-            new MongoDB.Bson.BsonDocument { { "_id", new MongoDB.Bson.ObjectId(s_id.ToString()) }, { "path", "p" }, { "traceparent", parent } },
+            new global::MongoDB.Bson.BsonDocument { { "_id", new global::MongoDB.Bson.ObjectId(s_id.ToString()) }, { "path", "p" }, { "traceparent", parent } },
             "q",
             s_date);
         Assert.Equal((parent, null), (claimed.TraceParent, claimed.TraceState));
