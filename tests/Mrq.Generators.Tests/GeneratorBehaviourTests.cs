@@ -1,11 +1,11 @@
 using System.Reflection;
-using System.Runtime.Loader;
 using Mrq.Generators.Tests.Infrastructure;
 using Mrq.Infrastructure;
 
 namespace Mrq.Generators.Tests;
 
 /// <summary>What the generator emits for invalid tasks, and the enqueue API of generated code compiled and run.</summary>
+[Collection(DefaultClientCollection.Name)]
 public sealed class GeneratorBehaviourTests
 {
     [Theory]
@@ -145,24 +145,9 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(25, Invoke(square, "GetResult", job));
     }
 
-    private static object? Invoke(Type type, string method, params object[] arguments)
-    {
-        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == method).ToList();
-        var target = Assert.Single(candidates);
-        var parameters = target.GetParameters();
-        var full = parameters.Select((p, i) => i < arguments.Length ? arguments[i] : p.DefaultValue).ToArray();
-        return target.Invoke(null, full);
-    }
+    private static object? Invoke(Type type, string method, params object[] arguments) => GeneratorHarness.InvokeStatic(type, method, arguments);
 
-    private static Assembly CompileAndLoad(string source)
-    {
-        var (_, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Shop.Generated." + Guid.NewGuid().ToString("N"), source));
-        GeneratorHarness.AssertNoDiagnostics(output);
-        using var stream = new MemoryStream();
-        var emit = output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        return AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(stream.ToArray()));
-    }
+    private static Assembly CompileAndLoad(string source) => GeneratorHarness.CompileAndLoad(source);
 
     // A proxy rather than a class implementing IMrqClient, so the test does not break when the interface grows.
     public class RecordingClient : DispatchProxy
@@ -172,6 +157,8 @@ public sealed class GeneratorBehaviourTests
         public List<IReadOnlyList<JobRequest>> Batches { get; } = [];
 
         public CancellationToken Token { get; private set; }
+
+        public List<(string Queue, IReadOnlyList<RawParam> Items)> RawBatches { get; } = [];
 
         public static (IMrqClient Client, RecordingClient Recorder) Create()
         {
@@ -192,6 +179,12 @@ public sealed class GeneratorBehaviourTests
                     var jobs = (IReadOnlyList<JobRequest>)args![0]!;
                     Batches.Add(jobs);
                     return (IReadOnlyList<JobId>)jobs.Select(_ => Record()).ToList();
+                case nameof(IMrqClient.EnqueueRaw):
+                    RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
+                    return null;
+                case nameof(IMrqClient.EnqueueRawAsync):
+                    RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
+                    return ValueTask.CompletedTask;
                 default:
                     throw new NotSupportedException(targetMethod?.Name);
             }
@@ -219,4 +212,11 @@ public sealed class GeneratorBehaviourTests
 
         public override IServiceProvider Services => throw new NotSupportedException();
     }
+}
+
+/// <summary>Tests that set <see cref="MrqClient.Default"/> run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class DefaultClientCollection
+{
+    public const string Name = "MrqClient.Default";
 }
