@@ -194,6 +194,10 @@ public sealed partial class TaskGenerator
             {
                 reason = "generated code cannot see it; it must be public or internal, and so must every type containing it";
             }
+            else if (IsObsoleteAsError(type))
+            {
+                reason = "it, or a type containing it, is [Obsolete] as an error, so generated code cannot use it";
+            }
 
             if (reason is null)
             {
@@ -337,6 +341,13 @@ public sealed partial class TaskGenerator
             var methods = FindRunMethods(type, _known.Compilation);
             if (methods.Count == 1)
             {
+                if (IsObsoleteAsError(methods[0]))
+                {
+                    var reason = $"its {methods[0].Name} method is [Obsolete] as an error, so the worker cannot call it";
+                    Report(DiagnosticDescriptors.InvalidTaskClass, GetClassLocation(type, attributeSyntax), type.Name, reason);
+                    return null;
+                }
+
                 return methods[0];
             }
 
@@ -449,9 +460,20 @@ public sealed partial class TaskGenerator
                 {
                     constructor = candidates[0];
                     var byRef = constructor.Parameters.FirstOrDefault(static p => p.RefKind != RefKind.None);
+                    var required = constructor.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.SetsRequiredMembersAttribute))
+                        ? []
+                        : GetRequiredMembers(type);
                     if (byRef is not null)
                     {
                         problem = $"its constructor parameter '{byRef.Name}' is passed by reference";
+                    }
+                    else if (IsObsoleteAsError(constructor))
+                    {
+                        problem = "its constructor is [Obsolete] as an error";
+                    }
+                    else if (required.Count > 0)
+                    {
+                        problem = $"generated code cannot set its required members ({string.Join(", ", required)}); remove 'required', or mark the constructor [SetsRequiredMembers]";
                     }
                 }
             }
@@ -467,6 +489,42 @@ public sealed partial class TaskGenerator
                     CreateTypeRef(p.Type),
                     p.HasExplicitDefaultValue || p.NullableAnnotation == NullableAnnotation.Annotated || IsNullableValueType(p.Type)))
                 .ToList();
+        }
+
+        // The required fields and properties of the type and its base types, by name.
+        private static List<string> GetRequiredMembers(INamedTypeSymbol type)
+        {
+            var names = new List<string>();
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true } && !names.Contains(member.Name))
+                    {
+                        names.Add(member.Name);
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        // [Obsolete("...", true)] on the symbol or a type containing it: using it is a compiler error (CS0619).
+        private bool IsObsoleteAsError(ISymbol symbol)
+        {
+            for (var current = symbol; current is not null; current = current.ContainingType)
+            {
+                foreach (var attribute in current.GetAttributes())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _known.ObsoleteAttribute)
+                        && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private ReturnKind ReadReturnKind(IMethodSymbol method, out ITypeSymbol? resultType)

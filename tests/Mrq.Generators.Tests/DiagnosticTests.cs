@@ -201,6 +201,64 @@ public sealed class DiagnosticTests
         Expect("MRQ007", "Task class 'Private' cannot be constructed: it has no public constructor", 1));
 
     [Fact]
+    public Task MRQ004_MRQ007_obsolete_as_an_error_or_required_members() => VerifyAsync(
+        """
+        public abstract class Named
+        {
+            public required string Name { get; init; }
+        }
+
+        [MrqTask]
+        public sealed class {|#0:Required|} : Named
+        {
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class SetsThem : Named
+        {
+            [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+            public SetsThem() => Name = "x";
+
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class {|#1:OldConstructor|}
+        {
+            [Obsolete("Use the other one.", true)]
+            public OldConstructor() { }
+
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class {|#2:OldRun|}
+        {
+            [Obsolete("Gone.", true)]
+            public void Run() { }
+        }
+
+        [MrqTask]
+        [Obsolete("Gone.", true)]
+        public sealed class {|#3:OldClass|}
+        {
+            public void Run() { }
+        }
+
+        [MrqTask]
+        [Obsolete("Going.")]
+        public sealed class OnlyWarned
+        {
+            public void Run() { }
+        }
+        """,
+        Expect("MRQ007", "Task class 'Required' cannot be constructed: generated code cannot set its required members (Name); remove 'required', or mark the constructor [SetsRequiredMembers]", 0),
+        Expect("MRQ007", "Task class 'OldConstructor' cannot be constructed: its constructor is [Obsolete] as an error", 1),
+        Expect("MRQ004", "Class 'OldRun' cannot be an Mrq task: its Run method is [Obsolete] as an error, so the worker cannot call it", 2),
+        Expect("MRQ004", "Class 'OldClass' cannot be an Mrq task: it, or a type containing it, is [Obsolete] as an error, so generated code cannot use it", 3));
+
+    [Fact]
     public Task MRQ008_invalid_task_queue_name() => VerifyAsync(
         """
         [MrqTask({|#0:Queue = "high priority"|})]

@@ -232,6 +232,52 @@ public sealed partial class GeneratedNamesTests
             }
             """
         },
+        {
+            "tasks in namespaces named like Mrq's, and param types from other namespaces",
+            """
+            public sealed record GlobalPoint(int X, int Y);
+            namespace Mrq.Samples { [MrqTask] public sealed class Square { public int Run(int n, GlobalPoint point) => n * n; } }
+            namespace App.Mrq { [MrqTask] public sealed class Square { public int Run(int n) => n * n; } }
+            namespace App.MessagePack { [MrqTask] public sealed class Square { public int Run(App.Mrq.Kind kind) => 0; } }
+            namespace App.Mrq { public enum Kind { A, B } }
+            """
+        },
+        {
+            "param types nested in the task class, and a user type named JobContext",
+            """
+            namespace Shop;
+            public sealed record JobContext(string Name);
+            [MrqTask] public sealed class Nested
+            {
+                public enum Mode { Fast, Slow }
+                public sealed record Options(Mode Mode, int Retries);
+                public Options Run(Mode mode, Options options, Shop.JobContext context, global::Mrq.JobContext real) => options;
+            }
+            """
+        },
+        {
+            "task classes with required or init members, and partial classes split over parts",
+            """
+            namespace Shop;
+            [MrqTask] public sealed class WithInit { public string Name { get; init; } = ""; public void Run() { } }
+            [MrqTask] public sealed partial class Split { public int Run(int n) => Helper(n); }
+            public sealed partial class Split { private static int Helper(int n) => n; }
+            """
+        },
+        {
+            "raw queue factories as extension methods, interface statics, overloads and in a nested RawQueues class",
+            """
+            namespace Feeds;
+            public static class Extensions { [MrqRawQueue("ext_raw")] public static JobRequest FromRaw(this string raw) => new("p", default, "q"); }
+            public interface IFactories { [MrqRawQueue("iface_raw")] public static JobRequest FromInterface(string raw) => new("p", default, "q"); }
+            public static class Overloads
+            {
+                [MrqRawQueue("over_raw")] public static JobRequest Over(string raw) => new("p", default, "q");
+                public static JobRequest Over(int raw) => new("p", default, "q");
+            }
+            public static class Outer { public static class RawQueues { [MrqRawQueue("inner_raw")] public static JobRequest InRawQueues(string raw) => new("p", default, "q"); } }
+            """
+        },
     };
 
     [Theory]

@@ -19,6 +19,13 @@ public sealed class GeneratorBehaviourTests
     [InlineData("[MrqTask(Queue = \"t_raw\")] public sealed class T { public void Run() { } }")]
     [InlineData("[MrqTask(Timeout = 0)] public sealed class T { public void Run() { } }")]
     [InlineData("[MrqTask(DefaultTtl = 400_000_000)] public sealed class T { public void Run() { } }")]
+    [InlineData("[MrqTask(Path = \"a b\")] public sealed class T { public void Run() { } }")]
+    [InlineData("public sealed class T { public required string Name { get; init; } public void Run() { } }")]
+    [InlineData("[MrqTask, Obsolete(\"gone\", true)] public sealed class T { public void Run() { } }")]
+    [InlineData("[Obsolete(\"gone\", true)] public static class Outer { [MrqTask] public sealed class T { public void Run() { } } }")]
+    [InlineData("public sealed class T { [Obsolete(\"gone\", true)] public T() { } public void Run() { } }")]
+    [InlineData("public sealed class T { [Obsolete(\"gone\", true)] public void Run() { } }")]
+    [InlineData("public static class Job { [MrqTask] public sealed class JobTask { public void Run() { } } }")]
     public void An_invalid_task_produces_no_code_and_no_compiler_errors(string declaration)
     {
         var attribute = declaration.StartsWith('[') ? string.Empty : "[MrqTask] ";
@@ -27,6 +34,31 @@ public sealed class GeneratorBehaviourTests
 
         GeneratorHarness.AssertNoDiagnostics(output);
         Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("public sealed class Tasks { }")]
+    [InlineData("namespace Tasks { public sealed class Helper { } }")]
+    [InlineData("[MrqTask] public sealed class Tasks { public void Run() { } }")]
+    [InlineData("public sealed record RawQueues(int X);")]
+    [InlineData("public static class RawQueues { [MrqRawQueue(\"m_raw\")] public static JobRequest M(string raw) => new(\"p\", default, \"q\"); }")]
+    public void A_clash_with_the_generated_containers_produces_no_code_for_them_and_no_compiler_errors(string declaration)
+    {
+        var source = $$"""
+            using Mrq;
+            namespace App
+            {
+                {{declaration}}
+                [MrqTask] public sealed class Valid { public void Run() { } }
+                public static class Factories { [MrqRawQueue("valid_raw")] public static JobRequest Valid(string raw) => new("p", default, "q"); }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
+
+        GeneratorHarness.AssertNoDiagnostics(output);
+        var hintNames = result.GeneratedSources.Select(static s => s.HintName).ToList();
+        Assert.Equal(!declaration.Contains("Tasks", StringComparison.Ordinal), hintNames.Contains("App.Valid.g.cs"));
+        Assert.Equal(!declaration.Contains("RawQueues", StringComparison.Ordinal), hintNames.Contains("App.RawQueues+Valid.g.cs"));
     }
 
     [Theory]
