@@ -32,7 +32,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"/// A worker listening on it turns each raw param into a job with <see cref=\"{queue.Factory}(string)\"/>.");
             source.WriteLine("/// </summary>");
             source.WriteLine(s_generatedCodeAttribute);
-            source.WriteLine($"public static class {Escape(queue.ClassName)}");
+            source.WriteLine($"public static partial class {Escape(queue.ClassName)}");
             source.OpenBlock();
             source.WriteLine("/// <summary>The raw queue's name.</summary>");
             source.WriteLine($"public const string Name = {StringLiteral(queue.Name)};");

@@ -154,6 +154,7 @@ public sealed partial class TaskGenerator
                 CheckGeneratedContainer(
                     method.ContainingNamespace,
                     FacadeNames.RawQueuesContainer,
+                    [method.Name],
                     $"raw queue factory '{GetFactoryName(method)}'",
                     method.Locations.FirstOrDefault(),
                     self: null);

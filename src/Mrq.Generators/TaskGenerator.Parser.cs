@@ -213,7 +213,7 @@ public sealed partial class TaskGenerator
         // declared; the analyzer reports that at the end of the compilation, with the façades claimed twice.
         private void CheckFacade(INamedTypeSymbol type, string[] facadePath, AttributeSyntax? attributeSyntax)
         {
-            CheckGeneratedContainer(type.ContainingNamespace, FacadeNames.Container, $"task '{type.Name}'", GetClassLocation(type, attributeSyntax), type);
+            CheckGeneratedContainer(type.ContainingNamespace, FacadeNames.Container, facadePath, $"task '{type.Name}'", GetClassLocation(type, attributeSyntax), type);
             if (HasNameOfContainingClass(facadePath))
             {
                 _isValid = false;
@@ -234,9 +234,9 @@ public sealed partial class TaskGenerator
             return false;
         }
 
-        private bool CheckGeneratedContainer(INamespaceSymbol ns, string container, string owner, Location? location, INamedTypeSymbol? self)
+        private bool CheckGeneratedContainer(INamespaceSymbol ns, string container, IReadOnlyList<string> path, string owner, Location? location, INamedTypeSymbol? self)
         {
-            var clash = FacadeNames.FindContainerClash(_known.Compilation, ns, container, self, _cancellationToken);
+            var clash = FacadeNames.FindContainerClash(_known.Compilation, ns, container, path, self, _cancellationToken);
             if (clash is null)
             {
                 return true;

@@ -751,11 +751,38 @@ public sealed class DiagnosticTests
             public sealed class Helper { }
         }
 
+        namespace Members
+        {
+            public static partial class Tasks
+            {
+                public static int Charge() => 1;
+            }
+
+            static partial class RawQueues
+            {
+                internal const int Crawl = 1;
+            }
+
+            [MrqTask]
+            public sealed class {|#5:Charge|} { public void Run() { } }
+
+            public static class Factories
+            {
+                [MrqRawQueue("members_raw")]
+                public static JobRequest {|#6:Crawl|}(string raw) => new("p", default, "q");
+            }
+        }
+
         namespace Fine
         {
             public static partial class Tasks
             {
                 public static int Helper() => 1;
+
+                public static partial class Charge
+                {
+                    public static int Two() => 2;
+                }
             }
 
             [MrqTask]
@@ -766,7 +793,9 @@ public sealed class DiagnosticTests
         Expect("MRQ020", "The class 'Ledger.Tasks' that Mrq generates for task 'Tasks' clashes with the task class itself; rename it", 1),
         Expect("MRQ020", "The class 'Feeds.RawQueues' that Mrq generates for raw queue factory 'Feeds.Factories.Crawl' clashes with the type 'Feeds.RawQueues', which is not a static partial class; rename it, or make it 'static partial class RawQueues'", 2),
         Expect("MRQ020", "The class 'Feeds.RawQueues.Fetch' that Mrq generates for raw queue factory 'Feeds.RawQueues.Fetch' clashes with the factory itself; declare it in a class not named RawQueues", 3),
-        Expect("MRQ020", "The class 'Jobs.Tasks' that Mrq generates for task 'Import' clashes with the namespace 'Jobs.Tasks'; rename that namespace, or use another one", 4));
+        Expect("MRQ020", "The class 'Jobs.Tasks' that Mrq generates for task 'Import' clashes with the namespace 'Jobs.Tasks'; rename that namespace, or use another one", 4),
+        Expect("MRQ020", "The class 'Members.Tasks' that Mrq generates for task 'Charge' clashes with the member 'Members.Tasks.Charge()', which is not a static partial class; rename it", 5),
+        Expect("MRQ020", "The class 'Members.RawQueues' that Mrq generates for raw queue factory 'Members.Factories.Crawl' clashes with the member 'Members.RawQueues.Crawl', which is not a static partial class; rename it", 6));
 
     [Fact]
     public Task MRQ021_tasks_generating_the_same_facade_class() => VerifyAsync(

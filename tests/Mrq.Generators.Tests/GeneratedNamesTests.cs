@@ -176,7 +176,7 @@ public sealed partial class GeneratedNamesTests
             """
             namespace Shop
             {
-                public static partial class Tasks { public static int Count => 2; }
+                public static partial class Tasks { public static int Count => 2; public static partial class Square { public static JobId EnqueueTwo() => Enqueue(Count); } }
                 static partial class RawQueues { internal static int Count => 1; }
                 [MrqTask] public sealed class Square { public int Run(int n) => n * n; }
                 public static class Factories { [MrqRawQueue("square_raw")] public static JobRequest SquareRaw(string raw) => Tasks.Square.Job(Tasks.Count + RawQueues.Count); }

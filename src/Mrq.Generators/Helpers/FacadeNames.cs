@@ -57,7 +57,16 @@ internal static class FacadeNames
     /// generated class merges with those), or one another assembly lets this one see. <paramref name="self"/> is
     /// the task class being checked, named in the message when it is the clashing type.
     /// </summary>
-    public static string? FindContainerClash(Compilation compilation, INamespaceSymbol ns, string container, INamedTypeSymbol? self, CancellationToken cancellationToken)
+    public static string? FindContainerClash(
+        Compilation compilation,
+        INamespaceSymbol ns,
+        string container,
+        IReadOnlyList<string> path,
+        INamedTypeSymbol? self,
+        CancellationToken cancellationToken) =>
+        FindNamespaceClash(compilation, ns, container, self, cancellationToken) ?? FindMemberClash(ns, container, path, cancellationToken);
+
+    private static string? FindNamespaceClash(Compilation compilation, INamespaceSymbol ns, string container, INamedTypeSymbol? self, CancellationToken cancellationToken)
     {
         foreach (var member in ns.GetMembers(container))
         {
@@ -77,6 +86,31 @@ internal static class FacadeNames
                 case INamedTypeSymbol { Arity: 0 } type when !IsStaticPartialClass(type, cancellationToken):
                     return $"the type '{type.ToDisplayString()}', which is not a static partial class; rename it, or make it 'static partial class {container}'";
             }
+        }
+
+        return null;
+    }
+
+    // A user's own static partial container may declare members itself: one named like a class of the generated path
+    // must be a static partial class too, to merge with it (CS0102 otherwise).
+    private static string? FindMemberClash(INamespaceSymbol ns, string container, IReadOnlyList<string> path, CancellationToken cancellationToken)
+    {
+        INamespaceOrTypeSymbol? current = ns.GetTypeMembers(container, 0).FirstOrDefault();
+        foreach (var name in path)
+        {
+            if (current is null)
+            {
+                return null;
+            }
+
+            var members = current.GetMembers(name);
+            var clash = members.FirstOrDefault(m => m is not INamedTypeSymbol { Arity: 0 } type || !IsStaticPartialClass(type, cancellationToken));
+            if (clash is not null)
+            {
+                return $"the member '{clash.ToDisplayString()}', which is not a static partial class; rename it";
+            }
+
+            current = members.OfType<INamedTypeSymbol>().FirstOrDefault();
         }
 
         return null;
