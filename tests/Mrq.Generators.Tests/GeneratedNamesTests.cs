@@ -1,5 +1,9 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Mrq.Generators.Analyzers;
 using Mrq.Generators.Tests.Infrastructure;
 using Mrq.Infrastructure;
 
@@ -278,15 +282,40 @@ public sealed partial class GeneratedNamesTests
             public static class Outer { public static class RawQueues { [MrqRawQueue("inner_raw")] public static JobRequest InRawQueues(string raw) => new("p", default, "q"); } }
             """
         },
+        {
+            "non-ASCII names, deep namespaces, and the same class name in several namespaces",
+            """
+            namespace Übung.Aufgaben.Tief.Unten { [MrqTask] public sealed class Quadrat { public int Run(int größe) => größe * größe; } }
+            namespace A { [MrqTask] public sealed class Square { public int Run(int n) => n * n; } }
+            namespace B { [MrqTask] public sealed class Square { public int Run(int n) => n * n; } }
+            namespace A.B { [MrqTask] public sealed class Square { public int Run(int n) => n * n; } }
+            """
+        },
+        {
+            "a task deriving from another task, and a constrained generic base",
+            """
+            namespace Shop;
+            [MrqTask(Path = "shop.base")] public class BaseTask { public virtual int Run(int n) => n; }
+            [MrqTask(Path = "shop.derived")] public sealed class DerivedTask : BaseTask { public override int Run(int n) => -n; }
+            public abstract class Handler<T> where T : class, new() { public Task<string> RunAsync(T item) => Task.FromResult(item.ToString() ?? ""); }
+            public sealed class Payload { public int Id { get; set; } }
+            [MrqTask(Path = "shop.handled")] public sealed class Handled : Handler<Payload> { }
+            """
+        },
     };
 
     [Theory]
     [MemberData(nameof(ValidDeclarations))]
-    public void Generated_code_compiles_for_every_valid_declaration(string name, string source)
+    public async Task Generated_code_compiles_for_every_valid_declaration(string name, string source)
     {
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Names", "using Mrq;\n" + source));
 
         GeneratorHarness.AssertNoDiagnostics(output);
+
+        // The analyzers see the generated code too (as in a real build), and agree that nothing is wrong.
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TaskAnalyzer(), new RawQueueAnalyzer());
+        var reported = await output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+        Assert.True(reported.IsEmpty, $"{name}:\n{string.Join("\n", reported)}");
         var tasks = TaskAttribute().Matches(source).Count;
         var rawQueues = RawQueueAttribute().Matches(source).Count;
         var hintNames = result.GeneratedSources.Select(static s => s.HintName).ToList();
