@@ -61,6 +61,40 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(!declaration.Contains("RawQueues", StringComparison.Ordinal), hintNames.Contains("App.RawQueues+Valid.g.cs"));
     }
 
+    [Fact]
+    public async Task Tasks_in_a_namespace_whose_Tasks_class_another_assembly_shows_are_MRQ020_not_CS0436()
+    {
+        var (_, app) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            "ShopApp",
+            """
+            using Mrq;
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ShopTests")]
+            namespace Shop;
+            [MrqTask] public sealed class Square { public int Run(int n) => n * n; }
+            """));
+        GeneratorHarness.AssertNoDiagnostics(app);
+        var tests = GeneratorHarness.CreateCompilation(
+                "ShopTests",
+                """
+                using Mrq;
+                namespace Shop;
+                [MrqTask] public sealed class Cube { public int Run(int n) => n * n * n; }
+                public static class UsesTheApp { public static JobId Square() => Tasks.Square.Enqueue(2); }
+                """)
+            .AddReferences(app.ToMetadataReference());
+
+        var (result, output) = GeneratorHarness.Run(tests);
+
+        // Shop.Tasks would be declared twice (CS0436 wherever it is named); the test assembly's task is left out.
+        GeneratorHarness.AssertNoDiagnostics(output);
+        Assert.Empty(result.GeneratedSources);
+        var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new Analyzers.TaskAnalyzer());
+        var reported = Assert.Single(await Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(output, analyzers).GetAnalyzerDiagnosticsAsync());
+        Assert.Equal(
+            "The class 'Shop.Tasks' that Mrq generates for task 'Cube' clashes with the type 'Shop.Tasks' of the assembly 'ShopApp', visible here; use another namespace",
+            reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("[MrqRawQueue(\"bad\")] public static JobRequest M(string raw) => J;")]
     [InlineData("[MrqRawQueue(\"bad raw\")] public static JobRequest M(string raw) => J;")]

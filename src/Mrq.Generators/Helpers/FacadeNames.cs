@@ -64,8 +64,10 @@ internal static class FacadeNames
         IReadOnlyList<string> path,
         INamedTypeSymbol? self,
         CancellationToken cancellationToken) =>
-        FindNamespaceClash(compilation, ns, container, self, cancellationToken) ?? FindMemberClash(ns, container, path, cancellationToken);
+        FindNamespaceClash(compilation, compilation.GetCompilationNamespace(ns) ?? ns, container, self, cancellationToken)
+            ?? FindMemberClash(ns, container, path, cancellationToken);
 
+    // The compilation's namespace, which merges this assembly's declarations with those of its references.
     private static string? FindNamespaceClash(Compilation compilation, INamespaceSymbol ns, string container, INamedTypeSymbol? self, CancellationToken cancellationToken)
     {
         foreach (var member in ns.GetMembers(container))
