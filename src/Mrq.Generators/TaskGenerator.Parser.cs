@@ -39,6 +39,8 @@ public sealed partial class TaskGenerator
             globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
 
+        private static readonly string[] s_runMethodNames = ["Run", "RunAsync"];
+
         private readonly KnownTypeSymbols _known;
         private readonly List<Diagnostic>? _diagnostics;
         private readonly CancellationToken _cancellationToken;
@@ -424,8 +426,6 @@ public sealed partial class TaskGenerator
 
             return methods;
         }
-
-        private static readonly string[] s_runMethodNames = ["Run", "RunAsync"];
 
         private static bool HaveSameSignature(IMethodSymbol derived, IMethodSymbol @base) =>
             derived.Name == @base.Name
