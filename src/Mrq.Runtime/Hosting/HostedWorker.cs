@@ -73,7 +73,6 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
         var queues = QueueSources.Create(_settings, storeClient.Store, () => storeClient.Broker, _logger);
         _engine = new WorkerEngine(_settings, storeClient.Store, queues, _services, _logger, () => storeClient.Broker, TaskPolicies.Create(_settings))
         {
-            JobLogScopes = true,
             ForcedStopGrace = InterruptMargin / 2,
         };
         _onStopping = _lifetime.ApplicationStopping.Register(BeginStop);

@@ -118,7 +118,7 @@ public sealed class GenericHostWorkerTests
         var line = Assert.Single(logs.Lines, l => l.Message.Contains("holding 1", StringComparison.Ordinal));
         Assert.Equal(hold.Id.ToString(), line.Scope["MrqJobId"]);
         Assert.Equal("tests.hosting.Hold", line.Scope["MrqJobPath"]);
-        Assert.Equal("hosting", line.Scope["MrqQueue"]);
+        Assert.Equal("hosting", line.Scope["MrqJobQueue"]);
     }
 
     [Fact]
