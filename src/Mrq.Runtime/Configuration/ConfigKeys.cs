@@ -12,6 +12,7 @@ internal static class ConfigKeys
         ConfigKey.Switch("ensure_indexes", (s, v) => s.EnsureIndexes = v),
         ConfigKey.Validated("redis", "a Redis URI: redis://[[user]:password@]host[:port][/db] or rediss://… for TLS", v => Storage.Redis.RedisUri.TryParse(v, out _, out _), (s, v) => s.Redis = v),
         ConfigKey.Validated("redis_prefix", "a key prefix without spaces", v => !v.Any(char.IsWhiteSpace), (s, v) => s.RedisPrefix = v),
+        ConfigKey.Number("connect_timeout", 0, exclusive: true, (s, v) => s.ConnectTimeout = v),
         ConfigKey.List("queues", (s, v) => s.Queues = v),
         ConfigKey.Text("queue", (s, v) => s.Queue = v),
         ConfigKey.Int("greenlets", 1, (s, v) => s.Greenlets = v, "gevent", "g"),

@@ -16,10 +16,17 @@ internal static class StoreFactory
     {
         if (Mongo.MongoStoreOptions.FromSettings(settings) is { } mongo)
         {
-            return Mongo.MongoJobStore.OpenAsync(mongo).GetAwaiter().GetResult();
+            return Mongo.MongoJobStore.OpenAsync(mongo with { ConnectTimeout = ConnectTimeout(settings) }).GetAwaiter().GetResult();
         }
 
-        return SqliteJobStore.Open(settings.EmbeddedDb);
+        try
+        {
+            return SqliteJobStore.Open(settings.EmbeddedDb);
+        }
+        catch (Exception e) when (SqliteFaults.IsUnusable(e))
+        {
+            throw SqliteFaults.Unusable(Path.GetFullPath(settings.EmbeddedDb), e);
+        }
     }
 
     /// <summary>Redis when <c>redis</c> is set, otherwise the embedded file (the same one as the job store).</summary>
@@ -29,7 +36,7 @@ internal static class StoreFactory
         {
             try
             {
-                return RedisQueueBroker.ConnectAsync(uri, settings.RedisPrefix).GetAwaiter().GetResult();
+                return RedisQueueBroker.ConnectAsync(uri, settings.RedisPrefix, ConnectTimeout(settings)).GetAwaiter().GetResult();
             }
             catch (ArgumentException e)
             {
@@ -37,6 +44,16 @@ internal static class StoreFactory
             }
         }
 
-        return new SqliteQueueBroker(Path.GetFullPath(settings.EmbeddedDb));
+        var path = Path.GetFullPath(settings.EmbeddedDb);
+        try
+        {
+            return new SqliteQueueBroker(path);
+        }
+        catch (Exception e) when (SqliteFaults.IsUnusable(e))
+        {
+            throw SqliteFaults.Unusable(path, e);
+        }
     }
+
+    private static TimeSpan ConnectTimeout(MrqSettings settings) => TimeSpan.FromSeconds(settings.ConnectTimeout);
 }

@@ -20,6 +20,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private readonly IReadOnlyList<QueueSource> _queues;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly StoreOutage _outage;
     private static readonly TimeSpan s_monitorInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
@@ -55,6 +56,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _queues = queues;
         _services = services;
         _logger = logger;
+        _outage = new StoreOutage(logger);
         Id = JobId.NewId().ToString();
         Name = settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}";
     }
@@ -96,7 +98,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         await RefreshPausedQueuesAsync(CancellationToken.None).ConfigureAwait(false);
         await SubscribeToWakeupsAsync().ConfigureAwait(false);
 
-        await using (_statusWriter = new StatusWriter(_store, _logger))
+        await using (_statusWriter = new StatusWriter(_store, _logger, _outage))
         {
             using var stopMonitor = new CancellationTokenSource();
             var monitor = Task.Run(() => MonitorAsync(stop.Token, stopMonitor.Token), CancellationToken.None);
@@ -122,6 +124,10 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                 await reports.ConfigureAwait(false);
                 await scheduler.ConfigureAwait(false);
                 await UnsubscribeFromWakeupsAsync().ConfigureAwait(false);
+                foreach (var queue in _queues)
+                {
+                    await queue.ReleaseAsync().ConfigureAwait(false);
+                }
             }
         }
 
@@ -259,8 +265,24 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
             catch (Exception e)
             {
-                LogMonitorFailed(e.Message);
+                SideTaskFailed(e, LogMonitorFailed);
             }
+        }
+    }
+
+    /// <summary>
+    /// A failure of maintenance, reports or the paused-queue refresh: a store outage is logged once (by
+    /// <see cref="StoreOutage"/>, ended by the loop's next successful call); anything else with <paramref name="log"/>.
+    /// </summary>
+    private void SideTaskFailed(Exception e, Action<string> log)
+    {
+        if (e is MrqStoreUnavailableException)
+        {
+            _outage.Failed(e);
+        }
+        else if (!_outage.Active)
+        {
+            log(StoreOutage.Describe(e));
         }
     }
 
@@ -292,7 +314,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
             catch (Exception e)
             {
-                LogMonitorFailed(e.Message);
+                SideTaskFailed(e, LogMonitorFailed);
             }
         }
     }
@@ -335,7 +357,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             if (free <= 0)
             {
                 // Full: wait for any job to finish (its release wakes us), then look again.
-                await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
+                await _statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
                 _status = WorkerStatus.Full;
                 await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
                 continue;
@@ -345,6 +367,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             var queues = ActiveQueues();
             var dequeued = 0;
             var visited = 0;
+            Exception? failure = null;
             var passStarted = Stopwatch.GetTimestamp();
             for (; visited < queues.Count; visited++)
             {
@@ -361,7 +384,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
                 var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
-                var count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
+                int count;
+                try
+                {
+                    count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    // A store or broker away: the other queues may still answer; the pass backs off below if none did.
+                    failure ??= e;
+                    count = 0;
+                }
+
                 if (count > 0)
                 {
                     Start(claimed, count);
@@ -376,7 +410,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
 
             // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused).
-            await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
+            await _statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
+
+            if (failure is null)
+            {
+                _outage.Succeeded();
+            }
+            else if (dequeued == 0)
+            {
+                // Not an empty pass: a burst worker waits for the store to come back instead of stopping.
+                await _outage.BackOffAsync(failure, stop).ConfigureAwait(false);
+                continue;
+            }
 
             // A pass that found jobs may find more: the next one may wait as long as this one took for slots to free.
             refillWait = dequeued > 0 ? Stopwatch.GetElapsedTime(passStarted) : TimeSpan.Zero;
@@ -409,7 +454,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
                     if (!lastLook)
                     {
-                        await _statusWriter.WritePostedAsync().ConfigureAwait(false);
+                        await _statusWriter.WritePostedAsync(stop).ConfigureAwait(false);
                         lastLook = true;
                         continue;
                     }

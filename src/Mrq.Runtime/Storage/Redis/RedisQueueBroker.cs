@@ -56,12 +56,148 @@ internal sealed class RedisQueueBroker : IQueueBroker
         _queuePrefixValue = _queuePrefix;
     }
 
-    /// <summary>Connects to an MRQ-style URI (see <see cref="RedisUri"/>) and returns a broker owning the connection.</summary>
-    public static async Task<RedisQueueBroker> ConnectAsync(string uri, string prefix = DefaultPrefix)
+    /// <summary>
+    /// Connects to an MRQ-style URI (see <see cref="RedisUri"/>) and returns a broker owning the connection. A server
+    /// that does not answer within <paramref name="connectTimeout"/> (default 5 s) throws
+    /// <see cref="MrqStoreUnavailableException"/>; that timeout also bounds each call while the server is away later.
+    /// Once connected, the connection comes back by itself after a server restart.
+    /// </summary>
+    public static async Task<RedisQueueBroker> ConnectAsync(string uri, string prefix = DefaultPrefix, TimeSpan? connectTimeout = null)
     {
         ConfigurationOptions options = RedisUri.Parse(uri);
-        ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        return new RedisQueueBroker(connection, prefix, ownsConnection: true);
+        int timeout = (int)Math.Clamp((connectTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds, 1, int.MaxValue);
+        options.ConnectTimeout = timeout;
+        options.AsyncTimeout = timeout;
+        options.SyncTimeout = timeout;
+        options.ConnectRetry = 1;
+
+        string masked = RedisUri.Mask(uri);
+        ConnectionMultiplexer? connection = null;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!connection.IsConnected && waited.ElapsedMilliseconds < timeout)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            if (!connection.IsConnected)
+            {
+                throw Unavailable(masked, await WhyNotConnectedAsync(options).ConfigureAwait(false), timeout / 1000.0);
+            }
+
+            return new RedisQueueBroker(connection, prefix, ownsConnection: true) { _source = masked };
+        }
+        catch (Exception e) when (e is not MrqStoreUnavailableException && IsOutage(e))
+        {
+            throw Unavailable(masked, e, timeout / 1000.0);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+                connection.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private string _source = "Redis";
+
+    /// <summary>
+    /// The reason a connection did not come up, for the one-line error: the client only says it timed out, so one plain
+    /// TCP connect tells a refused or unroutable address from a server that accepts but does not complete the handshake.
+    /// </summary>
+    private static async Task<Exception> WhyNotConnectedAsync(ConfigurationOptions options)
+    {
+        if (options.EndPoints.FirstOrDefault() is not { } endpoint)
+        {
+            return new IOException("no endpoint");
+        }
+
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await probe.ConnectAsync(endpoint, cancel.Token).ConfigureAwait(false);
+            return new IOException("the server accepts connections but the Redis handshake did not complete (password, user, TLS or a server that is not Redis?)");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e;
+        }
+        catch (OperationCanceledException)
+        {
+            return new TimeoutException("no answer");
+        }
+    }
+
+    /// <summary>
+    /// Connection failures, timeouts and a restarting server (<c>LOADING</c>, <c>MASTERDOWN</c>): the server is away and
+    /// will answer again. Script and type errors are not outages.
+    /// </summary>
+    private static bool IsOutage(Exception e) => e switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException or System.Net.Sockets.SocketException => true,
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal) || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>The one-line error for an outage: the masked URI and the innermost cause, without the client's diagnostics dump.</summary>
+    private static MrqStoreUnavailableException Unavailable(string source, Exception e, double? connectTimeoutSeconds = null)
+    {
+        Exception cause = e;
+        while (cause.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        string reason = cause.Message;
+        int cut = reason.IndexOfAny(['\r', '\n']);
+        if (cut >= 0)
+        {
+            reason = reason[..cut];
+        }
+
+        // StackExchange.Redis appends its diagnostics after " - "; the first part says what happened.
+        cut = reason.IndexOf(" - ", StringComparison.Ordinal);
+        if (cut > 0 && cause is RedisException or TimeoutException)
+        {
+            reason = reason[..cut];
+        }
+
+        return new MrqStoreUnavailableException(source, connectTimeoutSeconds is { } waited
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Redis at {source} is unreachable: {reason.TrimEnd('.')} (gave up after connect_timeout = {waited:0.###} s)")
+            : $"Redis at {source} is unavailable: {reason.TrimEnd('.')}", e);
+    }
+
+    private MrqStoreUnavailableException Unavailable(Exception e) => Unavailable(_source, e);
+
+    private async Task<T> Guard<T>(Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task Guard(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            throw Unavailable(e);
+        }
     }
 
     /// <inheritdoc />
@@ -81,7 +217,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
         cancellationToken.ThrowIfCancellationRequested();
         if (!keys.IsSubqueue)
         {
-            await Push(_db, keys, items.Span).ConfigureAwait(false);
+            await Guard(Push(_db, keys, items.Span)).ConfigureAwait(false);
             return;
         }
 
@@ -90,9 +226,9 @@ internal sealed class RedisQueueBroker : IQueueBroker
         ITransaction transaction = _db.CreateTransaction();
         Task recorded = transaction.SetAddAsync(keys.KnownKey, keys.SubqueueValue);
         Task pushed = Push(transaction, keys, items.Span);
-        await transaction.ExecuteAsync().ConfigureAwait(false);
-        await recorded.ConfigureAwait(false);
-        await pushed.ConfigureAwait(false);
+        await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
+        await Guard(recorded).ConfigureAwait(false);
+        await Guard(pushed).ConfigureAwait(false);
     }
 
     private static Task Push(IDatabaseAsync db, QueueKeys keys, ReadOnlySpan<RawItem> items)
@@ -141,7 +277,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
             keys.SubqueueValue,
         ];
 
-        RedisResult result = await _db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args).ConfigureAwait(false);
+        RedisResult result = await Guard(_db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args)).ConfigureAwait(false);
         var taken = (RedisValue[]?)result;
         if (taken is null)
         {
@@ -176,12 +312,12 @@ internal sealed class RedisQueueBroker : IQueueBroker
         switch (keys.Type)
         {
             case RawQueueType.List:
-                RedisResult removed = await _db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values).ConfigureAwait(false);
+                RedisResult removed = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values)).ConfigureAwait(false);
                 return (long)removed;
             case RawQueueType.Set:
-                return await _db.SetRemoveAsync(keys.Key, values).ConfigureAwait(false);
+                return await Guard(_db.SetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
             default:
-                return await _db.SortedSetRemoveAsync(keys.Key, values).ConfigureAwait(false);
+                return await Guard(_db.SortedSetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
         }
     }
 
@@ -207,20 +343,20 @@ internal sealed class RedisQueueBroker : IQueueBroker
                 _ => "ZCARD",
             };
             RedisValue[] args = [command, _queuePrefixValue, dueOnly ? UnixSeconds(now) : Empty];
-            RedisResult total = await _db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args).ConfigureAwait(false);
+            RedisResult total = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args)).ConfigureAwait(false);
             return (long)total;
         }
 
         if (dueOnly)
         {
-            return await _db.SortedSetLengthAsync(keys.Key, double.NegativeInfinity, UnixSeconds(now)).ConfigureAwait(false);
+            return await Guard(_db.SortedSetLengthAsync(keys.Key, double.NegativeInfinity, UnixSeconds(now))).ConfigureAwait(false);
         }
 
         return keys.Type switch
         {
-            RawQueueType.List => await _db.ListLengthAsync(keys.Key).ConfigureAwait(false),
-            RawQueueType.Set => await _db.SetLengthAsync(keys.Key).ConfigureAwait(false),
-            _ => await _db.SortedSetLengthAsync(keys.Key).ConfigureAwait(false),
+            RawQueueType.List => await Guard(_db.ListLengthAsync(keys.Key)).ConfigureAwait(false),
+            RawQueueType.Set => await Guard(_db.SetLengthAsync(keys.Key)).ConfigureAwait(false),
+            _ => await Guard(_db.SortedSetLengthAsync(keys.Key)).ConfigureAwait(false),
         };
     }
 
@@ -242,8 +378,8 @@ internal sealed class RedisQueueBroker : IQueueBroker
             case RawQueueType.List:
             case RawQueueType.Set:
                 RedisValue[] values = keys.Type == RawQueueType.List
-                    ? await _db.ListRangeAsync(keys.Key, skip, stop).ConfigureAwait(false)
-                    : await _db.SetRandomMembersAsync(keys.Key, limit).ConfigureAwait(false);
+                    ? await Guard(_db.ListRangeAsync(keys.Key, skip, stop)).ConfigureAwait(false)
+                    : await Guard(_db.SetRandomMembersAsync(keys.Key, limit)).ConfigureAwait(false);
                 var items = new RawItem[values.Length];
                 for (int i = 0; i < values.Length; i++)
                 {
@@ -252,7 +388,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
 
                 return items;
             default:
-                SortedSetEntry[] entries = await _db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop).ConfigureAwait(false);
+                SortedSetEntry[] entries = await Guard(_db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop)).ConfigureAwait(false);
                 var scored = new RawItem[entries.Length];
                 for (int i = 0; i < entries.Length; i++)
                 {
@@ -268,7 +404,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     {
         QueueKeys keys = Resolve(root);
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await _db.SetMembersAsync(keys.KnownKey).ConfigureAwait(false);
+        RedisValue[] members = await Guard(_db.SetMembersAsync(keys.KnownKey)).ConfigureAwait(false);
         var names = new string[members.Length];
         for (int i = 0; i < members.Length; i++)
         {
@@ -294,14 +430,14 @@ internal sealed class RedisQueueBroker : IQueueBroker
             ITransaction transaction = _db.CreateTransaction();
             Task<bool> deleted = transaction.KeyDeleteAsync(keys.Key);
             Task<bool> forgotten = transaction.SetRemoveAsync(keys.KnownKey, keys.SubqueueValue);
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await deleted.ConfigureAwait(false);
-            await forgotten.ConfigureAwait(false);
+            await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
+            await Guard(deleted).ConfigureAwait(false);
+            await Guard(forgotten).ConfigureAwait(false);
             return;
         }
 
         RedisValue[] args = [_queuePrefixValue];
-        await _db.ScriptEvaluateAsync(RedisRawScripts.EmptyRoot, keys.ScriptKeys, args).ConfigureAwait(false);
+        await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.EmptyRoot, keys.ScriptKeys, args)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -413,10 +549,10 @@ internal sealed class RedisQueueBroker : IQueueBroker
     public async ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisResult result = await _db.ScriptEvaluateAsync(
+        RedisResult result = await Guard(_db.ScriptEvaluateAsync(
             AcquireSlotScript,
             [(RedisKey)(_concurrencyPrefix + name)],
-            [UnixSeconds(now), UnixSeconds(expires), holder, limit]).ConfigureAwait(false);
+            [UnixSeconds(now), UnixSeconds(expires), holder, limit])).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -424,7 +560,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     public async ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder).ConfigureAwait(false);
+        await Guard(_db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -432,7 +568,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     {
         var member = PausedQueues.Member(queue);
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SetAddAsync(_pausedKey, member).ConfigureAwait(false);
+        await Guard(_db.SetAddAsync(_pausedKey, member)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -440,7 +576,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     {
         var member = PausedQueues.Member(queue);
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SetRemoveAsync(_pausedKey, member).ConfigureAwait(false);
+        await Guard(_db.SetRemoveAsync(_pausedKey, member)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -448,7 +584,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     public async ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1).ConfigureAwait(false);
+        await Guard(_connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -463,12 +599,12 @@ internal sealed class RedisQueueBroker : IQueueBroker
         {
             foreach (RedisChannel channel in channels)
             {
-                await subscriber.UnsubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+                await Guard(subscriber.UnsubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
             }
         });
         foreach (RedisChannel channel in channels)
         {
-            await subscriber.SubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+            await Guard(subscriber.SubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
         }
 
         return signal;
@@ -480,7 +616,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     public async ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await _db.SetMembersAsync(_pausedKey).ConfigureAwait(false);
+        RedisValue[] members = await Guard(_db.SetMembersAsync(_pausedKey)).ConfigureAwait(false);
         return [.. members.Select(m => (string)m!).Order(StringComparer.Ordinal)];
     }
 }
