@@ -210,6 +210,67 @@ public sealed partial class FaultTests
         }
     }
 
+    [FullDiskFact]
+    public async Task A_raw_queue_worker_rides_out_a_full_disk_and_loses_no_popped_batch()
+    {
+        const int Count = 2000;
+        using var redis = await RestartableRedis.StartAsync();
+        using var dir = SampleDirectory();
+        var mount = Path.Combine(dir.Path, "disk");
+        Directory.CreateDirectory(mount);
+        Assert.Equal(0, await RunToolAsync("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount));
+        try
+        {
+            var file = Path.Combine(mount, "mrq.db");
+            string[] flags = ["--redis", redis.Uri, "--embedded_db", file];
+            using (var enqueue = ChildProcess.StartSample(dir.Path, ["enqueue", "square_raw", Count.ToString(CultureInfo.InvariantCulture), .. flags]))
+            {
+                Assert.True(await enqueue.WaitForExitAsync(s_timeout) == 0, enqueue.StandardError);
+            }
+
+            using var worker = ChildProcess.StartSample(dir.Path, ["worker", "square_raw", "--greenlets", "5", .. flags]);
+            await Eventually.TrueAsync(async () => await QueueLengthAsync(redis) < Count, s_timeout, "the worker took nothing from square_raw");
+
+            // Fill the disk: every store write fails (SQLITE_FULL) while batches keep being popped from Redis.
+            var filler = Path.Combine(mount, "filler");
+            await FillAsync(filler);
+            await worker.WaitForErrorAsync(e => e.Contains("the disk is full", StringComparison.Ordinal), s_timeout, "the worker did not log the full disk");
+            Assert.False(worker.HasExited, "the worker stopped on a full disk:\n" + worker.StandardError);
+            File.Delete(filler);
+
+            Assert.True(await worker.WaitForExitAsync(s_timeout) == 0, worker.StandardError);
+            var stderr = worker.StandardError;
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+            Assert.NotEmpty(OutageBegan().Matches(stderr));
+            Assert.Equal(OutageBegan().Matches(stderr).Count, OutageEnded().Matches(stderr).Count);
+            Assert.Equal(0, await QueueLengthAsync(redis));
+            var jobs = await JobsInDatabase.ReadAllAsync(file);
+            Assert.Equal(Count, jobs.Count);
+            Assert.All(jobs, job => Assert.Equal(JobStatus.Success, job.Status));
+        }
+        finally
+        {
+            await RunToolAsync("umount", mount);
+        }
+    }
+
+    private static async Task FillAsync(string path)
+    {
+        var chunk = new byte[64 * 1024];
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+        try
+        {
+            while (true)
+            {
+                await stream.WriteAsync(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // No space left on the device: full.
+        }
+    }
+
     /// <summary>Exit code 1, one "mrq: error:" line containing <paramref name="expected"/>, and no stack dump.</summary>
     private static void AssertOneLineError(ChildProcess process, int exit, string expected)
     {
