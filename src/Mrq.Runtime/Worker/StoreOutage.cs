@@ -6,7 +6,7 @@ namespace Mrq.Worker;
 /// <summary>
 /// A store or broker the worker loop could not reach: logged once when it begins (with the reason) and once when it
 /// ends (with its length), while the loop backs off (0.5 s doubling up to 10 s) and tries again. Failures of the
-/// worker's side tasks (maintenance, reports, paused queues) during an outage are only logged at DEBUG.
+/// worker's side tasks (maintenance, reports, paused queues) are not logged again during an outage.
 /// </summary>
 internal sealed partial class StoreOutage(ILogger logger)
 {
@@ -28,7 +28,7 @@ internal sealed partial class StoreOutage(ILogger logger)
     }
 
     /// <summary>Records a failed call, logging the outage when it begins; returns how long to wait before trying again.</summary>
-    public TimeSpan Failed(Exception e)
+    private TimeSpan Failed(Exception e)
     {
         lock (_gate)
         {

@@ -21,6 +21,10 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly StoreOutage _outage;
+    private static readonly TimeSpan s_sideFailureRepeat = TimeSpan.FromMinutes(5);
+    private readonly Lock _sideFailureGate = new();
+    private string? _lastSideFailure;
+    private DateTime _lastSideFailureLogged;
     private static readonly TimeSpan s_monitorInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
@@ -271,19 +275,32 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     }
 
     /// <summary>
-    /// A failure of maintenance, reports or the paused-queue refresh: a store outage is logged once (by
-    /// <see cref="StoreOutage"/>, ended by the loop's next successful call); anything else with <paramref name="log"/>.
+    /// A failure of maintenance, reports or the paused-queue refresh. During an outage of the loop's store it says
+    /// nothing more; otherwise it is logged with <paramref name="log"/>, the same reason at most once every
+    /// <see cref="s_sideFailureRepeat"/> (a Redis used only for pauses and slots, away for an hour, is one line, not
+    /// one every refresh).
     /// </summary>
     private void SideTaskFailed(Exception e, Action<string> log)
     {
-        if (e is MrqStoreUnavailableException)
+        if (_outage.Active)
         {
-            _outage.Failed(e);
+            return;
         }
-        else if (!_outage.Active)
+
+        var reason = StoreOutage.Describe(e);
+        var now = DateTime.UtcNow;
+        lock (_sideFailureGate)
         {
-            log(StoreOutage.Describe(e));
+            if (reason == _lastSideFailure && now - _lastSideFailureLogged < s_sideFailureRepeat)
+            {
+                return;
+            }
+
+            _lastSideFailure = reason;
+            _lastSideFailureLogged = now;
         }
+
+        log(reason);
     }
 
     /// <summary>MRQ's RequeueStartedJobs and RequeueInterruptedJobs, run by every worker.</summary>
@@ -628,8 +645,16 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     {
         var now = DateTime.UtcNow;
 
-        // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
-        return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+        try
+        {
+            // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
+            return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+        }
+        catch (MrqStoreUnavailableException e)
+        {
+            // The limit cannot be checked while the broker is away: the job is retried later (its retry delay), not failed.
+            throw new JobRetryException(null, null, null, e);
+        }
     }
 
     private async ValueTask ReleaseConcurrencySlotAsync(RunningJob running)
