@@ -145,7 +145,7 @@ internal sealed partial class MongoJobStore : IJobStore
             var uri = MongoUri.Mask(options.Jobs.ToString());
             var reason = e is TimeoutException && options.ConnectTimeout is { } waited
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no server answered within connect_timeout = {waited.TotalSeconds:0.###} s")
-                : FirstLine(e.Message);
+                : Infrastructure.OneLine.Of(e.Message);
             throw new MrqStoreUnavailableException(uri, $"MongoDB at {uri} is unreachable: {reason}", e);
         }
         catch
@@ -526,12 +526,6 @@ internal sealed partial class MongoJobStore : IJobStore
         }
 
         return settings;
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 
     // Claims must read what they just wrote, and know what they changed: primary reads, acknowledged writes.

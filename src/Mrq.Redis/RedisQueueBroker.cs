@@ -30,6 +30,7 @@ internal sealed class RedisQueueBroker : IQueueBroker
     private static readonly RedisValue Empty = RedisValue.EmptyString;
 
     private readonly IConnectionMultiplexer _connection;
+    private readonly string _source;
     private readonly bool _ownsConnection;
     private readonly IDatabase _db;
     private readonly string _queuePrefix;
@@ -40,9 +41,13 @@ internal sealed class RedisQueueBroker : IQueueBroker
     private readonly RedisValue _queuePrefixValue;
     private readonly ConcurrentDictionary<string, QueueKeys> _keys = new(StringComparer.Ordinal);
 
-    /// <summary>Uses <paramref name="connection"/> (not disposed by this broker unless <paramref name="ownsConnection"/>).</summary>
-    public RedisQueueBroker(IConnectionMultiplexer connection, string prefix = DefaultPrefix, int database = -1, bool ownsConnection = false)
+    /// <summary>
+    /// Uses <paramref name="connection"/> (not disposed by this broker unless <paramref name="ownsConnection"/>);
+    /// <paramref name="source"/> names the server in <see cref="MrqStoreUnavailableException"/>s (a masked URI).
+    /// </summary>
+    public RedisQueueBroker(IConnectionMultiplexer connection, string prefix = DefaultPrefix, int database = -1, bool ownsConnection = false, string source = "Redis")
     {
+        _source = source;
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         _connection = connection;
@@ -84,14 +89,14 @@ internal sealed class RedisQueueBroker : IQueueBroker
 
             if (!connection.IsConnected)
             {
-                throw Unavailable(masked, await WhyNotConnectedAsync(options).ConfigureAwait(false), timeout / 1000.0);
+                throw RedisFaults.Unavailable(masked, await RedisFaults.WhyNotConnectedAsync(options).ConfigureAwait(false), timeout / 1000.0);
             }
 
-            return new RedisQueueBroker(connection, prefix, ownsConnection: true) { _source = masked };
+            return new RedisQueueBroker(connection, prefix, ownsConnection: true, source: masked);
         }
-        catch (Exception e) when (e is not MrqStoreUnavailableException && IsOutage(e))
+        catch (Exception e) when (e is not MrqStoreUnavailableException && RedisFaults.IsOutage(e))
         {
-            throw Unavailable(masked, e, timeout / 1000.0);
+            throw RedisFaults.Unavailable(masked, e, timeout / 1000.0);
         }
         catch
         {
@@ -105,76 +110,6 @@ internal sealed class RedisQueueBroker : IQueueBroker
         }
     }
 
-    private string _source = "Redis";
-
-    /// <summary>
-    /// The reason a connection did not come up, for the one-line error: the client only says it timed out, so one plain
-    /// TCP connect tells a refused or unroutable address from a server that accepts but does not complete the handshake.
-    /// </summary>
-    private static async Task<Exception> WhyNotConnectedAsync(ConfigurationOptions options)
-    {
-        if (options.EndPoints.FirstOrDefault() is not { } endpoint)
-        {
-            return new IOException("no endpoint");
-        }
-
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await probe.ConnectAsync(endpoint, cancel.Token).ConfigureAwait(false);
-            return new IOException("the server accepts connections but the Redis handshake did not complete (password, user, TLS or a server that is not Redis?)");
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            return e;
-        }
-        catch (OperationCanceledException)
-        {
-            return new TimeoutException("no answer");
-        }
-    }
-
-    /// <summary>
-    /// Connection failures, timeouts and a restarting server (<c>LOADING</c>, <c>MASTERDOWN</c>): the server is away and
-    /// will answer again. Script and type errors are not outages.
-    /// </summary>
-    private static bool IsOutage(Exception e) => e switch
-    {
-        RedisConnectionException or RedisTimeoutException or TimeoutException or System.Net.Sockets.SocketException => true,
-        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal) || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
-        _ => false,
-    };
-
-    /// <summary>The one-line error for an outage: the masked URI and the innermost cause, without the client's diagnostics dump.</summary>
-    private static MrqStoreUnavailableException Unavailable(string source, Exception e, double? connectTimeoutSeconds = null)
-    {
-        Exception cause = e;
-        while (cause.InnerException is not null)
-        {
-            cause = cause.InnerException;
-        }
-
-        string reason = cause.Message;
-        int cut = reason.IndexOfAny(['\r', '\n']);
-        if (cut >= 0)
-        {
-            reason = reason[..cut];
-        }
-
-        // StackExchange.Redis appends its diagnostics after " - "; the first part says what happened.
-        cut = reason.IndexOf(" - ", StringComparison.Ordinal);
-        if (cut > 0 && cause is RedisException or TimeoutException)
-        {
-            reason = reason[..cut];
-        }
-
-        return new MrqStoreUnavailableException(source, connectTimeoutSeconds is { } waited
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Redis at {source} is unreachable: {reason.TrimEnd('.')} (gave up after connect_timeout = {waited:0.###} s)")
-            : $"Redis at {source} is unavailable: {reason.TrimEnd('.')}", e);
-    }
-
-    private MrqStoreUnavailableException Unavailable(Exception e) => Unavailable(_source, e);
 
     private async Task<T> Guard<T>(Task<T> call)
     {
@@ -182,9 +117,9 @@ internal sealed class RedisQueueBroker : IQueueBroker
         {
             return await call.ConfigureAwait(false);
         }
-        catch (Exception e) when (IsOutage(e))
+        catch (Exception e) when (RedisFaults.IsOutage(e))
         {
-            throw Unavailable(e);
+            throw RedisFaults.Unavailable(_source, e);
         }
     }
 
@@ -194,9 +129,9 @@ internal sealed class RedisQueueBroker : IQueueBroker
         {
             await call.ConfigureAwait(false);
         }
-        catch (Exception e) when (IsOutage(e))
+        catch (Exception e) when (RedisFaults.IsOutage(e))
         {
-            throw Unavailable(e);
+            throw RedisFaults.Unavailable(_source, e);
         }
     }
 

@@ -92,7 +92,7 @@ public static class MrqCommandLine
         catch (Exception e)
         {
             // No Mrq command ends with .NET's "Unhandled exception" dump: what went wrong, on one line.
-            error.WriteLine($"mrq: error: {e.GetType().Name}: {FirstLine(e.Message)}{(debug ? "" : " (--log_level DEBUG shows the stack)")}");
+            error.WriteLine($"mrq: error: {e.GetType().Name}: {Infrastructure.OneLine.Of(e.Message)}{(debug ? "" : " (--log_level DEBUG shows the stack)")}");
             WriteStackWhenDebugging(error, e, debug);
             return FailureExitCode;
         }
@@ -106,11 +106,6 @@ public static class MrqCommandLine
         }
     }
 
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
-    }
 
     private static IEnumerable<string> CommandNames(MrqCommandLineBuilder builder) => new[] { "worker", "run" }.Concat(builder.Commands.Keys.Order(StringComparer.Ordinal));
 

@@ -79,13 +79,7 @@ internal sealed partial class StoreOutage(ILogger logger)
     /// <summary>The reason on one line: Mrq's own message for a known outage, else the exception's type and first line.</summary>
     public static string Describe(Exception e)
     {
-        var message = e.Message;
-        var end = message.IndexOfAny(['\r', '\n']);
-        if (end >= 0)
-        {
-            message = message[..end];
-        }
-
+        var message = Infrastructure.OneLine.Of(e.Message);
         return e is MrqStoreUnavailableException ? message : $"{e.GetType().Name}: {message}";
     }
 
