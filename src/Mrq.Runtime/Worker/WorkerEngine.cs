@@ -484,7 +484,8 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
         }
 
-        return WorkerStopReason.Stopped;
+        // Stopped between two passes rather than inside one: max_memory's stop must still ask for a replacement.
+        return _selfStopReason ?? WorkerStopReason.Stopped;
     }
 
     /// <summary>
