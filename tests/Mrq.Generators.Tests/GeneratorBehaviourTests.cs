@@ -26,7 +26,7 @@ public sealed class GeneratorBehaviourTests
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
 
         GeneratorHarness.AssertNoDiagnostics(output);
-        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqAssemblyRegistration.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class GeneratorBehaviourTests
         GeneratorHarness.AssertNoDiagnostics(output);
         var clashes = declaration.Contains("valid_raw", StringComparison.Ordinal) || declaration.Contains("Valid(", StringComparison.Ordinal);
         Assert.Equal(
-            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqTaskCatalog.g.cs"],
+            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqAssemblyRegistration.g.cs", "MrqTaskCatalog.g.cs"],
             result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
         var catalog = result.GeneratedSources.SingleOrDefault(static s => s.HintName == "MrqTaskCatalog.g.cs").SourceText?.ToString() ?? string.Empty;
         Assert.DoesNotContain("Factories.", catalog, StringComparison.Ordinal);
