@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Storage;
 
 /// <summary>
 /// A worker's report, MRQ's <c>mrq_workers</c> document: written when the worker starts, every
@@ -13,7 +13,7 @@ internal sealed record WorkerReport
     /// <summary><c>host.pid</c>, or <c>--name</c>.</summary>
     public required string Name { get; init; }
 
-    /// <summary>One of <see cref="WorkerStatus"/>.</summary>
+    /// <summary>The worker's status with MRQ's names (the values of <c>Mrq.Worker.WorkerStatus</c>).</summary>
     public required string Status { get; init; }
 
     public required DateTime DateStarted { get; init; }
