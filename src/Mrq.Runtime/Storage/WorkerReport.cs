@@ -13,7 +13,7 @@ internal sealed record WorkerReport
     /// <summary><c>host.pid</c>, or <c>--name</c>.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The worker's status with MRQ's names (the values of <c>Mrq.Worker.WorkerStatus</c>).</summary>
+    /// <summary>One of <see cref="WorkerStatus"/>.</summary>
     public required string Status { get; init; }
 
     public required DateTime DateStarted { get; init; }
