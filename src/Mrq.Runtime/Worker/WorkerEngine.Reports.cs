@@ -72,7 +72,7 @@ internal sealed partial class WorkerEngine
         }
         catch (Exception e)
         {
-            LogReportFailed(e.Message);
+            SideTaskFailed(e, LogReportFailed);
         }
     }
 
