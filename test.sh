@@ -44,6 +44,17 @@ free_port() {
   return 1
 }
 
+count_check() { # NAME OK: one more passed (OK=1) or failed check in the summary line
+  if [ "$2" -eq 1 ]; then
+    echo "$1: passed"
+    passed=$((passed + 1))
+  else
+    echo "$1: FAILED"
+    failed=$((failed + 1))
+    test_status=1
+  fi
+}
+
 aot_run() { # WORKDIR QUEUE COUNT GREENLETS [FLAGS...]: enqueue then drain with the native worker; check its line
   local dir=$1 queue=$2 count=$3 greenlets=$4
   shift 4
@@ -113,15 +124,51 @@ if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
     rm -rf "$web_out"
   fi
 
-  if [ "$ok" -eq 1 ]; then
-    echo "Native AOT: passed"
-    passed=$((passed + 1))
-  else
-    echo "Native AOT: FAILED"
-    failed=$((failed + 1))
-    test_status=1
-  fi
+  count_check "Native AOT" "$ok"
   rm -rf "$aot_out" "$aot_work"
+fi
+
+# Packages: pack every package into a local folder feed (artifacts/packages, the source tests/PackageConsumer's
+# NuGet.config names), then build, run and natively publish that consumer, which references Mrq through
+# PackageReference only. A version unique to this run keeps the feed's packages from ever being mistaken for another
+# build's in the NuGet cache; its cache folders are removed at the end.
+if [ "${MRQ_SKIP_PACKAGES:-0}" != "1" ]; then
+  echo "Packages: packing into artifacts/packages and building tests/PackageConsumer from them..."
+  pkg_version="0.1.0-ci.$(date +%Y%m%d%H%M%S).$$"
+  pkg_work=$(mktemp -d)
+  consumer_out=$(mktemp -d)
+  ok=1
+  rm -rf artifacts/packages && mkdir -p artifacts/packages
+  for project in Mrq.Abstractions Mrq.Runtime Mrq.OpenTelemetry Mrq.Worker Mrq.Redis Mrq.MongoDB; do
+    dotnet pack "src/$project" -c Release --no-build -p:Version="$pkg_version" -o artifacts/packages -nologo -v q \
+      >>"$pkg_work/pack.log" 2>&1 || { ok=0; echo "pack of $project failed"; }
+  done
+  consumer=tests/PackageConsumer/ConsumerWorker
+  if [ "$ok" -eq 1 ] && dotnet build "$consumer" -c Release -p:MrqVersion="$pkg_version" -nologo -v q >"$pkg_work/build.log" 2>&1; then
+    # Enqueue, drain with a burst worker, read the result back: with the built program, then with the native one.
+    consumer_run() { # PROGRAM
+      local dir id
+      dir=$(mktemp -d)
+      (cd "$dir" && id=$("$1" enqueue 7) && "$1" worker square --dequeue_strategy burst 2>"$dir/worker.log" \
+        && [ "$("$1" result "$id")" = "49" ]) || { cat "$dir/worker.log" 2>/dev/null | tail -n 20; rm -rf "$dir"; return 1; }
+      rm -rf "$dir"
+    }
+    consumer_run "$PWD/$consumer/bin/Release/net10.0/ConsumerWorker" || { ok=0; echo "the package consumer did not run"; }
+    if dotnet publish "$consumer" -c Release -r linux-x64 -p:PublishAot=true -p:MrqVersion="$pkg_version" -o "$consumer_out" \
+      -nologo -v q >"$pkg_work/publish.log" 2>&1; then
+      consumer_run "$consumer_out/ConsumerWorker" || { ok=0; echo "the native package consumer did not run"; }
+    else
+      ok=0
+      tail -n 40 "$pkg_work/publish.log"
+    fi
+  else
+    ok=0
+    tail -n 40 "$pkg_work/pack.log" "$pkg_work/build.log" 2>/dev/null
+  fi
+  count_check "Packages ($pkg_version)" "$ok"
+  cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+  for id in mrq mrq.abstractions mrq.opentelemetry mrq.worker mrq.redis mrq.mongodb; do rm -rf "${cache:?}/$id/$pkg_version"; done
+  rm -rf "$pkg_work" "$consumer_out" tests/PackageConsumer/*/bin tests/PackageConsumer/*/obj
 fi
 
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then

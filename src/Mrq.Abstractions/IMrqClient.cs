@@ -2,9 +2,10 @@ namespace Mrq;
 
 /// <summary>
 /// The small core of the client API. The generated <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods are typed conveniences
-/// over these calls.
+/// over these calls. Disposing a client closes the stores it opened (a client given stores it does not own leaves them
+/// open).
 /// </summary>
-public interface IMrqClient
+public interface IMrqClient : IAsyncDisposable
 {
     /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
     JobId Enqueue(JobRequest job);

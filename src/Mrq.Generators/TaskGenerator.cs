@@ -107,16 +107,30 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             }
         });
 
-        // Adapter packages the compilation references register themselves when it loads. The model is the list of
-        // registration types, so edits to the user's code leave it cached.
-        var adapters = context.CompilationProvider
-            .Select(static (compilation, cancellationToken) => AdapterReferences.Find(compilation, cancellationToken))
-            .WithTrackingName(TrackingNames.Adapters);
-        context.RegisterImplementationSourceOutput(adapters, static (output, registrations) =>
+        // A compilation with tasks or raw queues marks itself, so the programs that reference it register them at load.
+        var assemblyRegistration = catalog
+            .Select(static (spec, _) => spec is not null)
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName))
+            .Select(static (pair, _) => pair.Left ? RegistrationReferences.NamespaceFor(pair.Right) : null)
+            .WithTrackingName(TrackingNames.AssemblyRegistration);
+        context.RegisterImplementationSourceOutput(assemblyRegistration, static (output, registrationNamespace) =>
+        {
+            if (registrationNamespace is not null)
+            {
+                output.AddSource(Emitter.AssemblyRegistrationHintName, Emitter.EmitAssemblyRegistration(registrationNamespace));
+            }
+        });
+
+        // Referenced adapter packages and task libraries are registered when this compilation's assembly loads. The
+        // model is the list of registration types, so edits to the user's code leave it cached.
+        var references = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => RegistrationReferences.Find(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.References);
+        context.RegisterImplementationSourceOutput(references, static (output, registrations) =>
         {
             if (!registrations.IsEmpty)
             {
-                output.AddSource(Emitter.AdaptersHintName, Emitter.EmitAdapterRegistration(registrations));
+                output.AddSource(Emitter.ReferencesHintName, Emitter.EmitReferencesRegistration(registrations));
             }
         });
     }

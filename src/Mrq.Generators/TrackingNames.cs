@@ -39,8 +39,11 @@ internal static class TrackingNames
     /// <summary>The per-assembly <c>AddMrqTasksFrom&lt;Assembly&gt;()</c> model.</summary>
     public const string ServiceRegistration = nameof(ServiceRegistration);
 
-    /// <summary>The registration types of the adapter packages the compilation references.</summary>
-    public const string Adapters = nameof(Adapters);
+    /// <summary>The registration types of the adapter packages and task libraries the compilation references.</summary>
+    public const string References = nameof(References);
+
+    /// <summary>The namespace of the compilation's own registration class (null without tasks or raw queues).</summary>
+    public const string AssemblyRegistration = nameof(AssemblyRegistration);
 
     /// <summary>The serializers model.</summary>
     public const string Serializers = nameof(Serializers);

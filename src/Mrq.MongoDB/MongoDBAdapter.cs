@@ -1,6 +1,7 @@
 using Mrq.Configuration;
+using Mrq.Infrastructure;
 
-[assembly: MrqAdapter(typeof(Mrq.MongoDB.MongoDBAdapter))]
+[assembly: MrqRegistration(typeof(Mrq.MongoDB.MongoDBAdapter))]
 
 namespace Mrq.MongoDB;
 

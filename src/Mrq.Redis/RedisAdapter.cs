@@ -1,6 +1,7 @@
 using Mrq.Configuration;
+using Mrq.Infrastructure;
 
-[assembly: MrqAdapter(typeof(Mrq.Redis.RedisAdapter))]
+[assembly: MrqRegistration(typeof(Mrq.Redis.RedisAdapter))]
 
 namespace Mrq.Redis;
 

@@ -33,7 +33,7 @@ public sealed class GeneratorBehaviourTests
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
 
         GeneratorHarness.AssertNoDiagnostics(output);
-        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqAssemblyRegistration.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -85,9 +85,10 @@ public sealed class GeneratorBehaviourTests
 
         var (result, output) = GeneratorHarness.Run(tests);
 
-        // Shop.Tasks would be declared twice (CS0436 wherever it is named); the test assembly's task is left out.
+        // Shop.Tasks would be declared twice (CS0436 wherever it is named); the test assembly's task is left out. Only
+        // the registration of the referenced app's tasks is generated.
         GeneratorHarness.AssertNoDiagnostics(output);
-        Assert.Empty(result.GeneratedSources);
+        Assert.Equal(["MrqReferences.g.cs"], result.GeneratedSources.Select(static s => s.HintName));
         var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new Analyzers.TaskAnalyzer());
         var reported = Assert.Single(await Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(output, analyzers).GetAnalyzerDiagnosticsAsync());
         Assert.Equal(
@@ -130,7 +131,7 @@ public sealed class GeneratorBehaviourTests
         GeneratorHarness.AssertNoDiagnostics(output);
         var clashes = declaration.Contains("valid_raw", StringComparison.Ordinal) || declaration.Contains("Valid(", StringComparison.Ordinal);
         Assert.Equal(
-            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"],
+            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqAssemblyRegistration.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"],
             result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
         var catalog = result.GeneratedSources.SingleOrDefault(static s => s.HintName == "MrqTaskCatalog.g.cs").SourceText?.ToString() ?? string.Empty;
         Assert.DoesNotContain("Factories.", catalog, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using Mrq.Storage;
 namespace Mrq;
 
 /// <summary>The client over a job store: enqueue with bulk inserts, read jobs, wait for them.</summary>
-internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
+internal sealed class StoreClient : IMrqClient, IDisposable
 {
     private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(500);

@@ -2,7 +2,7 @@ namespace Mrq.Configuration;
 
 /// <summary>
 /// The adapters this process knows, by URI scheme. Adapter packages register themselves (see
-/// <see cref="MrqAdapterAttribute"/>); core code never names one, it only looks a URI's scheme up here.
+/// <see cref="Infrastructure.MrqRegistrationAttribute"/>); core code never names one, it only looks a URI's scheme up here.
 /// </summary>
 internal static class StoreAdapters
 {

@@ -20,16 +20,21 @@ public static class MrqServiceCollectionExtensions
     /// checked when the host starts, and an <see cref="IMrqClient"/> singleton that the generated
     /// <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods use once the host has started.
     /// </summary>
-    public static MrqBuilder AddMrq(this IServiceCollection services, Action<MrqSettings>? configure = null)
+    public static MrqBuilder AddMrq(this IServiceCollection services, Action<MrqSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddMrq().Configure(configure);
+    }
+
+    /// <summary>
+    /// Adds Mrq's settings (from the host configuration's <c>"Mrq"</c> section), checked when the host starts, and an
+    /// <see cref="IMrqClient"/> singleton that the generated <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods use once the
+    /// host has started.
+    /// </summary>
+    public static MrqBuilder AddMrq(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = AddMrqCore(services, section: null);
-        if (configure is not null)
-        {
-            builder.Configure(configure);
-        }
-
-        return builder;
+        return AddMrqCore(services, section: null);
     }
 
     /// <summary>
@@ -50,7 +55,25 @@ public static class MrqServiceCollectionExtensions
     /// there shortly before the host's shutdown timeout are interrupted (status <c>interrupt</c>, requeued by workers).
     /// A host may run several workers, each under its own <paramref name="name"/>.
     /// </summary>
-    public static IServiceCollection AddMrqWorker(this IServiceCollection services, string name, Action<MrqSettings>? configure = null)
+    public static IServiceCollection AddMrqWorker(this IServiceCollection services, string name, Action<MrqSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddMrqWorkerCore(services, name, configure);
+    }
+
+    /// <summary>Adds a worker named <paramref name="name"/> configured from the host's configuration only.</summary>
+    public static IServiceCollection AddMrqWorker(this IServiceCollection services, string name) =>
+        AddMrqWorkerCore(services, name, configure: null);
+
+    /// <summary>Adds a worker named <c>worker</c> (see <see cref="AddMrqWorker(IServiceCollection, string, Action{MrqSettings})"/>).</summary>
+    public static IServiceCollection AddMrqWorker(this IServiceCollection services, Action<MrqSettings> configure) =>
+        services.AddMrqWorker("worker", configure);
+
+    /// <summary>Adds a worker named <c>worker</c> configured from the host's configuration only.</summary>
+    public static IServiceCollection AddMrqWorker(this IServiceCollection services) =>
+        AddMrqWorkerCore(services, "worker", configure: null);
+
+    private static IServiceCollection AddMrqWorkerCore(IServiceCollection services, string name, Action<MrqSettings>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -90,10 +113,6 @@ public static class MrqServiceCollectionExtensions
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredKeyedService<HostedWorker>(name));
         return services;
     }
-
-    /// <summary>Adds a worker named <c>worker</c> (see <see cref="AddMrqWorker(IServiceCollection, string, Action{MrqSettings})"/>).</summary>
-    public static IServiceCollection AddMrqWorker(this IServiceCollection services, Action<MrqSettings>? configure = null) =>
-        services.AddMrqWorker("worker", configure);
 
     private static MrqBuilder AddMrqCore(IServiceCollection services, IConfiguration? section)
     {

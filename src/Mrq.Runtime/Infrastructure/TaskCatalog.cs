@@ -10,8 +10,8 @@ namespace Mrq.Infrastructure;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TaskCatalog
 {
-    // Starts with Mrq's built-in tasks (MRQ's maintenance tasks); an application task with the same path replaces one.
-    private static readonly Catalog<TaskDescriptor> s_tasks = WithBuiltIns();
+    // Mrq's built-in tasks (MRQ's maintenance tasks) register themselves first, from Mrq.Runtime's module initializer.
+    private static readonly Catalog<TaskDescriptor> s_tasks = new(static task => task.Path);
 
     /// <summary>Adds tasks to the table. A path registered twice keeps its last descriptor.</summary>
     public static void Register(params ReadOnlySpan<TaskDescriptor> tasks) => s_tasks.Register(tasks);
@@ -21,11 +21,4 @@ public static class TaskCatalog
 
     /// <summary>Every registered task.</summary>
     public static IReadOnlyCollection<TaskDescriptor> All => s_tasks.All;
-
-    private static Catalog<TaskDescriptor> WithBuiltIns()
-    {
-        var catalog = new Catalog<TaskDescriptor>(static task => task.Path);
-        catalog.Register(Maintenance.MaintenanceTasks.Descriptors);
-        return catalog;
-    }
 }

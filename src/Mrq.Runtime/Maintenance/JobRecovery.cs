@@ -1,6 +1,5 @@
 using Mrq.Configuration;
 using Mrq.Storage;
-using Mrq.Worker;
 
 namespace Mrq.Maintenance;
 

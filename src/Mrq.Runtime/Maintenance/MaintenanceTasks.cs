@@ -35,6 +35,13 @@ internal static class MaintenanceTasks
         }),
     ];
 
+    // The catalog starts with these (an application task with the same path replaces one): Mrq.Runtime's module
+    // initializer runs before any code of this assembly, TaskCatalog.Register included, and keeps Infrastructure from
+    // depending on Maintenance.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Built-in tasks must be registered before any application task, whoever loads first.")]
+    internal static void RegisterBuiltIns() => TaskCatalog.Register(Descriptors);
+
     private static TaskDescriptor Descriptor(string path, Func<IMaintenanceContext, ReadOnlyMemory<byte>, Task<string>> run) => new()
     {
         Path = path,

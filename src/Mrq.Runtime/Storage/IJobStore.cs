@@ -101,10 +101,10 @@ internal interface IJobStore : IAsyncDisposable
     ValueTask<IReadOnlyList<string>> GetQueuesAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or replaces a worker's report (MRQ's <c>mrq_workers</c> document, keyed by the worker id).</summary>
-    ValueTask ReportWorkerAsync(Worker.WorkerReport report, CancellationToken cancellationToken = default);
+    ValueTask ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken = default);
 
     /// <summary>Every stored worker report, live or not.</summary>
-    ValueTask<IReadOnlyList<Worker.WorkerReport>> GetWorkersAsync(CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<WorkerReport>> GetWorkersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes the reports of workers silent since before <paramref name="before"/> (MRQ's one-hour TTL on

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Mrq.Storage;
 
 namespace Mrq.Worker;
 

@@ -1,3 +1,4 @@
+using Mrq.Storage;
 using Mrq.Configuration;
 using Mrq.Maintenance;
 using Mrq.Storage.Sqlite;

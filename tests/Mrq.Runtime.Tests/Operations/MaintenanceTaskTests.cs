@@ -1,3 +1,4 @@
+using Mrq.Storage;
 using Mrq.Maintenance;
 using Mrq.Serialization;
 using Mrq.Tests.Worker;

@@ -1,5 +1,6 @@
 using Mrq.Configuration;
 using Mrq.Redis;
+using Mrq.Storage;
 using Mrq.Tests.Broker;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;

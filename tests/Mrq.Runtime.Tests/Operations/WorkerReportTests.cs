@@ -1,3 +1,4 @@
+using Mrq.Storage;
 using Mrq.Configuration;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;

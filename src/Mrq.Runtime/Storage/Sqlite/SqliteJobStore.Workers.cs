@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Mrq.Worker;
 
 namespace Mrq.Storage.Sqlite;
 

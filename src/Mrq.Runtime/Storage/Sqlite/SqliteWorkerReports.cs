@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Mrq.Worker;
 
 namespace Mrq.Storage.Sqlite;
 

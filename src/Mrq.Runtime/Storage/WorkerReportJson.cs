@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Mrq.Worker;
+namespace Mrq.Storage;
 
 /// <summary>
 /// A worker report as the JSON of MRQ's <c>mrq_workers</c> document (<c>_id</c>, <c>name</c>, <c>status</c>,

@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Storage;
 
 /// <summary>MRQ's worker statuses, as stored in reports (reference §4.10).</summary>
 internal static class WorkerStatus

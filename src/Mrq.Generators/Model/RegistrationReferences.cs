@@ -6,20 +6,21 @@ using Microsoft.CodeAnalysis;
 namespace Mrq.Generators.Model;
 
 /// <summary>
-/// The adapter packages (Mrq.Redis, Mrq.MongoDB, or a third party's) a compilation references: each marks its assembly
-/// with <c>[assembly: MrqAdapter(typeof(X))]</c>, and generated code calls <c>X.Register()</c> at load, so that adding
-/// the package is all it takes for its URIs to work.
+/// The assemblies a compilation references that add something to Mrq when they load: adapter packages (Mrq.Redis,
+/// Mrq.MongoDB, or a third party's) and task libraries. Each carries <c>[assembly: MrqRegistration(typeof(X))]</c>, and
+/// generated code calls <c>X.Register()</c> at load, so a worker program finds a referenced library's tasks and a
+/// referenced adapter's URI scheme without touching either first.
 /// </summary>
-internal static class AdapterReferences
+internal static class RegistrationReferences
 {
-    public const string MrqAdapterAttributeName = "Mrq.Configuration.MrqAdapterAttribute";
+    public const string MrqRegistrationAttributeName = "Mrq.Infrastructure.MrqRegistrationAttribute";
 
     private const string RuntimeAssemblyName = "Mrq.Runtime";
 
-    /// <summary>The registration types, <c>global::</c>-qualified and ordered, of every referenced adapter assembly.</summary>
+    /// <summary>The registration types, <c>global::</c>-qualified and ordered, of every referenced assembly that has one.</summary>
     public static EquatableArray<string> Find(Compilation compilation, CancellationToken cancellationToken)
     {
-        var attribute = compilation.GetTypeByMetadataName(MrqAdapterAttributeName);
+        var attribute = compilation.GetTypeByMetadataName(MrqRegistrationAttributeName);
         if (attribute is null)
         {
             return EquatableArray<string>.Empty;
@@ -49,5 +50,19 @@ internal static class AdapterReferences
         }
 
         return registrations.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The namespace of the registration class generated for a task library: derived from the assembly's name, so two
+    /// assemblies never declare the same public type.
+    /// </summary>
+    public static string NamespaceFor(string? assemblyName)
+    {
+        var parts = (assemblyName ?? "Assembly")
+            .Split('.')
+            .Select(static part => new string(part.Select(static c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray()))
+            .Where(static part => part.Length > 0)
+            .Select(static part => char.IsDigit(part[0]) ? "_" + part : part);
+        return "Mrq.Generated." + string.Join(".", parts);
     }
 }

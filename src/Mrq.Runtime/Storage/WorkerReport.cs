@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Storage;
 
 /// <summary>
 /// A worker's report, MRQ's <c>mrq_workers</c> document: written when the worker starts, every
