@@ -57,8 +57,11 @@ internal static class ConfigKeys
             .Select(static n => n.ToUpperInvariant())
             .Concat(Sections);
 
-    /// <summary>Every flag name (without dashes), for suggestions.</summary>
-    public static IEnumerable<string> FlagNames => All.SelectMany(static k => k.Aliases.Prepend(k.Name));
+    /// <summary>" (did you mean --X?)" for a misspelt flag name (without dashes), or empty.</summary>
+    public static string FlagHint(string name) =>
+        ClosestName.Find(name, All.SelectMany(static k => k.Aliases.Prepend(k.Name)).Where(static n => n.Length > 1)) is { } closest
+            ? $" (did you mean --{closest}?)"
+            : "";
 
     /// <summary>Finds a key by its name or one of its aliases (case-insensitive).</summary>
     public static ConfigKey? Find(string name) => s_byName.GetValueOrDefault(name);

@@ -37,8 +37,7 @@ public static class ConfigurationLoader
 
         foreach (var (name, value) in flags)
         {
-            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException(
-                $"--{name}: unknown option{ClosestName.Hint(name, ConfigKeys.FlagNames.Where(static n => n.Length > 1).Select(static n => "--" + n))}.");
+            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException($"--{name}: unknown option{ConfigKeys.FlagHint(name)}.");
             Apply(key, value, settings, $"--{name}");
         }
 
