@@ -311,6 +311,12 @@ public static class MrqWire
             var json = bytes.Length > 16 * ValueText.MaxShownValueLength
                 ? string.Create(CultureInfo.InvariantCulture, $"({bytes.Length:N0} bytes)")
                 : ValueText.Truncate(MessagePackJson.ToJson(bytes.ToArray()), ValueText.MaxShownValueLength);
+            // 1.0 converts to the JSON text 1: show that it was not an integer.
+            if (type == MessagePackType.Float && !json.AsSpan().ContainsAny(".eEIN"))
+            {
+                json += ".0";
+            }
+
             return type switch
             {
                 MessagePackType.Nil => "null",
