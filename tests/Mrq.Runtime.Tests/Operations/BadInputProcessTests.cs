@@ -1,14 +1,17 @@
 using Mrq.Infrastructure;
 using Mrq.Serialization;
+using Mrq.Tests.Broker;
 using Mrq.Tests.Support;
 
 namespace Mrq.Tests.Operations;
 
 /// <summary>
 /// Bad input seen from real processes of tests/Mrq.Tests.WorkerHost: params that cannot be read, huge raw params and
-/// logs, failures that are stored whole, unknown config keys, and <c>run</c> of a task that does not succeed.
+/// logs, failures that are stored whole, unknown config keys, and <c>run</c> of a task that does not succeed. Raw queues
+/// run on the embedded broker and on a real redis-server.
 /// </summary>
-public sealed class BadInputProcessTests
+[Collection(RedisServerCollection.Name)]
+public sealed class BadInputProcessTests(RedisServerFixture redis)
 {
     private const string Shipment = """
         {"shipment": {"To": {"City": "Lyon"}, "Parcels": [{"Sku": "a", "Quantity": 2}]},
@@ -53,14 +56,16 @@ public sealed class BadInputProcessTests
         Assert.DoesNotContain("msgpack", worker.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task A_huge_raw_param_the_factory_rejects_is_kept_whole_but_logged_and_traced_within_the_limits()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_huge_raw_param_the_factory_rejects_is_kept_whole_but_logged_and_traced_within_the_limits(bool onRedis)
     {
         await using var host = new HostEnvironment();
         var huge = new string('x', 10 * 1024 * 1024);
-        await host.Client.EnqueueRawAsync("host_numbers_raw", [new RawParam(huge), new RawParam("1")]);
+        var flags = await EnqueueRawAsync(host, onRedis, "host_numbers_raw", huge, "1");
 
-        using var worker = host.StartWorker("host_numbers_raw", "--dequeue_strategy", "burst");
+        using var worker = host.StartWorker(["host_numbers_raw", "--dequeue_strategy", "burst", .. flags]);
         Assert.Equal(0, await worker.WaitForExitAsync(HostEnvironment.Wait));
 
         Assert.True(worker.StandardError.Length < 64 * 1024, $"The worker logged {worker.StandardError.Length} characters.");
@@ -74,13 +79,15 @@ public sealed class BadInputProcessTests
         Assert.Equal(huge, MessagePackJson.MapToJsonEntries(rejected.Params)["raw"].Trim('"'));
     }
 
-    [Fact]
-    public async Task A_failure_on_a_statuses_no_storage_queue_is_stored_with_its_traceback_history()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failure_on_a_statuses_no_storage_queue_is_stored_with_its_traceback_history(bool onRedis)
     {
         await using var host = new HostEnvironment();
-        await host.Client.EnqueueRawAsync("host_failing_nostorage_raw", [new RawParam("boom")]);
+        var flags = await EnqueueRawAsync(host, onRedis, "host_failing_nostorage_raw", "boom");
 
-        using var worker = host.StartWorker("host_failing_nostorage_raw", "--dequeue_strategy", "burst");
+        using var worker = host.StartWorker(["host_failing_nostorage_raw", "--dequeue_strategy", "burst", .. flags]);
         Assert.Equal(0, await worker.WaitForExitAsync(HostEnvironment.Wait));
 
         var job = Assert.Single(await JobsInDatabase.ReadAllAsync(host.DatabasePath));
@@ -177,5 +184,29 @@ public sealed class BadInputProcessTests
         Assert.Equal(2, await run.WaitForExitAsync(HostEnvironment.Wait));
         Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("msgpack", run.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Pushes raw params on the embedded broker, or on the redis-server under a fresh prefix; returns the worker's flags.
+    private async Task<string[]> EnqueueRawAsync(HostEnvironment host, bool onRedis, string queue, params string[] items)
+    {
+        string[] flags = onRedis
+            ? ["--redis", $"redis://127.0.0.1:{redis.Port}", "--redis_prefix", "badinput" + Guid.NewGuid().ToString("N")]
+            : [];
+        var client = onRedis
+            ? (StoreClient)MrqClient.Create(new() { EmbeddedDb = host.DatabasePath, Redis = flags[1], RedisPrefix = flags[3] })
+            : host.Client;
+        try
+        {
+            await client.EnqueueRawAsync(queue, items.Select(static i => new RawParam(i)).ToArray());
+        }
+        finally
+        {
+            if (client != host.Client)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
+        return flags;
     }
 }
