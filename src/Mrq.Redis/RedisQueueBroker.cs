@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
 
-namespace Mrq.Storage.Redis;
+namespace Mrq.Redis;
 
 /// <summary>
 /// Raw queues in Redis with MRQ's key layout: <c>&lt;prefix&gt;:q:&lt;queue&gt;</c> (a LIST for <c>_raw</c>, a SET for
