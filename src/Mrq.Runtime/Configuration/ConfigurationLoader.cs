@@ -105,7 +105,12 @@ public static class ConfigurationLoader
                     continue;
                 }
 
-                if (key is null || key.Name == "config")
+                if (key?.Name == "config")
+                {
+                    throw new MrqConfigurationException($"{property.Name} in {Path.GetFileName(path)}: a config file cannot name another one; use --config or MRQ_CONFIG.");
+                }
+
+                if (key is null)
                 {
                     // MRQ keeps unknown keys; Mrq's settings are a fixed table, so a typo would silently do nothing.
                     throw new MrqConfigurationException(
