@@ -4,13 +4,6 @@ using Mrq;
 
 namespace Mrq.Tests.WorkerHost;
 
-/// <summary>Throws with <c>message</c> (MRQ's RaiseException).</summary>
-[MrqTask(Path = "host.Fail")]
-public sealed class Fail
-{
-    public int Run(string message) => throw new InvalidOperationException(message);
-}
-
 /// <summary>Writes <c>lines</c> log lines of <c>length</c> characters each through the job logger, then returns <c>lines</c>.</summary>
 [MrqTask(Path = "host.LogMuch")]
 public sealed class LogMuch
@@ -61,7 +54,7 @@ public static class BadInputQueues
     [MrqRawQueue("host_numbers_raw")]
     public static JobRequest Numbers(string raw) => Tasks.Sleep.Job(ms: int.Parse(raw, CultureInfo.InvariantCulture));
 
-    /// <summary>Stores nothing unless a job fails; every param is a message host.Fail throws.</summary>
+    /// <summary>Stores nothing unless a job fails; every param is a message host.Fail (TelemetryTasks.cs) throws.</summary>
     [MrqRawQueue("host_failing_nostorage_raw", StatusesNoStorage = [JobStatus.Started, JobStatus.Success])]
     public static JobRequest FailingNoStorage(string raw) => Tasks.Fail.Job(message: raw);
 }

@@ -53,11 +53,15 @@ namespace Mrq.Storage.Sqlite;
 /// use an index; the status condition is checked on the rows of that queue or path, and counts of queued jobs use
 /// <c>mrq_jobs_dequeue</c>.
 /// </para>
+/// <para>
+/// Version 6 adds the nullable <c>traceparent</c> and <c>tracestate</c> columns: the W3C trace context of the code that
+/// enqueued the job, restored as the parent (or link) of the job's <c>process</c> span (docs/observability.md).
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -141,7 +145,15 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS mrq_jobs_path ON mrq_jobs (path);
         PRAGMA user_version = 5;
         """,
+        """
+        ALTER TABLE mrq_jobs ADD COLUMN traceparent TEXT;
+        ALTER TABLE mrq_jobs ADD COLUMN tracestate TEXT;
+        PRAGMA user_version = 6;
+        """,
     ];
+
+    /// <summary>The upgrade scripts, for tests that build a file of an older version.</summary>
+    internal static IReadOnlyList<string> Migrations => s_migrations;
 
     /// <summary>Opens a configured connection to the file at <paramref name="fullPath"/>, creating the file if missing.</summary>
     public static SqliteConnection OpenConnection(string fullPath, bool readOnly)

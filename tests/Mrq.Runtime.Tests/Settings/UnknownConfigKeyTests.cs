@@ -2,7 +2,7 @@ using System.Collections;
 using Mrq.Configuration;
 using Mrq.Tests.Support;
 
-namespace Mrq.Tests.Configuration;
+namespace Mrq.Tests.Settings;
 
 /// <summary>The config file is a closed set of keys: a typo stops loading with the closest known key.</summary>
 public sealed class UnknownConfigKeyTests : IDisposable
