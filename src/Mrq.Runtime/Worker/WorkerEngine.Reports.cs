@@ -71,7 +71,7 @@ internal sealed partial class WorkerEngine
         }
         catch (Exception e)
         {
-            LogReportFailed(e.Message);
+            SideTaskFailed(e, LogReportFailed);
         }
     }
 
