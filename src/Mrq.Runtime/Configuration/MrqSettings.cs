@@ -135,4 +135,10 @@ public sealed class MrqSettings
 
     /// <summary>The config file's JSON sections (<c>TASKS</c>, <c>QUEUES_CONFIG</c>, <c>SCHEDULER_TASKS</c>) as raw JSON, by key.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Values from an <c>IConfiguration</c> section or from code (<c>AddMrq</c>) that could not be used, one message
+    /// each; the options validator reports them when the host starts, instead of the first one stopping the binding.
+    /// </summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -49,6 +49,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
     private volatile string _status = WorkerStatus.Init;
     private CancellationTokenSource? _selfStop;
     private WorkerStopReason? _selfStopReason;
+    private long _lastReported;
 
     public WorkerEngine(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, IServiceProvider services, ILogger logger, Func<IQueueBroker>? broker = null, TaskPolicies? policies = null)
     {
@@ -79,6 +80,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
 
     /// <summary>The worker's display name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// How long a forced stop waits for interrupted tasks to observe their cancelled token (their status is already
+    /// <c>interrupt</c>). A hosted worker shortens it to fit in the host's shutdown timeout.
+    /// </summary>
+    public TimeSpan ForcedStopGrace { get; init; } = s_forcedStopGrace;
+
+    /// <summary>The worker's status (MRQ's <c>init</c>, <c>wait</c>, <c>spawn</c>, <c>full</c>, <c>join</c>, <c>kill</c>, <c>stop</c>).</summary>
+    public string Status => _status;
+
+    /// <summary>When the worker's last report was written to the store; null before the first.</summary>
+    public DateTime? LastReported => Interlocked.Read(ref _lastReported) is var ticks && ticks > 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
 
     /// <summary>Jobs finished so far, whatever their outcome.</summary>
     public long DoneJobs => Interlocked.Read(ref _doneJobs);
@@ -159,7 +172,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         using var registration = interruptJobs.Register(() =>
         {
             InterruptAll();
-            forced.CancelAfter(s_forcedStopGrace);
+            forced.CancelAfter(ForcedStopGrace);
         });
         while (Volatile.Read(ref _running) > 0)
         {
@@ -170,7 +183,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
             catch (OperationCanceledException)
             {
-                LogLeftBehind(Volatile.Read(ref _running), s_forcedStopGrace.TotalSeconds);
+                LogLeftBehind(Volatile.Read(ref _running), ForcedStopGrace.TotalSeconds);
                 return;
             }
         }
@@ -574,7 +587,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         {
             if (!TaskCatalog.TryFind(job.Path, out var task))
             {
-                throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path));
+                throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path), TaskAssemblies.FindUnregistered());
             }
 
             if (running.Policy.MaxConcurrency > 0)
