@@ -98,7 +98,7 @@ public sealed partial class TaskGenerator
             source.OpenBlock();
             source.WriteLine($"var reader = new {MessagePackReader}(parameters);");
             source.WriteLine($"var count = {Wire}.ReadParamsHeader(ref reader);");
-            source.WriteLine("for (var i = 0; i < count; i++)");
+            source.WriteLine(parameters.Count > 0 ? "for (var i = 0; i < count; i++)" : "if (count > 0)");
             source.OpenBlock();
             if (parameters.Count > 0)
             {
@@ -110,6 +110,11 @@ public sealed partial class TaskGenerator
                     source.WriteLine($"{(i == 0 ? "if" : "else if")} ({SequenceEqual}(key, {Utf8Literal(parameter.Name)}))");
                     source.OpenBlock();
                     source.WriteLine($"paramIndex = {Number(i)};");
+                    if (parameter.Type.IsNonNullableReference)
+                    {
+                        source.WriteLine($"{Wire}.RejectNull(ref reader, {StringLiteral(ExpectedJson(parameter.Type))});");
+                    }
+
                     ReadValue(source, parameter.Type, Local(parameter), "reader");
                     if (parameter.DefaultValue is null)
                     {
@@ -121,13 +126,12 @@ public sealed partial class TaskGenerator
 
                 source.WriteLine("else");
                 source.OpenBlock();
-                source.WriteLine("reader.Skip();");
+                source.WriteLine($"throw {ParamsException}.UnknownParam(key, {StringLiteral(string.Join(", ", parameters.Select(static p => p.Name)))});");
                 source.CloseBlock();
             }
             else
             {
-                source.WriteLine("reader.Skip(); // The task has no params: skip every key");
-                source.WriteLine("reader.Skip(); // and its value.");
+                source.WriteLine($"throw {ParamsException}.UnknownParam({Wire}.ReadKey(ref reader), \"\");");
             }
 
             source.CloseBlock();

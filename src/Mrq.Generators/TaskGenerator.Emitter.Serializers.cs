@@ -147,41 +147,61 @@ public sealed partial class TaskGenerator
                     break;
 
                 case TypeShape.Dictionary:
-                    source.WriteLine("var count = reader.ReadMapHeader();");
-                    source.WriteLine($"var items = new global::System.Collections.Generic.Dictionary<string, {type.Element!.FullName}>(count);");
+                    source.WriteLine($"var items = new global::System.Collections.Generic.Dictionary<string, {type.Element!.FullName}>();");
+                    source.WriteLine("string key = null;");
+                    source.WriteLine("try");
+                    source.OpenBlock();
+                    source.WriteLine($"var count = {Wire}.ReadObjectHeader(ref reader);");
                     source.WriteLine("for (var i = 0; i < count; i++)");
                     source.OpenBlock();
-                    source.WriteLine($"var key = {Wire}.ReadDictionaryKey(ref reader);");
+                    source.WriteLine($"key = {Wire}.ReadDictionaryKey(ref reader);");
                     ReadValue(source, type.Element, "reader", "item", static v => $"items[key] = {v};");
+                    source.WriteLine("key = null;");
                     source.CloseBlock();
-                    source.WriteLine();
-                    source.WriteLine("value = items;");
-                    break;
-
-                case TypeShape.Collection when type.Collection == CollectionKind.Array:
-                    source.WriteLine("var count = reader.ReadArrayHeader();");
-                    source.WriteLine($"var items = {NewArray(type.Element!.FullName, "count")};");
-                    source.WriteLine("for (var i = 0; i < count; i++)");
+                    source.CloseBlock();
+                    source.WriteLine("catch (global::System.Exception ex) when (key is not null)");
                     source.OpenBlock();
-                    ReadValue(source, type.Element, "items[i]", "reader");
+                    source.WriteLine($"throw {Wire}.AtKey(ex, key);");
                     source.CloseBlock();
                     source.WriteLine();
                     source.WriteLine("value = items;");
                     break;
 
                 case TypeShape.Collection:
-                    source.WriteLine("var count = reader.ReadArrayHeader();");
-                    source.WriteLine($"var items = new {GenericList}<{type.Element!.FullName}>(count);");
-                    source.WriteLine("for (var i = 0; i < count; i++)");
+                    var isArray = type.Collection == CollectionKind.Array;
+                    source.WriteLine("var index = -1;");
+                    source.WriteLine("try");
                     source.OpenBlock();
-                    ReadValue(source, type.Element, "reader", "item", static v => $"items.Add({v});");
+                    source.WriteLine($"var count = {Wire}.ReadArrayHeader(ref reader);");
+                    source.WriteLine(isArray
+                        ? $"var items = {NewArray(type.Element!.FullName, "count")};"
+                        : $"var items = new {GenericList}<{type.Element!.FullName}>(count);");
+                    source.WriteLine("for (index = 0; index < count; index++)");
+                    source.OpenBlock();
+                    if (isArray)
+                    {
+                        ReadValue(source, type.Element, "items[index]", "reader");
+                    }
+                    else
+                    {
+                        ReadValue(source, type.Element, "reader", "item", static v => $"items.Add({v});");
+                    }
+
                     source.CloseBlock();
                     source.WriteLine();
                     source.WriteLine("value = items;");
+                    source.CloseBlock();
+                    source.WriteLine("catch (global::System.Exception ex) when (index >= 0)");
+                    source.OpenBlock();
+                    source.WriteLine($"throw {Wire}.AtIndex(ex, index);");
+                    source.CloseBlock();
                     break;
             }
         }
 
+        // Members are matched by their exact C# name (the map key the writer uses); a key that is no member, and a
+        // required member (non-nullable, no default) that is missing, are errors. `member` names the member being
+        // read, so an error inside its value gets the member's name on its path.
         private void WriteObjectDeserializer(SourceWriter source, TypeSpec type)
         {
             var readable = type.Properties.Where(static p => p.Assignment != PropertyAssignment.None).ToList();
@@ -191,42 +211,62 @@ public sealed partial class TaskGenerator
                 source.WriteLine($"{property.Type.FullName} p_{property.Name} = {defaultValue};");
             }
 
-            foreach (var property in readable.Where(static p => p.Assignment == PropertyAssignment.Setter))
+            foreach (var property in readable.Where(static p => p.Assignment == PropertyAssignment.Setter || p.IsRequired))
             {
                 source.WriteLine($"var has_{property.Name} = false;");
             }
 
-            source.WriteLine("var count = reader.ReadMapHeader();");
+            source.WriteLine("string member = null;");
+            source.WriteLine("try");
+            source.OpenBlock();
+            source.WriteLine($"var count = {Wire}.ReadObjectHeader(ref reader);");
             source.WriteLine("for (var i = 0; i < count; i++)");
             source.OpenBlock();
             source.WriteLine($"var key = {Wire}.ReadKey(ref reader);");
-            foreach (var property in readable)
+            var first = true;
+            foreach (var property in type.Properties)
             {
-                source.WriteLine($"{(property == readable[0] ? "if" : "else if")} ({SequenceEqual}(key, {Utf8Literal(property.Name)}))");
+                source.WriteLine($"{(first ? "if" : "else if")} ({SequenceEqual}(key, {Utf8Literal(property.Name)}))");
+                first = false;
                 source.OpenBlock();
+                if (property.Assignment == PropertyAssignment.None)
+                {
+                    // A get-only property: written, never read back.
+                    source.WriteLine("reader.Skip();");
+                    source.CloseBlock();
+                    continue;
+                }
+
+                source.WriteLine($"member = {StringLiteral(property.Name)};");
                 ReadValue(source, property.Type, $"p_{property.Name}", "reader");
-                if (property.Assignment == PropertyAssignment.Setter)
+                if (property.Assignment == PropertyAssignment.Setter || property.IsRequired)
                 {
                     source.WriteLine($"has_{property.Name} = true;");
                 }
 
+                source.WriteLine("member = null;");
                 source.CloseBlock();
             }
 
-            if (readable.Count > 0)
-            {
-                source.WriteLine("else");
-                source.OpenBlock();
-                source.WriteLine("reader.Skip();");
-                source.CloseBlock();
-            }
-            else
-            {
-                source.WriteLine("reader.Skip();");
-                source.WriteLine("reader.Skip();");
-            }
-
+            source.WriteLine("else");
+            source.OpenBlock();
+            source.WriteLine($"throw {Wire}.UnknownMember(key, {StringLiteral(string.Join(", ", type.Properties.Select(static p => p.Name)))});");
             source.CloseBlock();
+            source.CloseBlock();
+            source.CloseBlock();
+            source.WriteLine("catch (global::System.Exception ex) when (member is not null)");
+            source.OpenBlock();
+            source.WriteLine($"throw {Wire}.AtMember(ex, member);");
+            source.CloseBlock();
+
+            foreach (var property in readable.Where(static p => p.IsRequired))
+            {
+                source.WriteLine($"if (!has_{property.Name})");
+                source.OpenBlock();
+                source.WriteLine($"throw {Wire}.MissingMember({StringLiteral(property.Name)}, {StringLiteral(ExpectedJson(property.Type))});");
+                source.CloseBlock();
+            }
+
             source.WriteLine();
 
             var arguments = string.Join(", ", type.ConstructorParameters.Select(static c => "p_" + c.PropertyName));

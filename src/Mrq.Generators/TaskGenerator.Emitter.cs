@@ -215,16 +215,33 @@ public sealed partial class TaskGenerator
             var spec = _types[type.FullName];
             return spec.Shape switch
             {
-                TypeShape.Enum => $"({spec.FullName}){reader}.Read{spec.Primitive}()",
+                // Enums are written as numbers; JSON may also name them.
+                TypeShape.Enum => $"({Wire}.IsString(ref {reader}) ? {Wire}.ReadEnumName<{spec.FullName}>(ref {reader}) : ({spec.FullName}){Wire}.Read{spec.Primitive}(ref {reader}))",
                 TypeShape.Nullable => $"{reader}.TryReadNil() ? default({spec.FullName}) : {ReadExpression(spec.Element!, reader)}",
+                _ => $"{Wire}.Read{spec.Primitive}(ref {reader}){(spec.Primitive == PrimitiveKind.String && type.IsNonNullableReference ? "!" : string.Empty)}",
+            };
+        }
+
+        /// <summary>The JSON a value of <paramref name="type"/> is read from, for messages: "a JSON integer (int)".</summary>
+        private string ExpectedJson(TypeRef type)
+        {
+            var spec = _types[type.FullName];
+            var json = spec.Shape switch
+            {
+                TypeShape.Enum => "an enum name or number",
+                TypeShape.Nullable => ExpectedJson(spec.Element!) + " or null",
+                TypeShape.Collection => "a JSON array",
+                TypeShape.Dictionary or TypeShape.Object => "a JSON object",
                 _ => spec.Primitive switch
                 {
-                    PrimitiveKind.String => $"{reader}.ReadString(){(type.IsNonNullableReference ? "!" : string.Empty)}",
-                    PrimitiveKind.Decimal or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.DateTimeOffset or PrimitiveKind.TimeSpan =>
-                        $"{Wire}.Read{spec.Primitive}(ref {reader})",
-                    _ => $"{reader}.Read{spec.Primitive}()",
+                    PrimitiveKind.Boolean => "true or false",
+                    PrimitiveKind.Single or PrimitiveKind.Double or PrimitiveKind.Decimal => "a JSON number",
+                    PrimitiveKind.String or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.TimeSpan => "a JSON string",
+                    PrimitiveKind.DateTime or PrimitiveKind.DateTimeOffset => "an ISO 8601 date string",
+                    _ => "a JSON integer",
                 },
             };
+            return spec.Shape == TypeShape.Nullable ? json : $"{json} ({type.DisplayName})";
         }
 
         private static string PrimitiveKeyword(PrimitiveKind kind) => kind switch

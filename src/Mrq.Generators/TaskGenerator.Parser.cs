@@ -781,7 +781,15 @@ public sealed partial class TaskGenerator
                     not null => PropertyAssignment.Setter,
                     null => PropertyAssignment.None,
                 };
-                propertySpecs[i] = new PropertySpec(property.Name, propertyTypes[i]!, assignment);
+                var constructorIndex = inConstructor ? constructorProperties.FindIndex(p => SymbolEqualityComparer.Default.Equals(p, property)) : -1;
+                var hasDefault = assignment switch
+                {
+                    PropertyAssignment.None => true,
+                    PropertyAssignment.Constructor => constructor.Parameters[constructorIndex].HasExplicitDefaultValue,
+                    _ when property.IsRequired => false,
+                    _ => HasInitializer(property),
+                };
+                propertySpecs[i] = new PropertySpec(property.Name, propertyTypes[i]!, assignment, IsRequired: !hasDefault && !IsNullable(property.Type));
             }
 
             var parameterSpecs = constructor.Parameters
@@ -967,6 +975,16 @@ public sealed partial class TaskGenerator
 
         private static bool IsNullableValueType(ITypeSymbol type) =>
             type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        // Null is a valid value: Nullable<T>, an annotated reference, or a reference in a nullable-oblivious context.
+        private static bool IsNullable(ITypeSymbol type) =>
+            IsNullableValueType(type) || (!type.IsValueType && type.NullableAnnotation != NullableAnnotation.NotAnnotated);
+
+        // A property initializer (= value) is the member's default when the key is missing. A property declared in
+        // metadata shows no syntax: it is given the benefit of the doubt.
+        private static bool HasInitializer(IPropertySymbol property) =>
+            property.DeclaringSyntaxReferences.Length == 0
+            || property.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is PropertyDeclarationSyntax { Initializer: not null });
 
         // Names and literals ----------------------------------------------------------------------------------
 

@@ -38,7 +38,11 @@ internal sealed record TypeSpec
 /// <param name="Name">The property name, also the map key.</param>
 /// <param name="Type">The property type.</param>
 /// <param name="Assignment">How a deserialized value gets into a new instance.</param>
-internal sealed record PropertySpec(string Name, TypeRef Type, PropertyAssignment Assignment);
+/// <param name="IsRequired">
+/// Whether a map without the key is an error: the property cannot be null and has no default (no constructor default, no
+/// initializer; or it is declared <c>required</c>).
+/// </param>
+internal sealed record PropertySpec(string Name, TypeRef Type, PropertyAssignment Assignment, bool IsRequired);
 
 /// <summary>A parameter of the constructor that creates a <see cref="TypeShape.Object"/> type.</summary>
 /// <param name="PropertyName">The property the parameter initializes (matched by name ignoring case, and by type).</param>

@@ -47,7 +47,26 @@ internal static class ConfigKeys
         ConfigKey.Int("default_job_ttl", 1, (s, v) => s.DefaultJobTtl = v),
     ];
 
+    /// <summary>
+    /// The config-file keys that hold a JSON section rather than one setting (kept in <see cref="MrqSettings.Extra"/> and
+    /// read by their own parsers). Any other key that is not a setting stops the program.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Sections = ["TASKS", "QUEUES_CONFIG", "SCHEDULER_TASKS"];
+
     private static readonly Dictionary<string, ConfigKey> s_byName = BuildIndex();
+
+    /// <summary>Every config-file key, upper case as the file spells them: settings, their aliases and the sections.</summary>
+    public static IEnumerable<string> FileKeys =>
+        All.Where(static k => k.Name != "config")
+            .SelectMany(static k => k.Aliases.Where(static a => a.Length > 1).Prepend(k.Name))
+            .Select(static n => n.ToUpperInvariant())
+            .Concat(Sections);
+
+    /// <summary>" (did you mean --X?)" for a misspelt flag name (without dashes), or empty.</summary>
+    public static string FlagHint(string name) =>
+        ClosestName.Find(name, All.SelectMany(static k => k.Aliases.Prepend(k.Name)).Where(static n => n.Length > 1)) is { } closest
+            ? $" (did you mean --{closest}?)"
+            : "";
 
     /// <summary>Finds a key by its name or one of its aliases (case-insensitive).</summary>
     public static ConfigKey? Find(string name) => s_byName.GetValueOrDefault(name);

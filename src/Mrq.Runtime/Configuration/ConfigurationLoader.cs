@@ -37,7 +37,7 @@ public static class ConfigurationLoader
 
         foreach (var (name, value) in flags)
         {
-            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException($"--{name}: unknown option.");
+            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException($"--{name}: unknown option{ConfigKeys.FlagHint(name)}.");
             Apply(key, value, settings, $"--{name}");
         }
 
@@ -99,10 +99,23 @@ public static class ConfigurationLoader
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 var key = ConfigKeys.Find(property.Name);
-                if (key is null || key.Name == "config")
+                if (key is null && ConfigKeys.Sections.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
                 {
                     settings.Extra[property.Name] = property.Value.GetRawText();
                     continue;
+                }
+
+                if (key?.Name == "config")
+                {
+                    throw new MrqConfigurationException($"{property.Name} in {Path.GetFileName(path)}: a config file cannot name another one; use --config or MRQ_CONFIG.");
+                }
+
+                if (key is null)
+                {
+                    // MRQ keeps unknown keys; Mrq's settings are a fixed table, so a typo would silently do nothing.
+                    throw new MrqConfigurationException(
+                        $"{property.Name} in {Path.GetFileName(path)}: unknown key{ClosestName.Hint(property.Name, ConfigKeys.FileKeys)}. " +
+                        "Known keys are listed by --help (upper case in the file).");
                 }
 
                 var source = $"{property.Name} in {Path.GetFileName(path)}";

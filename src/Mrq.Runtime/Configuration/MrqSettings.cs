@@ -133,7 +133,7 @@ public sealed class MrqSettings
     /// <summary>Seconds a job in another final status is kept.</summary>
     public int DefaultJobTtl { get; set; } = 180 * 24 * 3600;
 
-    /// <summary>Config-file keys Mrq does not know, kept for the application's own use.</summary>
+    /// <summary>The config file's JSON sections (<c>TASKS</c>, <c>QUEUES_CONFIG</c>, <c>SCHEDULER_TASKS</c>) as raw JSON, by key.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>

@@ -4,14 +4,17 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using MessagePack;
+using Mrq.Serialization;
 
 namespace Mrq.Infrastructure;
 
 /// <summary>
 /// The scalar encodings of Mrq's wire format that MessagePack has no native type for, kept JSON-like so every store
 /// and the dashboard can convert them: decimal, char, Guid, DateTimeOffset and TimeSpan are strings (invariant culture;
-/// Guid "D", DateTimeOffset ISO 8601 "O", TimeSpan "c"). Readers are lenient where that is free (a decimal may also be
-/// a number). Called by generated code; not for hand-written code.
+/// Guid "D", DateTimeOffset ISO 8601 "O", TimeSpan "c"). Readers also take what params converted from JSON hold: ISO
+/// 8601 strings for DateTime, enum names, numbers for decimals. Every reader checks the value's type first and reports a
+/// mismatch in JSON terms (a <see cref="ParamValueException"/>), never as a MessagePack code. Called by generated code;
+/// not for hand-written code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class MrqWire
@@ -19,25 +22,131 @@ public static class MrqWire
     // The longest text accepted for a Guid, DateTimeOffset or TimeSpan: far above any valid one.
     private const int MaxScalarTextLength = 128;
 
+    // ISO 8601 as JSON writers produce it: date and time with an optional fraction and an optional offset or Z (taken as
+    // UTC when absent), or a date alone.
+    private static readonly string[] s_isoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd",
+    ];
+
     /// <summary>Reads the header of a params map: empty input and nil count as an empty map.</summary>
-    public static int ReadParamsHeader(ref MessagePackReader reader) =>
-        reader.End || reader.TryReadNil() ? 0 : reader.ReadMapHeader();
+    public static int ReadParamsHeader(ref MessagePackReader reader)
+    {
+        if (reader.End || reader.TryReadNil())
+        {
+            return 0;
+        }
+
+        return reader.NextMessagePackType == MessagePackType.Map
+            ? reader.ReadMapHeader()
+            : throw Expected("a JSON object of params", ref reader);
+    }
+
+    /// <summary>Reads the header of an object's map.</summary>
+    public static int ReadObjectHeader(ref MessagePackReader reader) =>
+        reader.NextMessagePackType == MessagePackType.Map ? reader.ReadMapHeader() : throw Expected("a JSON object", ref reader);
+
+    /// <summary>Reads the header of an array or list.</summary>
+    public static int ReadArrayHeader(ref MessagePackReader reader) =>
+        reader.NextMessagePackType == MessagePackType.Array ? reader.ReadArrayHeader() : throw Expected("a JSON array", ref reader);
 
     /// <summary>Reads a map key (a param or property name) as UTF-8, without allocating when the input is contiguous.</summary>
     public static ReadOnlySpan<byte> ReadKey(ref MessagePackReader reader)
     {
+        if (reader.NextMessagePackType != MessagePackType.String)
+        {
+            throw Expected("a string key", ref reader);
+        }
+
         if (reader.TryReadStringSpan(out var key))
         {
             return key;
         }
 
-        var sequence = reader.ReadStringSequence() ?? throw new MessagePackSerializationException("A map key is nil; expected a string.");
-        return sequence.ToArray();
+        return reader.ReadStringSequence()!.Value.ToArray();
     }
 
     /// <summary>Reads a dictionary key, which must be a string.</summary>
     public static string ReadDictionaryKey(ref MessagePackReader reader) =>
-        reader.ReadString() ?? throw new MessagePackSerializationException("A dictionary key is nil; expected a string.");
+        reader.NextMessagePackType == MessagePackType.String ? reader.ReadString()! : throw Expected("a string key", ref reader);
+
+    /// <summary>An error for a key that is not a member of the object being read; <paramref name="known"/> lists the members.</summary>
+    public static Exception UnknownMember(ReadOnlySpan<byte> key, string known) =>
+        new ParamValueException($"unknown member \"{ValueText.Truncate(Encoding.UTF8.GetString(key), ValueText.MaxShownValueLength)}\" (the members are {known})");
+
+    /// <summary>An error for a required member (non-nullable, no default) that the object's map does not have.</summary>
+    public static Exception MissingMember(string member, string expected) =>
+        new ParamValueException($"expected {expected}, but the member is missing", "." + member);
+
+    /// <summary>Adds the member <paramref name="member"/> to the path of an error found while reading its value.</summary>
+    public static Exception AtMember(Exception error, string member) => Prepend(error, "." + member);
+
+    /// <summary>Adds the index <paramref name="index"/> to the path of an error found while reading an item.</summary>
+    public static Exception AtIndex(Exception error, int index) => Prepend(error, "[" + index.ToString(CultureInfo.InvariantCulture) + "]");
+
+    /// <summary>Adds the dictionary key <paramref name="key"/> to the path of an error found while reading its value.</summary>
+    public static Exception AtKey(Exception error, string key) =>
+        Prepend(error, "[\"" + ValueText.Truncate(key, ValueText.MaxShownValueLength) + "\"]");
+
+    /// <summary>Checks that a param declared with a non-nullable reference type is not null.</summary>
+    public static void RejectNull(ref MessagePackReader reader, string expected)
+    {
+        if (reader.NextMessagePackType == MessagePackType.Nil)
+        {
+            throw new ParamValueException($"expected {expected}, got null (the param is not nullable)");
+        }
+    }
+
+    /// <summary>Reads a boolean.</summary>
+    public static bool ReadBoolean(ref MessagePackReader reader) =>
+        reader.NextMessagePackType == MessagePackType.Boolean ? reader.ReadBoolean() : throw Expected("true or false", ref reader);
+
+    /// <summary>Reads an SByte.</summary>
+    public static sbyte ReadSByte(ref MessagePackReader reader) => checked((sbyte)ReadInteger(ref reader, sbyte.MinValue, sbyte.MaxValue, "SByte"));
+
+    /// <summary>Reads a Byte.</summary>
+    public static byte ReadByte(ref MessagePackReader reader) => checked((byte)ReadInteger(ref reader, byte.MinValue, byte.MaxValue, "Byte"));
+
+    /// <summary>Reads an Int16.</summary>
+    public static short ReadInt16(ref MessagePackReader reader) => checked((short)ReadInteger(ref reader, short.MinValue, short.MaxValue, "Int16"));
+
+    /// <summary>Reads a UInt16.</summary>
+    public static ushort ReadUInt16(ref MessagePackReader reader) => checked((ushort)ReadInteger(ref reader, ushort.MinValue, ushort.MaxValue, "UInt16"));
+
+    /// <summary>Reads an Int32.</summary>
+    public static int ReadInt32(ref MessagePackReader reader) => checked((int)ReadInteger(ref reader, int.MinValue, int.MaxValue, "Int32"));
+
+    /// <summary>Reads a UInt32.</summary>
+    public static uint ReadUInt32(ref MessagePackReader reader) => checked((uint)ReadInteger(ref reader, uint.MinValue, uint.MaxValue, "UInt32"));
+
+    /// <summary>Reads an Int64.</summary>
+    public static long ReadInt64(ref MessagePackReader reader) => checked((long)ReadInteger(ref reader, long.MinValue, long.MaxValue, "Int64"));
+
+    /// <summary>Reads a UInt64.</summary>
+    public static ulong ReadUInt64(ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType == MessagePackType.Integer && reader.NextCode == MessagePackCode.UInt64)
+        {
+            return reader.ReadUInt64();
+        }
+
+        return checked((ulong)ReadInteger(ref reader, 0, long.MaxValue, "UInt64"));
+    }
+
+    /// <summary>Reads a Single from any number.</summary>
+    public static float ReadSingle(ref MessagePackReader reader) =>
+        reader.NextMessagePackType is MessagePackType.Integer or MessagePackType.Float ? reader.ReadSingle() : throw Expected("a JSON number (Single)", ref reader);
+
+    /// <summary>Reads a Double from any number.</summary>
+    public static double ReadDouble(ref MessagePackReader reader) =>
+        reader.NextMessagePackType is MessagePackType.Integer or MessagePackType.Float ? reader.ReadDouble() : throw Expected("a JSON number (Double)", ref reader);
+
+    /// <summary>Reads a string or null.</summary>
+    public static string? ReadString(ref MessagePackReader reader) =>
+        reader.NextMessagePackType is MessagePackType.String or MessagePackType.Nil ? reader.ReadString() : throw Expected("a JSON string", ref reader);
 
     /// <summary>Writes a decimal as its invariant string, which keeps every digit.</summary>
     public static void WriteDecimal(ref MessagePackWriter writer, decimal value)
@@ -48,14 +157,36 @@ public static class MrqWire
     }
 
     /// <summary>Reads a decimal from a string or any number.</summary>
-    public static decimal ReadDecimal(ref MessagePackReader reader) => reader.NextMessagePackType switch
+    public static decimal ReadDecimal(ref MessagePackReader reader)
     {
-        MessagePackType.String => decimal.Parse(ReadUtf8(ref reader, "a decimal"), NumberStyles.Float, CultureInfo.InvariantCulture),
-        MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64 => reader.ReadUInt64(),
-        MessagePackType.Integer => reader.ReadInt64(),
-        MessagePackType.Float => (decimal)reader.ReadDouble(),
-        var other => throw Unexpected("a decimal (a string or a number)", other),
-    };
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.String:
+                var peek = reader.CreatePeekReader();
+                Span<char> chars = stackalloc char[MaxScalarTextLength];
+                var utf8 = ReadUtf8(ref reader);
+                return utf8.Length <= chars.Length && decimal.TryParse(chars[..Encoding.UTF8.GetChars(utf8, chars)], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed
+                    : throw Expected("a decimal number or a string holding one, such as \"12.50\"", ref peek);
+            case MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64:
+                return reader.ReadUInt64();
+            case MessagePackType.Integer:
+                return reader.ReadInt64();
+            case MessagePackType.Float:
+                var number = reader.CreatePeekReader();
+                try
+                {
+                    return (decimal)reader.ReadDouble();
+                }
+                catch (OverflowException)
+                {
+                    throw Expected("a number within Decimal's range", ref number);
+                }
+
+            default:
+                throw Expected("a JSON number or a string holding one (Decimal)", ref reader);
+        }
+    }
 
     /// <summary>Writes a char as a one-character string.</summary>
     public static void WriteChar(ref MessagePackWriter writer, char value)
@@ -70,17 +201,20 @@ public static class MrqWire
     {
         if (reader.NextMessagePackType == MessagePackType.Integer)
         {
-            return reader.ReadChar();
+            return checked((char)ReadInteger(ref reader, char.MinValue, char.MaxValue, "Char"));
         }
 
-        var text = ReadUtf8(ref reader, "a char");
-        Span<char> chars = stackalloc char[2];
-        if (text.Length > 4 || Encoding.UTF8.GetChars(text, chars) != 1)
+        var peek = reader.CreatePeekReader();
+        if (reader.NextMessagePackType != MessagePackType.String)
         {
-            throw new FormatException($"Expected a string of one character, not '{Encoding.UTF8.GetString(text)}'.");
+            throw Expected("a JSON string of one character", ref reader);
         }
 
-        return chars[0];
+        var text = ReadUtf8(ref reader);
+        Span<char> chars = stackalloc char[2];
+        return text.Length <= 4 && Encoding.UTF8.GetCharCount(text) == 1 && Encoding.UTF8.GetChars(text, chars) == 1
+            ? chars[0]
+            : throw Expected("a JSON string of one character", ref peek);
     }
 
     /// <summary>Writes a Guid as a string in the "D" format.</summary>
@@ -94,15 +228,23 @@ public static class MrqWire
     /// <summary>Reads a Guid from a string ("D", or any format <see cref="Guid.Parse(ReadOnlySpan{char})"/> accepts).</summary>
     public static Guid ReadGuid(ref MessagePackReader reader)
     {
-        var text = ReadUtf8(ref reader, "a Guid");
+        const string Expectation = "a Guid string such as \"0f8fad5b-d9cb-469f-a165-70867728950e\"";
+        var peek = reader.CreatePeekReader();
+        var text = ReadText(ref reader, Expectation);
         if (Utf8Parser.TryParse(text, out Guid value, out var consumed, 'D') && consumed == text.Length)
         {
             return value;
         }
 
         Span<char> chars = stackalloc char[MaxScalarTextLength];
-        return Guid.Parse(Decode(text, chars));
+        return text.Length <= chars.Length && Guid.TryParse(chars[..Encoding.UTF8.GetChars(text, chars)], out value)
+            ? value
+            : throw Expected(Expectation, ref peek);
     }
+
+    /// <summary>Reads a DateTime (UTC) from MessagePack's timestamp or an ISO 8601 string; a string without offset is UTC.</summary>
+    public static DateTime ReadDateTime(ref MessagePackReader reader) =>
+        reader.NextMessagePackType == MessagePackType.Extension ? reader.ReadDateTime() : ReadIsoDate(ref reader, "DateTime").UtcDateTime;
 
     /// <summary>Writes a DateTimeOffset as an ISO 8601 string with its offset ("O").</summary>
     public static void WriteDateTimeOffset(ref MessagePackWriter writer, DateTimeOffset value)
@@ -112,13 +254,9 @@ public static class MrqWire
         WriteUtf8(ref writer, text[..written]);
     }
 
-    /// <summary>Reads a DateTimeOffset from an ISO 8601 string; without an offset it is taken as UTC.</summary>
-    public static DateTimeOffset ReadDateTimeOffset(ref MessagePackReader reader)
-    {
-        var text = ReadUtf8(ref reader, "a DateTimeOffset");
-        Span<char> chars = stackalloc char[MaxScalarTextLength];
-        return DateTimeOffset.Parse(Decode(text, chars), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
+    /// <summary>Reads a DateTimeOffset from an ISO 8601 string (without an offset it is taken as UTC) or MessagePack's timestamp.</summary>
+    public static DateTimeOffset ReadDateTimeOffset(ref MessagePackReader reader) =>
+        reader.NextMessagePackType == MessagePackType.Extension ? new DateTimeOffset(reader.ReadDateTime()) : ReadIsoDate(ref reader, "DateTimeOffset");
 
     /// <summary>Writes a TimeSpan as a string in the constant format ("c": <c>[-][d.]hh:mm:ss[.fffffff]</c>).</summary>
     public static void WriteTimeSpan(ref MessagePackWriter writer, TimeSpan value)
@@ -131,10 +269,118 @@ public static class MrqWire
     /// <summary>Reads a TimeSpan from a string in the constant format.</summary>
     public static TimeSpan ReadTimeSpan(ref MessagePackReader reader)
     {
-        var text = ReadUtf8(ref reader, "a TimeSpan");
+        const string Expectation = "a TimeSpan string \"[-][d.]hh:mm:ss[.fffffff]\" such as \"01:30:00\"";
+        var peek = reader.CreatePeekReader();
+        var text = ReadText(ref reader, Expectation);
         Span<char> chars = stackalloc char[MaxScalarTextLength];
-        return TimeSpan.Parse(Decode(text, chars), CultureInfo.InvariantCulture);
+        return text.Length <= chars.Length && TimeSpan.TryParse(chars[..Encoding.UTF8.GetChars(text, chars)], CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Expected(Expectation, ref peek);
     }
+
+    /// <summary>Whether the next value is a string (an enum given by name).</summary>
+    public static bool IsString(ref MessagePackReader reader) => reader.NextMessagePackType == MessagePackType.String;
+
+    /// <summary>Reads an enum given by one of its names, in any case.</summary>
+    public static TEnum ReadEnumName<TEnum>(ref MessagePackReader reader)
+        where TEnum : struct, Enum
+    {
+        var peek = reader.CreatePeekReader();
+        var name = reader.ReadString();
+        if (name is { Length: > 0 } && !char.IsDigit(name[0]) && name[0] != '-' && !char.IsWhiteSpace(name[0])
+            && Enum.TryParse<TEnum>(name, ignoreCase: true, out var value))
+        {
+            return value;
+        }
+
+        throw Expected($"one of the names {string.Join(", ", Enum.GetNames<TEnum>())} (any case) or a number ({typeof(TEnum).Name})", ref peek);
+    }
+
+    /// <summary>A short JSON rendering of the next value, for messages (bounded; never throws).</summary>
+    internal static string DescribeNext(ref MessagePackReader reader)
+    {
+        try
+        {
+            var type = reader.NextMessagePackType;
+            var peek = reader.CreatePeekReader();
+            var start = peek.Position;
+            peek.Skip();
+            var bytes = peek.Sequence.Slice(start, peek.Position);
+
+            // A huge value is described by its size: converting it to JSON only to cut it would cost its whole size again.
+            var json = bytes.Length > 16 * ValueText.MaxShownValueLength
+                ? string.Create(CultureInfo.InvariantCulture, $"({bytes.Length:N0} bytes)")
+                : ValueText.Truncate(MessagePackJson.ToJson(bytes.ToArray()), ValueText.MaxShownValueLength);
+            // 1.0 converts to the JSON text 1: show that it was not an integer.
+            if (type == MessagePackType.Float && !json.AsSpan().ContainsAny(".eEIN"))
+            {
+                json += ".0";
+            }
+
+            return type switch
+            {
+                MessagePackType.Nil => "null",
+                MessagePackType.Boolean => json,
+                MessagePackType.Integer or MessagePackType.Float => "the JSON number " + json,
+                MessagePackType.String => "the JSON string " + json,
+                MessagePackType.Array => "a JSON array " + json,
+                MessagePackType.Map => "a JSON object " + json,
+                MessagePackType.Extension when reader.NextCode is MessagePackCode.FixExt4 or MessagePackCode.FixExt8 or MessagePackCode.Ext8 => "the timestamp " + json,
+                _ => "MessagePack " + type.ToString().ToLowerInvariant() + " data, which JSON does not have",
+            };
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or ArgumentException)
+        {
+            return "truncated or malformed data";
+        }
+    }
+
+    private static Exception Prepend(Exception error, string segment) => error switch
+    {
+        ParamValueException value => new ParamValueException(value.Problem, segment + value.Path, value.InnerException),
+        EndOfStreamException => new ParamValueException("the params end in the middle of this value (truncated data)", segment, error),
+        _ => new ParamValueException(error.Message, segment, error),
+    };
+
+    private static long ReadInteger(ref MessagePackReader reader, long min, long max, string type)
+    {
+        if (reader.NextMessagePackType != MessagePackType.Integer)
+        {
+            throw Expected($"a JSON integer ({type})", ref reader);
+        }
+
+        var peek = reader.CreatePeekReader();
+        long value;
+        if (reader.NextCode == MessagePackCode.UInt64)
+        {
+            var unsigned = reader.ReadUInt64();
+            value = unsigned <= long.MaxValue ? (long)unsigned : throw OutOfRange(ref peek, min, max, type);
+        }
+        else
+        {
+            value = reader.ReadInt64();
+        }
+
+        return value >= min && value <= max ? value : throw OutOfRange(ref peek, min, max, type);
+    }
+
+    private static ParamValueException OutOfRange(ref MessagePackReader peek, long min, long max, string type) =>
+        Expected(string.Create(CultureInfo.InvariantCulture, $"a JSON integer from {min} to {(type == "UInt64" ? ulong.MaxValue.ToString(CultureInfo.InvariantCulture) : max.ToString(CultureInfo.InvariantCulture))} ({type})"), ref peek);
+
+    private static DateTimeOffset ReadIsoDate(ref MessagePackReader reader, string type)
+    {
+        var expectation = $"an ISO 8601 date string such as \"2026-12-04T20:30:00Z\" or \"2026-12-04T21:30:00+01:00\" ({type})";
+        var peek = reader.CreatePeekReader();
+        var text = ReadText(ref reader, expectation);
+        Span<char> chars = stackalloc char[MaxScalarTextLength];
+        return text.Length <= chars.Length
+            && DateTimeOffset.TryParseExact(chars[..Encoding.UTF8.GetChars(text, chars)], s_isoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : throw Expected(expectation, ref peek);
+    }
+
+    private static ParamValueException Expected(string expected, ref MessagePackReader reader) =>
+        new($"expected {expected}, got {DescribeNext(ref reader)}");
 
     // Copies into the writer's buffer: a stack-allocated span cannot be handed to the writer's own methods.
     private static void WriteUtf8(ref MessagePackWriter writer, scoped ReadOnlySpan<byte> text)
@@ -144,26 +390,9 @@ public static class MrqWire
         writer.Advance(text.Length);
     }
 
-    private static ReadOnlySpan<byte> ReadUtf8(ref MessagePackReader reader, string expected)
-    {
-        if (reader.NextMessagePackType != MessagePackType.String)
-        {
-            throw Unexpected(expected + " as a string", reader.NextMessagePackType);
-        }
+    private static ReadOnlySpan<byte> ReadText(ref MessagePackReader reader, string expected) =>
+        reader.NextMessagePackType == MessagePackType.String ? ReadUtf8(ref reader) : throw Expected(expected, ref reader);
 
-        return reader.TryReadStringSpan(out var text) ? text : reader.ReadStringSequence()!.Value.ToArray();
-    }
-
-    private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, Span<char> buffer)
-    {
-        if (utf8.Length > buffer.Length)
-        {
-            throw new FormatException($"The string is {utf8.Length} bytes long; at most {buffer.Length} are expected.");
-        }
-
-        return buffer[..Encoding.UTF8.GetChars(utf8, buffer)];
-    }
-
-    private static MessagePackSerializationException Unexpected(string expected, MessagePackType actual) =>
-        new($"Expected {expected}, not {actual}.");
+    private static ReadOnlySpan<byte> ReadUtf8(ref MessagePackReader reader) =>
+        reader.TryReadStringSpan(out var text) ? text : reader.ReadStringSequence()!.Value.ToArray();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mrq.Infrastructure;
 using Mrq.Storage;
 
 namespace Mrq.Worker;
@@ -10,7 +11,23 @@ namespace Mrq.Worker;
 /// </summary>
 internal static class Outcomes
 {
+    /// <summary>The outcome of a run that threw, with its tracebacks cut to <see cref="ValueText.MaxTracebackLength"/>.</summary>
     public static JobOutcome ForException(RunningJob running, Exception e)
+    {
+        var outcome = Classify(running, e);
+        return outcome with { Traceback = ValueText.Traceback(outcome.Traceback), OriginalTraceback = ValueText.Traceback(outcome.OriginalTraceback) };
+    }
+
+    /// <summary>
+    /// The <c>traceback_history</c> of a job stored whole at its end (a raw job never stored before): one entry when the
+    /// status carries an exception, as the stores append for jobs already stored.
+    /// </summary>
+    public static IReadOnlyList<TracebackEntry> FirstHistory(DateTime date, JobStatus status, string? exceptionType, string? traceback, string? originalTraceback, string worker) =>
+        exceptionType is null
+            ? []
+            : [new TracebackEntry { Date = date, Status = status, ExceptionType = exceptionType, Traceback = traceback, OriginalTraceback = originalTraceback, Worker = worker }];
+
+    private static JobOutcome Classify(RunningJob running, Exception e)
     {
         var job = running.Job;
         var policy = running.Policy;

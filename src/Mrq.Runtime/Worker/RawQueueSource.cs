@@ -157,12 +157,15 @@ internal sealed partial class RawQueueSource : QueueSource
     private void RejectedParam(string raw, Exception e, string workerId, DateTime now)
     {
         var exceptionType = e.GetType().FullName ?? e.GetType().Name;
-        LogRejected(_queue, raw, exceptionType, e.Message);
+        var shownRaw = ValueText.Truncate(raw, ValueText.MaxShownValueLength);
+        LogRejected(_queue, shownRaw, exceptionType, ValueText.Truncate(e.Message, ValueText.MaxShownValueLength));
         if (!_storeFailed)
         {
             return;
         }
 
+        // The params keep the whole raw param (nothing is lost); the traceback quotes it only up to the size limit.
+        var traceback = ValueText.Traceback($"The job factory of raw queue '{_queue}' rejected the raw param \"{shownRaw}\":{Environment.NewLine}{e}");
         _documents.Add(new JobInfo
         {
             Id = JobId.NewId(now),
@@ -171,7 +174,8 @@ internal sealed partial class RawQueueSource : QueueSource
             Status = JobStatus.Failed,
             Params = RawParams(raw),
             ExceptionType = exceptionType,
-            Traceback = $"The job factory of raw queue '{_queue}' rejected the raw param \"{raw}\":{Environment.NewLine}{e}",
+            Traceback = traceback,
+            TracebackHistory = Outcomes.FirstHistory(now, JobStatus.Failed, exceptionType, traceback, null, workerId),
             DateQueued = now,
             DateStarted = now,
             DateUpdated = now,

@@ -616,7 +616,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             outcome = Outcomes.ForException(running, e);
             if (outcome.Status != JobStatus.Queued)
             {
-                LogJobEnded(job.Path, job.Id, outcome.Status.ToName(), outcome.ExceptionType ?? "", e.Message);
+                LogJobEnded(job.Path, job.Id, outcome.Status.ToName(), outcome.ExceptionType ?? "", ValueText.Truncate(e.Message, ValueText.MaxShownValueLength));
             }
         }
         finally
@@ -726,6 +726,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         RetryCount = outcome.RetryCount ?? job.RetryCount,
         TotalTime = outcome.TotalTime,
         RawQueue = job.RawQueue,
+        TracebackHistory = Outcomes.FirstHistory(outcome.DateUpdated, outcome.Status, outcome.ExceptionType, outcome.Traceback, outcome.OriginalTraceback, Id),
     };
 
     private ArrayBufferWriter<byte> RentBuffer() => _resultBuffers.TryDequeue(out var buffer) ? buffer : new ArrayBufferWriter<byte>(256);

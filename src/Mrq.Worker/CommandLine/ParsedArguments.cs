@@ -72,7 +72,7 @@ internal sealed class ParsedArguments
                 name = body;
             }
 
-            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException($"{arg}: unknown option. Run with --help to list the options.");
+            var key = ConfigKeys.Find(name) ?? throw new MrqConfigurationException($"{arg}: unknown option{ConfigKeys.FlagHint(name)}. Run with --help to list the options.");
             if (value is null)
             {
                 if (key.IsSwitch)

@@ -13,7 +13,7 @@ namespace Mrq.Worker.Commands;
 /// MRQ's <c>mrq-run</c>: <c>run TASKPATH [JSON | key value ...] [--queue Q]</c>. Runs the task in this process and prints
 /// its result as JSON, or with <c>--queue</c> enqueues it and prints the job id. One argument is a JSON object of params;
 /// several are key/value pairs, each value read as JSON when it is valid JSON (so <c>n 42</c> is the number 42) and as a
-/// string otherwise.
+/// string otherwise. A task that throws, retries or aborts prints its traceback on standard error and exits 1.
 /// </summary>
 internal static class RunCommand
 {
@@ -54,6 +54,20 @@ internal static class RunCommand
         catch (MrqParamsException e)
         {
             throw new MrqUsageException(e.Message, e);
+        }
+        catch (Exception e)
+        {
+            // mrq-run's behaviour: the task did not succeed, so print its traceback and exit 1.
+            var status = e switch
+            {
+                JobRetryException => "retry",
+                JobAbortException => "abort",
+                OperationCanceledException when cancellation.IsCancellationRequested => "interrupt",
+                _ => "failed",
+            };
+            Console.Error.WriteLine($"Job {path} ended {status}: {e.GetType().FullName}");
+            Console.Error.WriteLine(ValueText.TruncateMiddle(e.ToString(), ValueText.MaxTracebackLength));
+            return 1;
         }
 
         context.Output.WriteLine(result.WrittenCount == 0 ? "null" : MessagePackJson.ToJson(result.WrittenMemory));

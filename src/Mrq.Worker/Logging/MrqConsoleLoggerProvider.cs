@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Mrq.Infrastructure;
 
 namespace Mrq.Worker.Logging;
 
 /// <summary>
 /// Writes log lines the way MRQ does (<c>2026-01-01 12:00:00,123 [INFO] message</c>) to standard error, synchronously,
-/// so the last line before exit is never lost and standard output stays free for command results.
+/// so the last line before exit is never lost and standard output stays free for command results. A message is cut at
+/// <see cref="ValueText.MaxLogLineLength"/> and an exception at <see cref="ValueText.MaxTracebackLength"/> characters, so
+/// one huge value cannot flood the log.
 /// </summary>
 internal sealed class MrqConsoleLoggerProvider(LogLevel minimum, TextWriter output) : ILoggerProvider
 {
@@ -16,13 +19,13 @@ internal sealed class MrqConsoleLoggerProvider(LogLevel minimum, TextWriter outp
 
     private void Write(LogLevel level, string message, Exception? exception)
     {
-        var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} [{JobLogger.Label(level)}] {message}";
+        var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} [{JobLogger.Label(level)}] {ValueText.Truncate(message, ValueText.MaxLogLineLength)}";
         lock (_gate)
         {
             output.WriteLine(line);
             if (exception is not null)
             {
-                output.WriteLine(exception.ToString());
+                output.WriteLine(ValueText.TruncateMiddle(exception.ToString(), ValueText.MaxTracebackLength));
             }
 
             output.Flush();

@@ -597,4 +597,38 @@ public abstract class JobStoreConformanceTests : IAsyncLifetime
         Assert.Equal("default_raw", stored.RawQueue);
         Assert.Equal("w", stored.Worker);
     }
+
+    [StoreFact]
+    public async Task A_whole_document_that_ended_in_failure_keeps_its_traceback_history()
+    {
+        var store = OpenStore();
+        var entry = new TracebackEntry
+        {
+            Date = BaseDate.AddSeconds(1),
+            Status = JobStatus.Failed,
+            ExceptionType = "System.FormatException",
+            Traceback = "the traceback",
+            Worker = "w",
+        };
+        var failed = new JobInfo
+        {
+            Id = Id(BaseDate, 3),
+            Path = "tests.Add",
+            Queue = "default",
+            Status = JobStatus.Failed,
+            Params = Params(3),
+            ExceptionType = entry.ExceptionType,
+            Traceback = entry.Traceback,
+            DateQueued = BaseDate,
+            DateStarted = BaseDate,
+            DateUpdated = entry.Date,
+            Worker = "w",
+            RawQueue = "default_raw",
+            TracebackHistory = [entry],
+        };
+
+        await store.CompleteAndInsertAsync(ReadOnlyMemory<JobOutcome>.Empty, new[] { failed });
+
+        Assert.Equal(entry, Assert.Single((await store.GetAsync(failed.Id))!.TracebackHistory));
+    }
 }

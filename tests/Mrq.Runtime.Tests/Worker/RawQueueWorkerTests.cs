@@ -85,6 +85,8 @@ public abstract class RawQueueWorkerTests
         Assert.Equal("tests_retry", failed.Queue);
         Assert.Contains("failing on purpose for " + log, failed.Traceback, StringComparison.Ordinal);
         Assert.Equal(typeof(InvalidOperationException).FullName, failed.ExceptionType);
+        var entry = Assert.Single(failed.TracebackHistory);
+        Assert.Equal((JobStatus.Failed, failed.ExceptionType, failed.Traceback, failed.Worker), (entry.Status, entry.ExceptionType, entry.Traceback, entry.Worker));
     }
 
     [Fact]
@@ -105,6 +107,9 @@ public abstract class RawQueueWorkerTests
         var raw = MessagePackSerializer.Deserialize<Dictionary<string, string>>(rejected.Params);
         Assert.Equal($"{log}:not-a-number", raw["raw"]);
         Assert.Equal(2, jobs.Count(j => j.Status == JobStatus.Success));
+        var entry = Assert.Single(rejected.TracebackHistory);
+        Assert.Equal((JobStatus.Failed, rejected.ExceptionType, rejected.Traceback), (entry.Status, entry.ExceptionType, entry.Traceback));
+        Assert.NotNull(entry.Worker);
     }
 
     [Fact]

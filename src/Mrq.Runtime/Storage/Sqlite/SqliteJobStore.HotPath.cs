@@ -42,8 +42,8 @@ internal sealed partial class SqliteJobStore
 
     private const string InsertDocumentSql =
         "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
-        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);";
+        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17);";
 
     // Writer connection, used only under _writeGate (prepared in the constructor by PrepareHotPath).
     private SqliteStatement _claimSelect = null!;
@@ -218,6 +218,7 @@ internal sealed partial class SqliteJobStore
         statement.Bind(14, document.RetryCount);
         statement.Bind(15, document.TotalTime);
         statement.Bind(16, document.RawQueue);
+        statement.Bind(17, document.TracebackHistory.Count == 0 ? null : SqliteTracebackHistory.ToJson(document.TracebackHistory));
         statement.Execute();
     }
 
