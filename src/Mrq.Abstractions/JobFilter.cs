@@ -9,7 +9,7 @@ public sealed record JobFilter
     /// <summary>One job.</summary>
     public JobId? Id { get; init; }
 
-    /// <summary>Jobs of this (regular) queue.</summary>
+    /// <summary>Jobs of this (regular) queue; <c>x/</c> selects the queue <c>x</c> and its subqueues <c>x/...</c>.</summary>
     public string? Queue { get; init; }
 
     /// <summary>Jobs of this task path.</summary>

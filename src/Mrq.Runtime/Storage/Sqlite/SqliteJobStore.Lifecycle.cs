@@ -219,7 +219,19 @@ internal static class SqliteJobFilter
             values.Add(("$f_id", id.ToByteArray()));
         }
 
-        Add(conditions, values, "queue", filter.Queue);
+        if (filter.Queue is { Length: > 1 } listen && listen[^1] == RawQueueNames.SubqueueSeparator)
+        {
+            // "x/": the queue x and its subqueues x/..., two ranges of the queue index.
+            conditions.Add("(queue = $f_root OR (queue >= $f_sub_from AND queue < $f_sub_to))");
+            values.Add(("$f_root", listen[..^1]));
+            values.Add(("$f_sub_from", listen));
+            values.Add(("$f_sub_to", listen[..^1] + (char)(RawQueueNames.SubqueueSeparator + 1)));
+        }
+        else
+        {
+            Add(conditions, values, "queue", filter.Queue);
+        }
+
         Add(conditions, values, "path", filter.Path);
         Add(conditions, values, "exceptiontype", filter.ExceptionType);
         Add(conditions, values, "worker", filter.Worker);
