@@ -18,6 +18,9 @@ public sealed record JobFilter
     /// <summary>Jobs in any of these statuses.</summary>
     public IReadOnlyList<JobStatus>? Statuses { get; init; }
 
+    /// <summary>Jobs made from this raw queue (their <see cref="JobInfo.RawQueue"/>).</summary>
+    public string? RawQueue { get; init; }
+
     /// <summary>Jobs whose exception type is this.</summary>
     public string? ExceptionType { get; init; }
 
@@ -28,7 +31,7 @@ public sealed record JobFilter
     public string? Params { get; init; }
 
     /// <summary>Whether no criterion is set.</summary>
-    public bool IsEmpty => Id is null && Queue is null && Path is null && Statuses is null && ExceptionType is null && Worker is null && Params is null;
+    public bool IsEmpty => Id is null && Queue is null && RawQueue is null && Path is null && Statuses is null && ExceptionType is null && Worker is null && Params is null;
 
     /// <summary>A filter on one job.</summary>
     public static JobFilter ById(JobId id) => new() { Id = id };

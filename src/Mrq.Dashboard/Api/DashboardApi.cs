@@ -76,8 +76,8 @@ internal static class DashboardApi
         bool IsPaused(string queue) => PausedQueues.IsPaused(pausedSet, queue);
 
         var stored = GroupRows(aggregates.ByQueue).ToDictionary(g => g.Key, StringComparer.Ordinal);
+        var fromRaw = GroupRows(aggregates.ByRawQueue).ToDictionary(g => g.Key, StringComparer.Ordinal);
         var regular = stored.Values
-            .Where(g => !RawQueueNames.TryGetType(g.Key, out _))
             .Select(g => new RegularQueueRow(g.Key, g.Total, g.Statuses, IsPaused(g.Key)))
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
@@ -90,7 +90,7 @@ internal static class DashboardApi
         }
 
         rawNames.UnionWith(RawQueueCatalog.All.Select(q => q.Name));
-        rawNames.UnionWith(stored.Keys.Where(k => RawQueueNames.TryGetType(k, out _)));
+        rawNames.UnionWith(fromRaw.Keys.Where(k => RawQueueNames.TryGetType(k, out _)));
         var now = DateTime.UtcNow;
         var raw = new List<RawQueueRow>(rawNames.Count);
         foreach (var name in rawNames)
@@ -107,7 +107,7 @@ internal static class DashboardApi
                 IsPaused(name),
                 declared is not null,
                 declared?.StatusesNoStorage.Select(s => s.ToName()).ToList() ?? [],
-                stored.TryGetValue(name, out var jobs) ? jobs.Statuses : []));
+                fromRaw.TryGetValue(name, out var jobs) ? jobs.Statuses : []));
         }
 
         await WriteAsync(http, new QueuesResponse(regular, raw, paused), Json.Default.QueuesResponse).ConfigureAwait(false);

@@ -64,11 +64,12 @@ internal sealed class DashboardState
     private static async Task<Aggregates> ComputeAsync(IJobQueries queries)
     {
         var byQueue = await queries.CountByQueueAndStatusAsync().ConfigureAwait(false);
+        var byRawQueue = await queries.CountByRawQueueAndStatusAsync().ConfigureAwait(false);
         var byPath = await queries.CountByPathAndStatusAsync().ConfigureAwait(false);
         var exceptions = await queries.CountExceptionsAsync().ConfigureAwait(false);
-        return new Aggregates(byQueue, byPath, exceptions);
+        return new Aggregates(byQueue, byRawQueue, byPath, exceptions);
     }
 
     /// <summary>One snapshot of the store's aggregates.</summary>
-    internal sealed record Aggregates(IReadOnlyList<JobGroupCount> ByQueue, IReadOnlyList<JobGroupCount> ByPath, IReadOnlyList<JobGroupCount> Exceptions);
+    internal sealed record Aggregates(IReadOnlyList<JobGroupCount> ByQueue, IReadOnlyList<JobGroupCount> ByRawQueue, IReadOnlyList<JobGroupCount> ByPath, IReadOnlyList<JobGroupCount> Exceptions);
 }

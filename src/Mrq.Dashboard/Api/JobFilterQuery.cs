@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace Mrq.Dashboard.Api;
 
 /// <summary>
-/// MRQ's job filters as query-string or action fields: <c>queue</c> (<c>x/</c> for a queue and its subqueues),
+/// MRQ's job filters as query-string or action fields: <c>queue</c> (<c>x/</c> for a queue and its subqueues; a raw
+/// queue's name selects the jobs made from it),
 /// <c>path</c>, <c>status</c> (several joined by <c>-</c> or <c>,</c>), <c>worker</c>, <c>exceptiontype</c>, <c>id</c>
 /// and <c>params</c> (a JSON object).
 /// </summary>
@@ -47,10 +48,15 @@ internal static class JobFilterQuery
             Storage.ParamsFilter.Parse(json);
         }
 
+        // Jobs made from a raw queue keep its name in raw_queue (their queue is the factory's retry queue), so a raw
+        // queue's name selects them by that.
+        var queueName = Clean(queue);
+        var isRaw = queueName is not null && Storage.RawQueueNames.TryGetType(queueName, out _);
         return new JobFilter
         {
             Id = jobId,
-            Queue = Clean(queue),
+            Queue = isRaw ? null : queueName,
+            RawQueue = isRaw ? queueName : null,
             Path = Clean(path),
             Statuses = statuses,
             Worker = Clean(worker),

@@ -358,6 +358,7 @@ internal static class MongoJobQueries
         }
 
         AddIfSet(document, F.Path, filter.Path);
+        AddIfSet(document, F.RawQueue, filter.RawQueue);
         AddIfSet(document, F.ExceptionType, filter.ExceptionType);
         AddIfSet(document, F.Worker, filter.Worker);
 
@@ -400,8 +401,8 @@ internal static class MongoJobQueries
         return match is null ? [group] : [new BsonDocument("$match", match), group];
     }
 
-    /// <summary>Jobs that carry an exception type (MRQ's task exceptions view).</summary>
-    public static BsonDocument WithExceptionFilter() => new(F.ExceptionType, new BsonDocument { { "$exists", true }, { "$ne", BsonNull.Value } });
+    /// <summary>Jobs where <paramref name="field"/> is set (the exception type: MRQ's task exceptions view; the raw queue).</summary>
+    public static BsonDocument WithFieldFilter(string field) => new(field, new BsonDocument { { "$exists", true }, { "$ne", BsonNull.Value } });
 
     /// <summary>A job's log entries after the entry <paramref name="after"/> (all of them when null).</summary>
     public static BsonDocument LogsAfterFilter(JobId id, ObjectId? after)

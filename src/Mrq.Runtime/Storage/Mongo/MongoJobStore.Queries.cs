@@ -96,12 +96,16 @@ internal sealed partial class MongoJobStore : IJobQueries
         GroupAsync(MongoJobQueries.GroupCountPipeline(MongoFields.Queue, MongoFields.Status, null), cancellationToken);
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<JobGroupCount>> CountByRawQueueAndStatusAsync(CancellationToken cancellationToken = default) =>
+        GroupAsync(MongoJobQueries.GroupCountPipeline(MongoFields.RawQueue, MongoFields.Status, MongoJobQueries.WithFieldFilter(MongoFields.RawQueue)), cancellationToken);
+
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountByPathAndStatusAsync(CancellationToken cancellationToken = default) =>
         GroupAsync(MongoJobQueries.GroupCountPipeline(MongoFields.Path, MongoFields.Status, null), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountExceptionsAsync(CancellationToken cancellationToken = default) =>
-        GroupAsync(MongoJobQueries.GroupCountPipeline(MongoFields.Path, MongoFields.ExceptionType, MongoJobQueries.WithExceptionFilter()), cancellationToken);
+        GroupAsync(MongoJobQueries.GroupCountPipeline(MongoFields.Path, MongoFields.ExceptionType, MongoJobQueries.WithFieldFilter(MongoFields.ExceptionType)), cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask<JobLogsChunk> ReadLogsAsync(JobId id, string? afterCursor, CancellationToken cancellationToken = default)

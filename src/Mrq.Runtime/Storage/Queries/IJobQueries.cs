@@ -27,6 +27,9 @@ internal interface IJobQueries
     /// <summary>Jobs per queue and status (every job read once).</summary>
     ValueTask<IReadOnlyList<JobGroupCount>> CountByQueueAndStatusAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Jobs made from raw queues, per raw queue and status (every job read once).</summary>
+    ValueTask<IReadOnlyList<JobGroupCount>> CountByRawQueueAndStatusAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Jobs per task path and status (every job read once).</summary>
     ValueTask<IReadOnlyList<JobGroupCount>> CountByPathAndStatusAsync(CancellationToken cancellationToken = default);
 

@@ -233,6 +233,7 @@ internal static class SqliteJobFilter
         }
 
         Add(conditions, values, "path", filter.Path);
+        Add(conditions, values, "raw_queue", filter.RawQueue);
         Add(conditions, values, "exceptiontype", filter.ExceptionType);
         Add(conditions, values, "worker", filter.Worker);
         if (filter.Statuses is { } statuses)

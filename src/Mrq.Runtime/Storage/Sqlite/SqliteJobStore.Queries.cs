@@ -108,6 +108,10 @@ internal sealed partial class SqliteJobStore : IJobQueries
         GroupAsync("SELECT queue, status, COUNT(*) FROM mrq_jobs GROUP BY queue, status;", cancellationToken);
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<JobGroupCount>> CountByRawQueueAndStatusAsync(CancellationToken cancellationToken = default) =>
+        GroupAsync("SELECT raw_queue, status, COUNT(*) FROM mrq_jobs WHERE raw_queue IS NOT NULL GROUP BY raw_queue, status;", cancellationToken);
+
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountByPathAndStatusAsync(CancellationToken cancellationToken = default) =>
         GroupAsync("SELECT path, status, COUNT(*) FROM mrq_jobs GROUP BY path, status;", cancellationToken);
 
