@@ -34,15 +34,8 @@ internal static class Seed
         var started = Job(JobStatus.Started, "square", """{"n": 2}""", j => j with { Worker = "worker-a", DateStarted = now.AddSeconds(-3), Progress = 0.4 });
         var success = Job(JobStatus.Success, "square", """{"n": 3}""", j => j with { Worker = "worker-a", DateStarted = now.AddSeconds(-9), DateUpdated = now.AddSeconds(-8), Result = MessagePackJson.FromJson("9"), TotalTime = 0.012 });
         const string traceback = "System.InvalidOperationException: boom\n   at Tasks.Square.Run(Int32 n)";
-        var failed = Job(JobStatus.Failed, "reports/daily", """{"n": 4}""", j => j with
-        {
-            Path = "tasks.Report",
-            Worker = "worker-a",
-            ExceptionType = "InvalidOperationException",
-            Traceback = traceback,
-            DateUpdated = now.AddSeconds(-7),
-            TracebackHistory = [new TracebackEntry { Date = now.AddSeconds(-7), Status = JobStatus.Failed, ExceptionType = "InvalidOperationException", Traceback = traceback, Worker = "worker-a" }],
-        });
+        // Stored as started, then failed by its worker's outcome, which also appends its traceback history and logs.
+        var failed = Job(JobStatus.Started, "reports/daily", """{"n": 4}""", j => j with { Path = "tasks.Report", Worker = "worker-a", DateStarted = now.AddSeconds(-8) });
         var retry = Job(JobStatus.Retry, "reports/weekly", """{"n": 5}""", j => j with { Path = "tasks.Report", RetryCount = 2, ExceptionType = "TimeoutException", Traceback = "System.TimeoutException: slow", DateRetry = now.AddMinutes(10) });
         var xss = Job(JobStatus.Failed, "square", System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["html"] = XssParam }, XssJson.Default.DictionaryStringString), j => j with
         {
@@ -51,6 +44,14 @@ internal static class Seed
         });
         await store.EnqueueAsync(new NewJob[] { new(queued.Id, queued.Path, queued.Queue, queued.Params, now.AddMinutes(-5)) });
         await store.InsertAsync(new[] { started, success, failed, retry, xss });
+        await store.CompleteAsync(new[]
+        {
+            new JobOutcome(failed.Id, JobStatus.Failed, now.AddSeconds(-7), ExceptionType: "InvalidOperationException", Traceback: traceback, TotalTime: 1.0)
+            {
+                Worker = "worker-a",
+                Logs = "2026-01-01 00:00:00,000 [INFO] computing report\n2026-01-01 00:00:01,000 [ERROR] <b>boom</b>\n",
+            },
+        });
         await store.ReportWorkerAsync(new WorkerReport
         {
             Id = "worker-a",
