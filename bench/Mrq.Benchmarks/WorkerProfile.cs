@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
 using Mrq.Storage;
-using Mrq.Storage.Redis;
+using Mrq.Redis;
 using Mrq.Storage.Sqlite;
 using Mrq.Worker;
 

@@ -91,5 +91,18 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
                 output.AddSource(Emitter.CatalogHintName, Emitter.EmitCatalog(spec));
             }
         });
+
+        // Adapter packages the compilation references register themselves when it loads. The model is the list of
+        // registration types, so edits to the user's code leave it cached.
+        var adapters = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => AdapterReferences.Find(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.Adapters);
+        context.RegisterImplementationSourceOutput(adapters, static (output, registrations) =>
+        {
+            if (!registrations.IsEmpty)
+            {
+                output.AddSource(Emitter.AdaptersHintName, Emitter.EmitAdapterRegistration(registrations));
+            }
+        });
     }
 }

@@ -30,6 +30,9 @@ internal static class TrackingNames
     /// <summary>The registration (dispatch table) model of tasks and raw queues.</summary>
     public const string Catalog = nameof(Catalog);
 
+    /// <summary>The registration types of the adapter packages the compilation references.</summary>
+    public const string Adapters = nameof(Adapters);
+
     /// <summary>The serializers model.</summary>
     public const string Serializers = nameof(Serializers);
 }

@@ -40,6 +40,6 @@ public static class MrqClient
     public static IMrqClient Create(MrqSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new StoreClient(() => Storage.StoreFactory.OpenJobStore(settings), () => Storage.StoreFactory.OpenBroker(settings), ownsStores: true, settings);
+        return new StoreClient(() => StoreFactory.OpenJobStore(settings), () => StoreFactory.OpenBroker(settings), ownsStores: true, settings);
     }
 }

@@ -3,14 +3,16 @@ namespace Mrq.Configuration;
 /// <summary>The table of settings Mrq knows, with MRQ's names (see docs/configuration.md).</summary>
 internal static class ConfigKeys
 {
+    private const string LogsAlternatives = " (or \"1\" for the jobs database, \"0\" to store no logs)";
+
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         ConfigKey.Text("config", (s, v) => s.ConfigFile = v, "c"),
         ConfigKey.Text("embedded_db", (s, v) => s.EmbeddedDb = v),
-        ConfigKey.Text("mongodb_jobs", (s, v) => s.MongoDbJobs = Storage.Mongo.MongoUri.Validate("mongodb_jobs", v), "mongodb"),
-        ConfigKey.Text("mongodb_logs", (s, v) => s.MongoDbLogs = Storage.Mongo.MongoLogsSetting.Validate(v)),
+        ConfigKey.Text("mongodb_jobs", (s, v) => s.MongoDbJobs = StoreAdapters.ValidateJobStoreUri("mongodb_jobs", v), "mongodb"),
+        ConfigKey.Text("mongodb_logs", (s, v) => s.MongoDbLogs = v is "0" or "1" ? v : StoreAdapters.ValidateJobStoreUri("mongodb_logs", v, LogsAlternatives)),
         ConfigKey.Switch("ensure_indexes", (s, v) => s.EnsureIndexes = v),
-        ConfigKey.Validated("redis", "a Redis URI: redis://[[user]:password@]host[:port][/db] or rediss://… for TLS", v => Storage.Redis.RedisUri.TryParse(v, out _, out _), (s, v) => s.Redis = v),
+        ConfigKey.Text("redis", (s, v) => s.Redis = StoreAdapters.ValidateBrokerUri("redis", v)),
         ConfigKey.Validated("redis_prefix", "a key prefix without spaces", v => !v.Any(char.IsWhiteSpace), (s, v) => s.RedisPrefix = v),
         ConfigKey.List("queues", (s, v) => s.Queues = v),
         ConfigKey.Text("queue", (s, v) => s.Queue = v),

@@ -142,7 +142,7 @@ public static class ConfigurationLoader
     {
         if (!key.TryApply(value, settings))
         {
-            var shown = key.Name == "redis" ? Storage.Redis.RedisUri.Mask(value) : value;
+            var shown = StoreAdapters.Mask(value);
             throw new MrqConfigurationException($"{source}: expected {key.Expected}, got \"{shown}\".");
         }
     }

@@ -2,7 +2,7 @@ namespace Mrq.Storage;
 
 /// <summary>
 /// The durable job store port: regular queues and every job's document. Adapters: the embedded SQLite file
-/// (<see cref="Sqlite.SqliteJobStore"/>) and MongoDB. Every method that touches many jobs does so in one round trip
+/// (<see cref="Sqlite.SqliteJobStore"/>) and MongoDB (package Mrq.MongoDB). Every method that touches many jobs does so in one round trip
 /// (or one transaction) per call, never one per job. Dates are kept to the millisecond (rounded down, as MongoDB does)
 /// and read back as UTC; a <see cref="DateTimeKind.Unspecified"/> date is taken as UTC.
 /// </summary>

@@ -2,7 +2,7 @@ namespace Mrq.Storage;
 
 /// <summary>
 /// The raw-queue broker port: raw params waiting in raw queues. Adapters: Redis (MRQ's key layout,
-/// <see cref="Redis.RedisQueueBroker"/>) and the embedded SQLite file with the same semantics
+/// package Mrq.Redis) and the embedded SQLite file with the same semantics
 /// (<see cref="SqliteBroker.SqliteQueueBroker"/>). Every call is one round trip whatever the number of items.
 /// </summary>
 /// <remarks>

@@ -31,6 +31,8 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public static async Task<DashboardHost> StartAsync(MrqSettings settings, Action<MrqDashboardOptions>? configure = null, string? pathBase = null)
     {
+        // The tests do not run Mrq's generator, which would register the referenced adapters.
+        Redis.RedisAdapter.Register();
         var client = MrqClient.Create(settings);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -1,5 +1,5 @@
 using Mrq.Storage;
-using Mrq.Storage.Redis;
+using Mrq.Redis;
 using StackExchange.Redis;
 
 namespace Mrq.Tests.Broker;

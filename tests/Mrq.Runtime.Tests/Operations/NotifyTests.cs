@@ -1,5 +1,5 @@
 using Mrq.Configuration;
-using Mrq.Storage.Redis;
+using Mrq.Redis;
 using Mrq.Tests.Broker;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;

@@ -4,7 +4,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Mrq.Configuration;
 using Mrq.Storage;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
 using Xunit.Abstractions;

@@ -4,7 +4,7 @@ using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using Mrq.Storage;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 
 namespace Mrq.Tests.Storage;
 

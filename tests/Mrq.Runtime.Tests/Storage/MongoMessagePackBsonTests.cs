@@ -2,7 +2,7 @@ using System.Buffers;
 using MessagePack;
 using MongoDB.Bson;
 using Mrq.Infrastructure;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 using Mrq.Tests.Generated;
 
 namespace Mrq.Tests.Storage;

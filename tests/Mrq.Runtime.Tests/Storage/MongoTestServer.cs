@@ -1,7 +1,7 @@
 using System.Reflection;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -1,5 +1,5 @@
 using Mrq.Storage;
-using Mrq.Storage.Mongo;
+using Mrq.MongoDB;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
 using Mrq.Worker;

@@ -1,7 +1,7 @@
 using MessagePack;
 using Microsoft.Data.Sqlite;
 using Mrq.Storage;
-using Mrq.Storage.Redis;
+using Mrq.Redis;
 using Mrq.Tests.Broker;
 
 namespace Mrq.Tests.Worker;

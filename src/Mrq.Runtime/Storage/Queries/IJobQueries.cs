@@ -2,8 +2,8 @@ namespace Mrq.Storage.Queries;
 
 /// <summary>
 /// What the dashboard reads from a job store, beside <see cref="IJobStore"/>: pages of jobs by filter, capped counts,
-/// aggregates and a cursor over a job's logs. Adapters: <see cref="Sqlite.SqliteJobStore"/> and
-/// <see cref="Mongo.MongoJobStore"/>. A page or a count reads a bounded number of index entries; the aggregates read
+/// aggregates and a cursor over a job's logs. Adapters: <see cref="Sqlite.SqliteJobStore"/> and MongoDB's store
+/// (Mrq.MongoDB). A page or a count reads a bounded number of index entries; the aggregates read
 /// every job (as MRQ's dashboard does) and are meant to be cached by the caller.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Mrq.Storage.SqliteBroker;
 
 /// <summary>
-/// Raw queues in an embedded SQLite file, with the semantics of <see cref="Redis.RedisQueueBroker"/>. The file may be the
+/// Raw queues in an embedded SQLite file, with the semantics of the Redis adapter (Mrq.Redis). The file may be the
 /// job store's own <c>mrq.db</c>: the broker only uses its own tables.
 /// </summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
 
-namespace Mrq.Storage.Redis;
+namespace Mrq.Redis;
 
 /// <summary>
 /// Raw queues in Redis with MRQ's key layout: <c>&lt;prefix&gt;:q:&lt;queue&gt;</c> (a LIST for <c>_raw</c>, a SET for
@@ -20,7 +20,7 @@ namespace Mrq.Storage.Redis;
 /// <para>Cancellation is only checked before a command is sent: a dequeue already sent is never abandoned, so popped
 /// items are not lost by a cancelled wait.</para>
 /// </remarks>
-internal sealed class RedisQueueBroker : IQueueBroker, Queries.IRawQueueListing
+internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQueueListing
 {
     /// <summary>MRQ's default key prefix (<c>--redis_prefix</c>).</summary>
     public const string DefaultPrefix = "mrq";

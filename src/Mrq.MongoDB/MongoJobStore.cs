@@ -2,7 +2,7 @@ using System.Buffers;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// The MongoDB job store: MRQ's <c>mrq_jobs</c> collection with MRQ's field names (reference §3.1), so MRQ's tools and

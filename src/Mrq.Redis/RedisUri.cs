@@ -1,7 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Mrq.Storage.Redis;
+namespace Mrq.Redis;
 
 /// <summary>
 /// Parses MRQ-style Redis URIs (<c>--redis</c>, redis-py <c>from_url</c> subset) into StackExchange.Redis options:

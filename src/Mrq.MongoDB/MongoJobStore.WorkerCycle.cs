@@ -1,4 +1,4 @@
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// The worker's combined calls. MongoDB has no multi-document transaction on a standalone server, so each is its two

@@ -1,7 +1,7 @@
 using Mrq.Configuration;
 using MongoDB.Driver;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>How <see cref="MongoJobStore"/> connects: the jobs URI, where logs go, and whether to create indexes at start.</summary>
 internal sealed record MongoStoreOptions

@@ -1,4 +1,4 @@
-namespace Mrq.Storage.Redis;
+namespace Mrq.Redis;
 
 /// <summary>
 /// The Lua scripts of <see cref="RedisQueueBroker"/>. They are passed as text to <c>ScriptEvaluate</c>, which sends

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>Collection and field names, exactly MRQ's (reference §3.1, §3.5), plus the few Mrq adds.</summary>
 internal static class MongoFields

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Mrq.Configuration;
 using MongoDB.Driver;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// MongoDB connection strings as MRQ's <c>--mongodb_jobs</c> / <c>--mongodb_logs</c> take them:

@@ -2,7 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Mrq.Storage.Queries;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// The dashboard's reads (<see cref="IJobQueries"/>): pages newest first by <c>_id</c>, counts with a limit, and

@@ -1,8 +1,8 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using F = Mrq.Storage.Mongo.MongoFields;
+using F = Mrq.MongoDB.MongoFields;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>One index: its collection, key pattern and options, as data (tests compare these with MRQ's list).</summary>
 internal sealed record MongoIndexDefinition(string Collection, BsonDocument Keys, bool Sparse = false, int? ExpireAfterSeconds = null, bool Unique = false)

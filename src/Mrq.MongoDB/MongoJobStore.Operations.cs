@@ -2,7 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Mrq.Worker;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// Worker operations on MongoDB: worker reports in MRQ's <c>mrq_workers</c> collection (same field names as MRQ, dates

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using MessagePack;
 using MongoDB.Bson;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// Converts Mrq's MessagePack params and results to BSON values and back, by walking the bytes with

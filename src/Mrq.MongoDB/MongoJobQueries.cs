@@ -1,8 +1,8 @@
 using System.Buffers;
 using MongoDB.Bson;
-using F = Mrq.Storage.Mongo.MongoFields;
+using F = Mrq.MongoDB.MongoFields;
 
-namespace Mrq.Storage.Mongo;
+namespace Mrq.MongoDB;
 
 /// <summary>
 /// Every filter, update, sort, projection and document <see cref="MongoJobStore"/> sends, built as plain

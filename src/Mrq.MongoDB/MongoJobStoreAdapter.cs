@@ -1,0 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+using Mrq.Configuration;
+using Mrq.Storage;
+
+namespace Mrq.MongoDB;
+
+/// <summary>Opens <see cref="MongoJobStore"/> for the <c>mongodb_jobs</c> setting (creating MRQ's indexes first with <c>ensure_indexes</c>).</summary>
+internal sealed class MongoJobStoreAdapter : JobStoreAdapter
+{
+    public static readonly MongoJobStoreAdapter Instance = new();
+
+    private MongoJobStoreAdapter()
+    {
+    }
+
+    public override string PackageId => "Mrq.MongoDB";
+
+    public override IReadOnlyList<string> Schemes { get; } = ["mongodb", "mongodb+srv"];
+
+    public override string Expected => MongoUri.Expected;
+
+    public override bool TryValidate(string uri, [NotNullWhen(false)] out string? error) => MongoUri.TryParse(uri, out _, out error);
+
+    public override string Mask(string uri) => MongoUri.Mask(uri);
+
+    public override IJobStore Open(MrqSettings settings) =>
+        MongoJobStore.OpenAsync(MongoStoreOptions.FromSettings(settings)!).GetAwaiter().GetResult();
+}

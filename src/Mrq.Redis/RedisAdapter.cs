@@ -1,0 +1,15 @@
+using Mrq.Configuration;
+
+[assembly: MrqAdapter(typeof(Mrq.Redis.RedisAdapter))]
+
+namespace Mrq.Redis;
+
+/// <summary>
+/// Raw queues on Redis, with MRQ's key layout, for the <c>redis</c> setting's <c>redis://</c> and <c>rediss://</c>
+/// URIs. Mrq's generator calls <see cref="Register"/> in every project that references this package.
+/// </summary>
+public static class RedisAdapter
+{
+    /// <summary>Makes <c>redis://</c> and <c>rediss://</c> URIs usable in the <c>redis</c> setting. Calling it again does nothing.</summary>
+    public static void Register() => StoreAdapters.Register(RedisBrokerAdapter.Instance);
+}
