@@ -139,7 +139,8 @@ internal static class DashboardQueries
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM mrq_jobs WHERE {where} ORDER BY rowid DESC LIMIT 20;";
+        var from = filter.Statuses is [JobStatus.Started] ? "mrq_jobs INDEXED BY mrq_jobs_started" : "mrq_jobs";
+        command.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM {from} WHERE {where} ORDER BY rowid DESC LIMIT 20;";
         bind(command);
         using var reader = command.ExecuteReader();
         var steps = new List<string>();

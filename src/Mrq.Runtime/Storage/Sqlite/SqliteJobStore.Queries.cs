@@ -25,16 +25,19 @@ internal sealed partial class SqliteJobStore : IJobQueries
             using var command = _reader.CreateCommand();
             bind(command);
             var jobs = new List<JobInfo>(Math.Min(limit, 1000));
+            // Started jobs are few (at most the workers' greenlets) and sit in their own partial index; without the hint
+            // SQLite prefers walking the whole table in rowid order.
+            var from = filter.Statuses is [JobStatus.Started] ? "mrq_jobs INDEXED BY mrq_jobs_started" : "mrq_jobs";
             if (wanted is null)
             {
-                command.CommandText = $"SELECT id, {JobColumns} FROM mrq_jobs WHERE {where} ORDER BY rowid DESC LIMIT $limit OFFSET $skip;";
+                command.CommandText = $"SELECT id, {JobColumns} FROM {from} WHERE {where} ORDER BY rowid DESC LIMIT $limit OFFSET $skip;";
                 command.Parameters.AddWithValue("$limit", limit);
                 command.Parameters.AddWithValue("$skip", skip);
             }
             else
             {
                 // Params are MessagePack: candidates are compared here, so the page is cut after the comparison.
-                command.CommandText = $"SELECT id, {JobColumns} FROM mrq_jobs WHERE {where} ORDER BY rowid DESC;";
+                command.CommandText = $"SELECT id, {JobColumns} FROM {from} WHERE {where} ORDER BY rowid DESC;";
             }
 
             using var reader = command.ExecuteReader();
