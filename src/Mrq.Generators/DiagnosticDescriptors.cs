@@ -13,6 +13,7 @@ internal static class DiagnosticDescriptors
     private const string TasksCategory = "Mrq.Tasks";
     private const string QueuesCategory = "Mrq.Queues";
     private const string RawQueuesCategory = "Mrq.RawQueues";
+    private const string GeneratedCodeCategory = "Mrq.GeneratedCode";
     private const string HelpLinkPrefix = "docs/diagnostics/";
 
     // Written out per descriptor (no helper method) so the release-tracking analyzers (RS2000-RS2008) can read every ID,
@@ -200,4 +201,34 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkPrefix + "MRQ018.md",
         customTags: s_warningTags);
+
+    public static readonly DiagnosticDescriptor InvalidTaskPath = new(
+        "MRQ019",
+        "Invalid task path",
+        "Invalid task path '{0}' for task '{1}': {2}",
+        TasksCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkPrefix + "MRQ019.md",
+        customTags: s_errorTags);
+
+    public static readonly DiagnosticDescriptor GeneratedClassClash = new(
+        "MRQ020",
+        "Generated class clashes with a declaration",
+        "The class '{0}' that Mrq generates for {1} clashes with {2}",
+        GeneratedCodeCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkPrefix + "MRQ020.md",
+        customTags: s_errorTags);
+
+    public static readonly DiagnosticDescriptor DuplicateFacade = new(
+        "MRQ021",
+        "Tasks generate the same façade class",
+        "The façade class '{0}' of task '{1}' {2}; rename the task class",
+        GeneratedCodeCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkPrefix + "MRQ021.md",
+        customTags: s_compilationEndErrorTags);
 }

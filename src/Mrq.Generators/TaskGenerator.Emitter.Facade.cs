@@ -19,12 +19,7 @@ public sealed partial class TaskGenerator
             var source = new SourceWriter();
             WriteHeader(source);
             OpenNamespace(source, task.Namespace);
-            source.WriteLine("internal static partial class Tasks");
-            source.OpenBlock();
-            source.WriteLine($"/// <summary>Jobs of the task <see cref=\"{task.TaskType}\"/>, path <c>{XmlText(task.Path)}</c>.</summary>");
-            source.WriteLine(s_generatedCodeAttribute);
-            source.WriteLine($"public static partial class {Escape(task.FacadeName)}");
-            source.OpenBlock();
+            OpenFacade(source, task, $"/// <summary>Jobs of the task <see cref=\"{task.TaskType}\"/>, path <c>{XmlText(task.Path)}</c>.</summary>");
             source.WriteLine("/// <summary>The task path stored with every job.</summary>");
             source.WriteLine($"public const string Path = {StringLiteral(task.Path)};");
             source.WriteLine();
@@ -61,8 +56,7 @@ public sealed partial class TaskGenerator
                 emitter.WriteGetResult(source, task.Result, Member);
             }
 
-            source.CloseBlock();
-            source.CloseBlock();
+            CloseFacade(source, task);
             CloseNamespace(source, task.Namespace);
             return source.ToSourceText();
         }

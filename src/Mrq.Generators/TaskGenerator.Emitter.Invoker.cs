@@ -25,10 +25,7 @@ public sealed partial class TaskGenerator
             var source = new SourceWriter();
             WriteHeader(source);
             OpenNamespace(source, task.Namespace);
-            source.WriteLine("partial class Tasks");
-            source.OpenBlock();
-            source.WriteLine($"partial class {Escape(task.FacadeName)}");
-            source.OpenBlock();
+            OpenFacade(source, task, summary: null);
 
             var parameters = task.Parameters.Where(static p => p.Kind == ParameterKind.Job).ToList();
             var isAsync = task.ReturnKind is ReturnKind.Task or ReturnKind.TaskOfT or ReturnKind.ValueTask or ReturnKind.ValueTaskOfT;
@@ -69,8 +66,7 @@ public sealed partial class TaskGenerator
                 source.CloseBlock();
             }
 
-            source.CloseBlock();
-            source.CloseBlock();
+            CloseFacade(source, task);
             CloseNamespace(source, task.Namespace);
             return source.ToSourceText();
         }

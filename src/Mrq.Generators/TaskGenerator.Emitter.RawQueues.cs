@@ -25,22 +25,25 @@ public sealed partial class TaskGenerator
             var source = new SourceWriter();
             WriteHeader(source);
             OpenNamespace(source, queue.Namespace);
-            source.WriteLine("internal static partial class RawQueues");
+            source.WriteLine($"static partial class {FacadeNames.RawQueuesContainer}");
             source.OpenBlock();
             source.WriteLine("/// <summary>");
             source.WriteLine($"/// The raw queue <c>{XmlText(queue.Name)}</c>, {shape.Description}.");
             source.WriteLine($"/// A worker listening on it turns each raw param into a job with <see cref=\"{queue.Factory}(string)\"/>.");
             source.WriteLine("/// </summary>");
             source.WriteLine(s_generatedCodeAttribute);
-            source.WriteLine($"public static class {Escape(queue.ClassName)}");
+            source.WriteLine($"public static partial class {Escape(queue.ClassName)}");
             source.OpenBlock();
             source.WriteLine("/// <summary>The raw queue's name.</summary>");
             source.WriteLine($"public const string Name = {StringLiteral(queue.Name)};");
 
-            WriteRawEnqueueMethods(source, shape, subqueue: false);
-            if (queue.HasSubqueues)
+            foreach (var subqueue in queue.HasSubqueues ? new[] { false, true } : new[] { false })
             {
-                WriteRawEnqueueMethods(source, shape, subqueue: true);
+                WriteRawEnqueueMethods(source, shape, subqueue);
+                if (shape.DueNow is { } dueNow)
+                {
+                    WriteRawEnqueueMethods(source, dueNow, subqueue);
+                }
             }
 
             source.CloseBlock();
@@ -125,6 +128,18 @@ public sealed partial class TaskGenerator
                 ManyName = "items",
                 Select = $"static item => {RawParam}.DueAt(item.Raw ?? {NullParam}\"items\"), item.Due)",
                 ManySummary = "raw params with their due times",
+                DueNow = new()
+                {
+                    Description = "a timed set",
+                    SingleParameters = "string raw",
+                    SingleName = "raw",
+                    Single = $"{RawParam}.DueAt(raw, global::System.DateTime.UtcNow)",
+                    SingleSummary = "<paramref name=\"raw\"/>, due now (a raw param already there becomes due now)",
+                    ManyParameter = "global::System.Collections.Generic.IEnumerable<string> raws",
+                    ManyName = "raws",
+                    Select = $"static raw => {RawParam}.DueAt(raw ?? {NullParam}\"raws\"), global::System.DateTime.UtcNow)",
+                    ManySummary = "raw params, all due now,",
+                },
             };
 
             public required string Description { get; init; }
@@ -144,6 +159,9 @@ public sealed partial class TaskGenerator
             public required string Select { get; init; }
 
             public required string ManySummary { get; init; }
+
+            /// <summary>Timed sets: the overloads that make raw params due now.</summary>
+            public RawShape? DueNow { get; init; }
 
             public static RawShape Of(RawQueueType type) => type switch
             {

@@ -82,6 +82,36 @@ public sealed partial class TaskGenerator
             }
         }
 
+        /// <summary>
+        /// Opens the namespace's <c>Tasks</c> class, the classes mirroring those the task class is nested in, and the
+        /// façade class. Each declaration says <c>static partial class</c> with no accessibility on <c>Tasks</c>, so the
+        /// parts of all tasks (and a user's own <c>static partial class Tasks</c>, public or not) merge.
+        /// </summary>
+        private static void OpenFacade(SourceWriter source, TaskSpec task, string? summary)
+        {
+            source.WriteLine($"static partial class {FacadeNames.Container}");
+            source.OpenBlock();
+            for (var i = 0; i < task.FacadePath.Count; i++)
+            {
+                if (i == task.FacadePath.Count - 1 && summary is not null)
+                {
+                    source.WriteLine(summary);
+                    source.WriteLine(s_generatedCodeAttribute);
+                }
+
+                source.WriteLine($"public static partial class {Escape(task.FacadePath[i])}");
+                source.OpenBlock();
+            }
+        }
+
+        private static void CloseFacade(SourceWriter source, TaskSpec task)
+        {
+            for (var i = 0; i <= task.FacadePath.Count; i++)
+            {
+                source.CloseBlock();
+            }
+        }
+
         private static string Escape(string identifier) => Identifiers.Escape(identifier);
 
         private static string Utf8Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";

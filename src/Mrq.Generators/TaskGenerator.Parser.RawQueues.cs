@@ -14,7 +14,7 @@ public sealed partial class TaskGenerator
         // Members of every generated RawQueues.<Method> class: a factory named like one would make the class invalid
         // (CS0542 for the class's own name, CS0102/CS0111 for the others).
         private static readonly HashSet<string> s_rawQueueMemberNames =
-            ["RawQueues", "Name", "Enqueue", "EnqueueAsync", "EnqueueMany", "EnqueueManyAsync"];
+            [FacadeNames.RawQueuesContainer, "Name", "Enqueue", "EnqueueAsync", "EnqueueMany", "EnqueueManyAsync"];
 
         /// <summary>
         /// The statuses a raw queue may leave unstored, by <c>Mrq.JobStatus</c> member name, and why the others may not
@@ -139,6 +139,26 @@ public sealed partial class TaskGenerator
             }
 
             CheckFactory(method);
+            if (method.ContainingType is { Name: FacadeNames.RawQueuesContainer, Arity: 0, ContainingType: null })
+            {
+                // Its generated class RawQueues.<Method> would sit next to the method itself (CS0102).
+                Report(
+                    DiagnosticDescriptors.GeneratedClassClash,
+                    method.Locations.FirstOrDefault(),
+                    GetRawQueueClassName(method),
+                    $"raw queue factory '{GetFactoryName(method)}'",
+                    "the factory itself; declare it in a class not named RawQueues");
+            }
+            else
+            {
+                CheckGeneratedContainer(
+                    method.ContainingNamespace,
+                    FacadeNames.RawQueuesContainer,
+                    [method.Name],
+                    $"raw queue factory '{GetFactoryName(method)}'",
+                    method.Locations.FirstOrDefault(),
+                    self: null);
+            }
             if (!_isValid || type is null)
             {
                 return null;

@@ -39,6 +39,8 @@ public sealed partial class TaskGenerator
             globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
 
+        private static readonly string[] s_runMethodNames = ["Run", "RunAsync"];
+
         private readonly KnownTypeSymbols _known;
         private readonly List<Diagnostic>? _diagnostics;
         private readonly CancellationToken _cancellationToken;
@@ -105,6 +107,8 @@ public sealed partial class TaskGenerator
                 return null;
             }
 
+            var facadePath = FacadeNames.GetPath(type);
+            CheckFacade(type, facadePath, attributeSyntax);
             var method = FindRunMethod(type, attributeSyntax);
             var dependencies = ReadConstructor(type, attributeSyntax);
             if (method is null)
@@ -152,7 +156,7 @@ public sealed partial class TaskGenerator
             {
                 Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(s_namespaceFormat),
                 TaskType = type.ToDisplayString(s_fullNameFormat),
-                FacadeName = type.Name,
+                FacadePath = facadePath.ToEquatableArray(),
                 HintName = GetHintName(type),
                 GeneratedNamespace = Identifiers.GeneratedNamespace(_known.Compilation.AssemblyName),
                 Path = path,
@@ -192,6 +196,10 @@ public sealed partial class TaskGenerator
             {
                 reason = "generated code cannot see it; it must be public or internal, and so must every type containing it";
             }
+            else if (IsObsoleteAsError(type))
+            {
+                reason = "it, or a type containing it, is [Obsolete] as an error, so generated code cannot use it";
+            }
 
             if (reason is null)
             {
@@ -199,6 +207,44 @@ public sealed partial class TaskGenerator
             }
 
             Report(DiagnosticDescriptors.InvalidTaskClass, GetClassLocation(type, attributeSyntax), type.Name, reason);
+            return false;
+        }
+
+        // MRQ020: the namespace's Tasks class must be one the generated façades can merge with. MRQ021: a façade named
+        // like the class containing it (Tasks.JobTask.JobTask, for a class JobTask nested in a class Job) cannot be
+        // declared; the analyzer reports that at the end of the compilation, with the façades claimed twice.
+        private void CheckFacade(INamedTypeSymbol type, string[] facadePath, AttributeSyntax? attributeSyntax)
+        {
+            CheckGeneratedContainer(type.ContainingNamespace, FacadeNames.Container, facadePath, $"task '{type.Name}'", GetClassLocation(type, attributeSyntax), type);
+            if (HasNameOfContainingClass(facadePath))
+            {
+                _isValid = false;
+            }
+        }
+
+        /// <summary>Whether a class of <paramref name="facadePath"/> has the name of the class containing it (CS0542).</summary>
+        internal static bool HasNameOfContainingClass(string[] facadePath)
+        {
+            for (var i = 1; i < facadePath.Length; i++)
+            {
+                if (facadePath[i] == facadePath[i - 1])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool CheckGeneratedContainer(INamespaceSymbol ns, string container, IReadOnlyList<string> path, string owner, Location? location, INamedTypeSymbol? self)
+        {
+            var clash = FacadeNames.FindContainerClash(_known.Compilation, ns, container, path, self, _cancellationToken);
+            if (clash is null)
+            {
+                return true;
+            }
+
+            Report(DiagnosticDescriptors.GeneratedClassClash, location, FacadeNames.Qualify(ns, container), owner, clash);
             return false;
         }
 
@@ -214,9 +260,9 @@ public sealed partial class TaskGenerator
                 switch (name)
                 {
                     case "Path":
-                        if (string.IsNullOrWhiteSpace(value as string))
+                        if (TaskPaths.GetProblem(value as string) is { } pathProblem)
                         {
-                            problem = "Path must not be empty; omit it to use the default";
+                            Report(DiagnosticDescriptors.InvalidTaskPath, GetArgumentSyntax(attributeSyntax, name)?.GetLocation(), SymbolDisplay.FormatLiteral(value as string ?? string.Empty, quote: false), type.Name, pathProblem);
                         }
 
                         break;
@@ -291,20 +337,19 @@ public sealed partial class TaskGenerator
             return false;
         }
 
-        // MRQ001 / MRQ002: exactly one public instance Run or RunAsync.
+        // MRQ001 / MRQ002: exactly one public instance Run or RunAsync, declared or inherited.
         private IMethodSymbol? FindRunMethod(INamedTypeSymbol type, AttributeSyntax? attributeSyntax)
         {
-            var methods = new List<IMethodSymbol>();
-            foreach (var member in type.GetMembers())
-            {
-                if (member is IMethodSymbol method && IsRunMethod(method))
-                {
-                    methods.Add(method);
-                }
-            }
-
+            var methods = FindRunMethods(type, _known.Compilation);
             if (methods.Count == 1)
             {
+                if (IsObsoleteAsError(methods[0]))
+                {
+                    var reason = $"its {methods[0].Name} method is [Obsolete] as an error, so the worker cannot call it";
+                    Report(DiagnosticDescriptors.InvalidTaskClass, GetClassLocation(type, attributeSyntax), type.Name, reason);
+                    return null;
+                }
+
                 return methods[0];
             }
 
@@ -314,14 +359,80 @@ public sealed partial class TaskGenerator
             }
             else
             {
+                // An inherited method declared in metadata has no source location: report it on the class instead.
                 foreach (var method in methods)
                 {
-                    Report(DiagnosticDescriptors.SeveralRunMethods, method.Locations.FirstOrDefault(), type.Name, methods.Count);
+                    var location = method.Locations.FirstOrDefault(static l => l.IsInSource) ?? GetClassLocation(type, attributeSyntax);
+                    Report(DiagnosticDescriptors.SeveralRunMethods, location, type.Name, methods.Count);
                 }
             }
 
             return null;
         }
+
+        /// <summary>
+        /// The public instance Run and RunAsync methods that <c>task.Run(...)</c> can reach on <paramref name="type"/>:
+        /// its own, then those of its base classes that no more derived member overrides or hides, as C#'s member
+        /// lookup would see them from the assembly's generated code.
+        /// </summary>
+        /// <remarks>
+        /// A derived method hides a base method with the same signature (an override is such a method); any other
+        /// derived member with the name (a property, a field, a nested type) hides every base method of that name.
+        /// Only members generated code can see hide: a private <c>Run(int)</c> does not hide a public base one.
+        /// </remarks>
+        internal static List<IMethodSymbol> FindRunMethods(INamedTypeSymbol type, Compilation compilation)
+        {
+            var methods = new List<IMethodSymbol>();
+            var hidingMethods = new List<IMethodSymbol>();
+            var hiddenNames = new HashSet<string>(StringComparer.Ordinal);
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                var level = new List<IMethodSymbol>();
+                foreach (var name in s_runMethodNames)
+                {
+                    if (hiddenNames.Contains(name))
+                    {
+                        continue;
+                    }
+
+                    foreach (var member in current.GetMembers(name))
+                    {
+                        if (!compilation.IsSymbolAccessibleWithin(member, compilation.Assembly))
+                        {
+                            continue;
+                        }
+
+                        if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+                        {
+                            hiddenNames.Add(name);
+                            continue;
+                        }
+
+                        if (hidingMethods.Any(derived => HaveSameSignature(derived, method)))
+                        {
+                            continue;
+                        }
+
+                        level.Add(method);
+                        if (IsRunMethod(method))
+                        {
+                            methods.Add(method);
+                        }
+                    }
+                }
+
+                hidingMethods.AddRange(level);
+            }
+
+            return methods;
+        }
+
+        private static bool HaveSameSignature(IMethodSymbol derived, IMethodSymbol @base) =>
+            derived.Name == @base.Name
+            && derived.Arity == @base.Arity
+            && derived.Parameters.Length == @base.Parameters.Length
+            && derived.Parameters.Zip(@base.Parameters, static (d, b) =>
+                d.RefKind == b.RefKind && SymbolEqualityComparer.Default.Equals(d.Type, b.Type)).All(static same => same);
 
         /// <summary>Whether <paramref name="method"/> is a Run method by its shape: a public instance Run or RunAsync.</summary>
         public static bool IsRunMethod(IMethodSymbol method) =>
@@ -349,9 +460,20 @@ public sealed partial class TaskGenerator
                 {
                     constructor = candidates[0];
                     var byRef = constructor.Parameters.FirstOrDefault(static p => p.RefKind != RefKind.None);
+                    var required = constructor.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.SetsRequiredMembersAttribute))
+                        ? []
+                        : GetRequiredMembers(type);
                     if (byRef is not null)
                     {
                         problem = $"its constructor parameter '{byRef.Name}' is passed by reference";
+                    }
+                    else if (IsObsoleteAsError(constructor))
+                    {
+                        problem = "its constructor is [Obsolete] as an error";
+                    }
+                    else if (required.Count > 0)
+                    {
+                        problem = $"generated code cannot set its required members ({string.Join(", ", required)}); remove 'required', or mark the constructor [SetsRequiredMembers]";
                     }
                 }
             }
@@ -367,6 +489,42 @@ public sealed partial class TaskGenerator
                     CreateTypeRef(p.Type),
                     p.HasExplicitDefaultValue || p.NullableAnnotation == NullableAnnotation.Annotated || IsNullableValueType(p.Type)))
                 .ToList();
+        }
+
+        // The required fields and properties of the type and its base types, by name.
+        private static List<string> GetRequiredMembers(INamedTypeSymbol type)
+        {
+            var names = new List<string>();
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true } && !names.Contains(member.Name))
+                    {
+                        names.Add(member.Name);
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        // [Obsolete("...", true)] on the symbol or a type containing it: using it is a compiler error (CS0619).
+        private bool IsObsoleteAsError(ISymbol symbol)
+        {
+            for (var current = symbol; current is not null; current = current.ContainingType)
+            {
+                foreach (var attribute in current.GetAttributes())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _known.ObsoleteAttribute)
+                        && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private ReturnKind ReadReturnKind(IMethodSymbol method, out ITypeSymbol? resultType)
@@ -834,7 +992,7 @@ public sealed partial class TaskGenerator
                 name = containing.MetadataName + "+" + name;
             }
 
-            return type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name;
+            return type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString(s_taskPathFormat) + "." + name;
         }
 
         private static string MemberPath(INamedTypeSymbol type, IMethodSymbol method, string member) =>

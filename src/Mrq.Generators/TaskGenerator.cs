@@ -32,15 +32,22 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             .WhereNotNull()
             .WithTrackingName(TrackingNames.ValidTasks);
 
+        // Two tasks whose façades would be the same class (a task named Job gets Tasks.JobTask, and so does a task
+        // named JobTask) can only be seen with all tasks at hand; they are dropped like invalid ones.
+        var allTasks = tasks.Collect().WithTrackingName(TrackingNames.AllTasks);
+        var taskConflicts = allTasks
+            .Select(static (all, _) => TaskConflicts.Find(all))
+            .WithTrackingName(TrackingNames.TaskConflicts);
+        var uniqueTasks = tasks.Except(taskConflicts).WithTrackingName(TrackingNames.UniqueTasks);
+
         // Per task: the façade users call (visible to the IDE) and the invoker only the registration refers to.
-        context.RegisterSourceOutput(tasks, static (output, task) =>
+        context.RegisterSourceOutput(uniqueTasks, static (output, task) =>
             output.AddSource(Emitter.GetFacadeHintName(task), Emitter.EmitFacade(task)));
-        context.RegisterImplementationSourceOutput(tasks, static (output, task) =>
+        context.RegisterImplementationSourceOutput(uniqueTasks, static (output, task) =>
             output.AddSource(Emitter.GetInvokerHintName(task), Emitter.EmitInvoker(task)));
 
         // Per compilation: the serializers the façades share and the dispatch table. Each is re-emitted only when its
         // own model changes, not on every change to some task.
-        var allTasks = tasks.Collect().WithTrackingName(TrackingNames.AllTasks);
 
         var serializers = allTasks
             .Select(static (all, _) => SerializersSpec.Create(all))
@@ -64,18 +71,12 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ValidRawQueues);
 
         // A raw queue name declared twice, or two factories generating the same RawQueues.<Method> class, can only be
-        // seen with all queues at hand; such queues are dropped like any invalid one. Each queue is combined with the
-        // (usually empty) set of conflicts rather than split back out of the collected array, so that adding or
-        // removing a queue leaves the others' outputs cached.
+        // seen with all queues at hand; such queues are dropped like any invalid one.
         var allRawQueues = rawQueues.Collect().WithTrackingName(TrackingNames.AllRawQueues);
         var conflicts = allRawQueues
             .Select(static (all, _) => RawQueueConflicts.Find(all))
             .WithTrackingName(TrackingNames.RawQueueConflicts);
-        var uniqueRawQueues = rawQueues
-            .Combine(conflicts)
-            .Where(static pair => !pair.Right.Excludes(pair.Left))
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.UniqueRawQueues);
+        var uniqueRawQueues = rawQueues.Except(conflicts).WithTrackingName(TrackingNames.UniqueRawQueues);
         context.RegisterSourceOutput(uniqueRawQueues, static (output, queue) =>
             output.AddSource(Emitter.GetRawQueueHintName(queue), Emitter.EmitRawQueue(queue)));
 

@@ -12,6 +12,12 @@ internal static class TrackingNames
     /// <summary>All valid tasks of the compilation, collected.</summary>
     public const string AllTasks = nameof(AllTasks);
 
+    /// <summary>The façade classes claimed by more than one valid task.</summary>
+    public const string TaskConflicts = nameof(TaskConflicts);
+
+    /// <summary>The valid tasks without façade conflicts, one by one: the input of their façades and invokers.</summary>
+    public const string UniqueTasks = nameof(UniqueTasks);
+
     /// <summary>Each <c>[MrqRawQueue]</c> method parsed into a <c>RawQueueSpec</c> (null when invalid).</summary>
     public const string RawQueues = nameof(RawQueues);
 

@@ -164,7 +164,7 @@ public sealed class DiagnosticTests
             public int Run(int n) => n * n * n;
         }
         """,
-        Expect("MRQ006", "Invalid value for MrqTask option 'Path': Path must not be empty; omit it to use the default", 0),
+        Expect("MRQ019", "Invalid task path '' for task 'Square': it is empty; omit Path to use the namespace-qualified class name", 0),
         Expect("MRQ006", "Invalid value for MrqTask option 'Timeout': Timeout must be a positive number of seconds, not 0; omit it to use the configured default", 1),
         Expect("MRQ006", "Invalid value for MrqTask option 'MaxRetries': MaxRetries must be -1 (the configured default) or a number ≥ 0, not -2", 2),
         Expect("MRQ006", "Invalid value for MrqTask option 'ResultTtl': ResultTtl must be 0 (the configured default) or a number of seconds up to 315360000 (10 years), not 315360001", 3),
@@ -199,6 +199,64 @@ public sealed class DiagnosticTests
         """,
         Expect("MRQ007", "Task class 'Ambiguous' cannot be constructed: it has 2 public constructors with 1 parameters; keep one, whose parameters are resolved from dependency injection", 0),
         Expect("MRQ007", "Task class 'Private' cannot be constructed: it has no public constructor", 1));
+
+    [Fact]
+    public Task MRQ004_MRQ007_obsolete_as_an_error_or_required_members() => VerifyAsync(
+        """
+        public abstract class Named
+        {
+            public required string Name { get; init; }
+        }
+
+        [MrqTask]
+        public sealed class {|#0:Required|} : Named
+        {
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class SetsThem : Named
+        {
+            [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+            public SetsThem() => Name = "x";
+
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class {|#1:OldConstructor|}
+        {
+            [Obsolete("Use the other one.", true)]
+            public OldConstructor() { }
+
+            public void Run() { }
+        }
+
+        [MrqTask]
+        public sealed class {|#2:OldRun|}
+        {
+            [Obsolete("Gone.", true)]
+            public void Run() { }
+        }
+
+        [MrqTask]
+        [Obsolete("Gone.", true)]
+        public sealed class {|#3:OldClass|}
+        {
+            public void Run() { }
+        }
+
+        [MrqTask]
+        [Obsolete("Going.")]
+        public sealed class OnlyWarned
+        {
+            public void Run() { }
+        }
+        """,
+        Expect("MRQ007", "Task class 'Required' cannot be constructed: generated code cannot set its required members (Name); remove 'required', or mark the constructor [SetsRequiredMembers]", 0),
+        Expect("MRQ007", "Task class 'OldConstructor' cannot be constructed: its constructor is [Obsolete] as an error", 1),
+        Expect("MRQ004", "Class 'OldRun' cannot be an Mrq task: its Run method is [Obsolete] as an error, so the worker cannot call it", 2),
+        Expect("MRQ004", "Class 'OldClass' cannot be an Mrq task: it, or a type containing it, is [Obsolete] as an error, so generated code cannot use it", 3));
 
     [Fact]
     public Task MRQ008_invalid_task_queue_name() => VerifyAsync(
@@ -524,6 +582,244 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public Task MRQ001_finds_an_inherited_Run_and_respects_overrides_and_hiding() => VerifyAsync(
+        """
+        public abstract class Handler<T>
+        {
+            public abstract int Run(T item);
+        }
+
+        public class Squarer
+        {
+            public virtual int Run(int n) => n * n;
+        }
+
+        public class Loud
+        {
+            public int Run(int n) => n;
+        }
+
+        [MrqTask]
+        public sealed class Inherited : Squarer
+        {
+        }
+
+        [MrqTask]
+        public sealed class Overridden : Squarer
+        {
+            public override int Run(int n) => n + 1;
+        }
+
+        [MrqTask]
+        public sealed class FromGeneric : Handler<string>
+        {
+            public override int Run(string item) => item.Length;
+        }
+
+        [MrqTask]
+        public sealed class Hiding : Loud
+        {
+            public new int Run(int n) => -n;
+        }
+
+        [MrqTask]
+        public sealed class Async : Squarer
+        {
+            public Task<int> RunAsync(long n) => Task.FromResult((int)n);
+
+            public new static int Run(int n) => n;
+        }
+        """);
+
+    [Fact]
+    public Task MRQ001_MRQ002_an_inherited_Run_counts_with_the_class_own_ones() => VerifyAsync(
+        """
+        public class Squarer
+        {
+            public int {|#0:Run|}(int n) => n * n;
+        }
+
+        public class Hidden
+        {
+            public int Run(int n) => n;
+        }
+
+        [MrqTask]
+        public sealed class Overloaded : Squarer
+        {
+            public int {|#1:Run|}(string text) => text.Length;
+        }
+
+        [MrqTask]
+        public sealed class {|#2:ByProperty|} : Hidden
+        {
+            public new int Run => 0;
+        }
+        """,
+        Expect("MRQ002", "Task class 'Overloaded' has 2 public Run or RunAsync methods; it must have exactly one", 1),
+        Expect("MRQ002", "Task class 'Overloaded' has 2 public Run or RunAsync methods; it must have exactly one", 0),
+        Expect("MRQ001", "Task class 'ByProperty' has no public instance method named Run or RunAsync", 2));
+
+    [Fact]
+    public Task MRQ012_raw_queue_factory_that_is_a_local_function_or_a_lambda() => VerifyAsync(
+        """
+        namespace App
+        {
+            public static class Factories
+            {
+                public static void Register()
+                {
+                    [MrqRawQueue("local_raw")]
+                    static JobRequest {|#0:Local|}(string raw) => new("p", default, "q");
+
+                    Func<string, JobRequest> lambda = [{|#1:MrqRawQueue("lambda_raw")|}] (string raw) => new("p", default, "q");
+                    _ = (Local("x"), lambda);
+                }
+            }
+        }
+        """,
+        Expect("MRQ012", "Raw queue factory 'App.Factories.Register.Local' is invalid: it is a local function, which generated code cannot call; make it a static method of a class", 0),
+        Expect("MRQ012", "Raw queue factory 'App.Factories.Register (lambda)' is invalid: it is a lambda, which generated code cannot call; make it a static method of a class", 1));
+
+    [Fact]
+    public Task MRQ019_invalid_task_path() => VerifyAsync(
+        """
+        [MrqTask({|#0:Path = " "|})]
+        public sealed class Blank { public void Run() { } }
+
+        [MrqTask({|#1:Path = "billing charge"|})]
+        public sealed class Spaced { public void Run() { } }
+
+        [MrqTask({|#2:Path = "billing,charge"|})]
+        public sealed class Comma { public void Run() { } }
+
+        [MrqTask({|#3:Path = "billing\tcharge"|})]
+        public sealed class Tab { public void Run() { } }
+
+        [MrqTask({|#4:Path = "billing\u0001charge"|})]
+        public sealed class Control { public void Run() { } }
+
+        [MrqTask(Path = "billing.charge/v2:eu")]
+        public sealed class Valid { public void Run() { } }
+        """,
+        Expect("MRQ019", "Invalid task path ' ' for task 'Blank': it contains a space: worker task lists (--task_whitelist, --task_blacklist) split on whitespace and commas, so the task could never be listed there", 0),
+        Expect("MRQ019", "Invalid task path 'billing charge' for task 'Spaced': it contains a space: worker task lists (--task_whitelist, --task_blacklist) split on whitespace and commas, so the task could never be listed there", 1),
+        Expect("MRQ019", "Invalid task path 'billing,charge' for task 'Comma': it contains ',': worker task lists (--task_whitelist, --task_blacklist) split on whitespace and commas, so the task could never be listed there", 2),
+        Expect("MRQ019", "Invalid task path 'billing\\tcharge' for task 'Tab': it contains a tab: worker task lists (--task_whitelist, --task_blacklist) split on whitespace and commas, so the task could never be listed there", 3),
+        Expect("MRQ019", "Invalid task path 'billing\\u0001charge' for task 'Control': it contains U+0001: control characters corrupt logs and command lines", 4));
+
+    [Fact]
+    public Task MRQ020_generated_class_clashes_with_a_declaration() => VerifyAsync(
+        """
+        namespace Shop
+        {
+            public sealed class Tasks { }
+
+            [MrqTask]
+            public sealed class {|#0:Charge|} { public void Run() { } }
+        }
+
+        namespace Ledger
+        {
+            [MrqTask]
+            public sealed class {|#1:Tasks|} { public void Run() { } }
+        }
+
+        namespace Feeds
+        {
+            public static class Factories
+            {
+                [MrqRawQueue("crawl_raw")]
+                public static JobRequest {|#2:Crawl|}(string raw) => new("p", default, "q");
+            }
+
+            public static class RawQueues
+            {
+                [MrqRawQueue("fetch_raw")]
+                public static JobRequest {|#3:Fetch|}(string raw) => new("p", default, "q");
+            }
+        }
+
+        namespace Jobs
+        {
+            [MrqTask]
+            public sealed class {|#4:Import|} { public void Run() { } }
+        }
+
+        namespace Jobs.Tasks
+        {
+            public sealed class Helper { }
+        }
+
+        namespace Members
+        {
+            public static partial class Tasks
+            {
+                public static int Charge() => 1;
+            }
+
+            static partial class RawQueues
+            {
+                internal const int Crawl = 1;
+            }
+
+            [MrqTask]
+            public sealed class {|#5:Charge|} { public void Run() { } }
+
+            public static class Factories
+            {
+                [MrqRawQueue("members_raw")]
+                public static JobRequest {|#6:Crawl|}(string raw) => new("p", default, "q");
+            }
+        }
+
+        namespace Fine
+        {
+            public static partial class Tasks
+            {
+                public static int Helper() => 1;
+
+                public static partial class Charge
+                {
+                    public static int Two() => 2;
+                }
+            }
+
+            [MrqTask]
+            public sealed class Charge { public void Run() { } }
+        }
+        """,
+        Expect("MRQ020", "The class 'Shop.Tasks' that Mrq generates for task 'Charge' clashes with the type 'Shop.Tasks', which is not a static partial class; rename it, or make it 'static partial class Tasks'", 0),
+        Expect("MRQ020", "The class 'Ledger.Tasks' that Mrq generates for task 'Tasks' clashes with the task class itself; rename it", 1),
+        Expect("MRQ020", "The class 'Feeds.RawQueues' that Mrq generates for raw queue factory 'Feeds.Factories.Crawl' clashes with the type 'Feeds.RawQueues', which is not a static partial class; rename it, or make it 'static partial class RawQueues'", 2),
+        Expect("MRQ020", "The class 'Feeds.RawQueues.Fetch' that Mrq generates for raw queue factory 'Feeds.RawQueues.Fetch' clashes with the factory itself; declare it in a class not named RawQueues", 3),
+        Expect("MRQ020", "The class 'Jobs.Tasks' that Mrq generates for task 'Import' clashes with the namespace 'Jobs.Tasks'; rename that namespace, or use another one", 4),
+        Expect("MRQ020", "The class 'Members.Tasks' that Mrq generates for task 'Charge' clashes with the member 'Members.Tasks.Charge()', which is not a static partial class; rename it", 5),
+        Expect("MRQ020", "The class 'Members.RawQueues' that Mrq generates for raw queue factory 'Members.Factories.Crawl' clashes with the member 'Members.RawQueues.Crawl', which is not a static partial class; rename it", 6));
+
+    [Fact]
+    public Task MRQ021_tasks_generating_the_same_facade_class() => VerifyAsync(
+        """
+        namespace Shop
+        {
+            [MrqTask(Path = "shop.job")]
+            public sealed class {|#0:Job|} { public void Run() { } }
+
+            [MrqTask(Path = "shop.jobtask")]
+            public sealed class {|#1:JobTask|} { public void Run() { } }
+
+            public static class Enqueue
+            {
+                [MrqTask]
+                public sealed class {|#2:EnqueueTask|} { public void Run() { } }
+            }
+        }
+        """,
+        Expect("MRQ021", "The façade class 'Shop.Tasks.JobTask' of task 'Shop.Job' is also the façade of 'Shop.JobTask'; rename the task class", 0),
+        Expect("MRQ021", "The façade class 'Shop.Tasks.JobTask' of task 'Shop.JobTask' is also the façade of 'Shop.Job'; rename the task class", 1),
+        Expect("MRQ021", "The façade class 'Shop.Tasks.EnqueueTask.EnqueueTask' of task 'Shop.Enqueue.EnqueueTask' would have the name of the class containing it; rename the task class", 2));
+
+    [Fact]
     public void Every_descriptor_has_a_stable_id_a_fitting_severity_and_a_help_page()
     {
         var descriptors = new TaskAnalyzer().SupportedDiagnostics
@@ -531,7 +827,7 @@ public sealed class DiagnosticTests
             .DistinctBy(static d => d.Id)
             .OrderBy(static d => d.Id, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal([.. Enumerable.Range(1, 18).Select(static i => $"MRQ{i:000}")], descriptors.Select(static d => d.Id));
+        Assert.Equal([.. Enumerable.Range(1, 21).Select(static i => $"MRQ{i:000}")], descriptors.Select(static d => d.Id));
         foreach (var descriptor in descriptors)
         {
             // Warnings describe code that works, so they may be configured; errors describe code that would fail.

@@ -1,11 +1,11 @@
 using System.Reflection;
-using System.Runtime.Loader;
 using Mrq.Generators.Tests.Infrastructure;
 using Mrq.Infrastructure;
 
 namespace Mrq.Generators.Tests;
 
 /// <summary>What the generator emits for invalid tasks, and the enqueue API of generated code compiled and run.</summary>
+[Collection(DefaultClientCollection.Name)]
 public sealed class GeneratorBehaviourTests
 {
     [Theory]
@@ -19,6 +19,13 @@ public sealed class GeneratorBehaviourTests
     [InlineData("[MrqTask(Queue = \"t_raw\")] public sealed class T { public void Run() { } }")]
     [InlineData("[MrqTask(Timeout = 0)] public sealed class T { public void Run() { } }")]
     [InlineData("[MrqTask(DefaultTtl = 400_000_000)] public sealed class T { public void Run() { } }")]
+    [InlineData("[MrqTask(Path = \"a b\")] public sealed class T { public void Run() { } }")]
+    [InlineData("public sealed class T { public required string Name { get; init; } public void Run() { } }")]
+    [InlineData("[MrqTask, Obsolete(\"gone\", true)] public sealed class T { public void Run() { } }")]
+    [InlineData("[Obsolete(\"gone\", true)] public static class Outer { [MrqTask] public sealed class T { public void Run() { } } }")]
+    [InlineData("public sealed class T { [Obsolete(\"gone\", true)] public T() { } public void Run() { } }")]
+    [InlineData("public sealed class T { [Obsolete(\"gone\", true)] public void Run() { } }")]
+    [InlineData("public static class Job { [MrqTask] public sealed class JobTask { public void Run() { } } }")]
     public void An_invalid_task_produces_no_code_and_no_compiler_errors(string declaration)
     {
         var attribute = declaration.StartsWith('[') ? string.Empty : "[MrqTask] ";
@@ -27,6 +34,65 @@ public sealed class GeneratorBehaviourTests
 
         GeneratorHarness.AssertNoDiagnostics(output);
         Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("public sealed class Tasks { }")]
+    [InlineData("namespace Tasks { public sealed class Helper { } }")]
+    [InlineData("[MrqTask] public sealed class Tasks { public void Run() { } }")]
+    [InlineData("public sealed record RawQueues(int X);")]
+    [InlineData("public static class RawQueues { [MrqRawQueue(\"m_raw\")] public static JobRequest M(string raw) => new(\"p\", default, \"q\"); }")]
+    public void A_clash_with_the_generated_containers_produces_no_code_for_them_and_no_compiler_errors(string declaration)
+    {
+        var source = $$"""
+            using Mrq;
+            namespace App
+            {
+                {{declaration}}
+                [MrqTask] public sealed class Valid { public void Run() { } }
+                public static class Factories { [MrqRawQueue("valid_raw")] public static JobRequest Valid(string raw) => new("p", default, "q"); }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
+
+        GeneratorHarness.AssertNoDiagnostics(output);
+        var hintNames = result.GeneratedSources.Select(static s => s.HintName).ToList();
+        Assert.Equal(!declaration.Contains("Tasks", StringComparison.Ordinal), hintNames.Contains("App.Valid.g.cs"));
+        Assert.Equal(!declaration.Contains("RawQueues", StringComparison.Ordinal), hintNames.Contains("App.RawQueues+Valid.g.cs"));
+    }
+
+    [Fact]
+    public async Task Tasks_in_a_namespace_whose_Tasks_class_another_assembly_shows_are_MRQ020_not_CS0436()
+    {
+        var (_, app) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            "ShopApp",
+            """
+            using Mrq;
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("ShopTests")]
+            namespace Shop;
+            [MrqTask] public sealed class Square { public int Run(int n) => n * n; }
+            """));
+        GeneratorHarness.AssertNoDiagnostics(app);
+        var tests = GeneratorHarness.CreateCompilation(
+                "ShopTests",
+                """
+                using Mrq;
+                namespace Shop;
+                [MrqTask] public sealed class Cube { public int Run(int n) => n * n * n; }
+                public static class UsesTheApp { public static JobId Square() => Tasks.Square.Enqueue(2); }
+                """)
+            .AddReferences(app.ToMetadataReference());
+
+        var (result, output) = GeneratorHarness.Run(tests);
+
+        // Shop.Tasks would be declared twice (CS0436 wherever it is named); the test assembly's task is left out.
+        GeneratorHarness.AssertNoDiagnostics(output);
+        Assert.Empty(result.GeneratedSources);
+        var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new Analyzers.TaskAnalyzer());
+        var reported = Assert.Single(await Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(output, analyzers).GetAnalyzerDiagnosticsAsync());
+        Assert.Equal(
+            "The class 'Shop.Tasks' that Mrq generates for task 'Cube' clashes with the type 'Shop.Tasks' of the assembly 'ShopApp', visible here; use another namespace",
+            reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]
@@ -145,24 +211,9 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(25, Invoke(square, "GetResult", job));
     }
 
-    private static object? Invoke(Type type, string method, params object[] arguments)
-    {
-        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == method).ToList();
-        var target = Assert.Single(candidates);
-        var parameters = target.GetParameters();
-        var full = parameters.Select((p, i) => i < arguments.Length ? arguments[i] : p.DefaultValue).ToArray();
-        return target.Invoke(null, full);
-    }
+    private static object? Invoke(Type type, string method, params object[] arguments) => GeneratorHarness.InvokeStatic(type, method, arguments);
 
-    private static Assembly CompileAndLoad(string source)
-    {
-        var (_, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Shop.Generated." + Guid.NewGuid().ToString("N"), source));
-        GeneratorHarness.AssertNoDiagnostics(output);
-        using var stream = new MemoryStream();
-        var emit = output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        return AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(stream.ToArray()));
-    }
+    private static Assembly CompileAndLoad(string source) => GeneratorHarness.CompileAndLoad(source);
 
     // A proxy rather than a class implementing IMrqClient, so the test does not break when the interface grows.
     public class RecordingClient : DispatchProxy
@@ -172,6 +223,8 @@ public sealed class GeneratorBehaviourTests
         public List<IReadOnlyList<JobRequest>> Batches { get; } = [];
 
         public CancellationToken Token { get; private set; }
+
+        public List<(string Queue, IReadOnlyList<RawParam> Items)> RawBatches { get; } = [];
 
         public static (IMrqClient Client, RecordingClient Recorder) Create()
         {
@@ -192,6 +245,12 @@ public sealed class GeneratorBehaviourTests
                     var jobs = (IReadOnlyList<JobRequest>)args![0]!;
                     Batches.Add(jobs);
                     return (IReadOnlyList<JobId>)jobs.Select(_ => Record()).ToList();
+                case nameof(IMrqClient.EnqueueRaw):
+                    RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
+                    return null;
+                case nameof(IMrqClient.EnqueueRawAsync):
+                    RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
+                    return ValueTask.CompletedTask;
                 default:
                     throw new NotSupportedException(targetMethod?.Name);
             }
@@ -219,4 +278,11 @@ public sealed class GeneratorBehaviourTests
 
         public override IServiceProvider Services => throw new NotSupportedException();
     }
+}
+
+/// <summary>Tests that set <see cref="MrqClient.Default"/> run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class DefaultClientCollection
+{
+    public const string Name = "MrqClient.Default";
 }

@@ -8,7 +8,7 @@ namespace Mrq.Generators.Tests;
 public sealed class IncrementalTests
 {
     private static readonly string[] s_taskSteps =
-        [TrackingNames.Tasks, TrackingNames.ValidTasks, TrackingNames.AllTasks, TrackingNames.Serializers];
+        [TrackingNames.Tasks, TrackingNames.ValidTasks, TrackingNames.AllTasks, TrackingNames.TaskConflicts, TrackingNames.UniqueTasks, TrackingNames.Serializers];
 
     private static readonly string[] s_rawQueueSteps =
         [TrackingNames.RawQueues, TrackingNames.ValidRawQueues, TrackingNames.AllRawQueues, TrackingNames.RawQueueConflicts, TrackingNames.UniqueRawQueues];

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Mrq.Generators.Analyzers;
@@ -15,6 +17,12 @@ namespace Mrq.Generators.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
 {
+    // Where a local function or lambda is declared, as messages show it: Namespace.Type.Member.
+    private static readonly SymbolDisplayFormat s_ownerFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        memberOptions: SymbolDisplayMemberOptions.IncludeContainingType);
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
     [
@@ -26,6 +34,7 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidPushbackSeconds,
         DiagnosticDescriptors.InvalidStatusNoStorage,
         DiagnosticDescriptors.DuplicateRawQueueClass,
+        DiagnosticDescriptors.GeneratedClassClash,
     ];
 
     /// <inheritdoc/>
@@ -43,6 +52,10 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
 
             var factories = new ConcurrentBag<Factory>();
             start.RegisterSymbolAction(symbolContext => AnalyzeMethod(symbolContext, known, factories), SymbolKind.Method);
+            start.RegisterSyntaxNodeAction(
+                nodeContext => AnalyzeLocalFactory(nodeContext, known),
+                SyntaxKind.LocalFunctionStatement,
+                SyntaxKind.ParenthesizedLambdaExpression);
             start.RegisterCompilationEndAction(end => ReportConflicts(end, factories));
         });
     }
@@ -69,6 +82,51 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
             TaskGenerator.Parser.GetFactoryName(method),
             TaskGenerator.Parser.GetRawQueueClassName(method),
             method.Locations.FirstOrDefault()));
+    }
+
+    // MRQ012: symbol actions never see local functions and lambdas, and the generator only looks at methods of types,
+    // so an attribute on them would be silently ignored.
+    private static void AnalyzeLocalFactory(SyntaxNodeAnalysisContext context, KnownTypeSymbols known)
+    {
+        var attributeLists = context.Node switch
+        {
+            LocalFunctionStatementSyntax local => local.AttributeLists,
+            ParenthesizedLambdaExpressionSyntax lambda => lambda.AttributeLists,
+            _ => default,
+        };
+        if (attributeLists.Count == 0)
+        {
+            return;
+        }
+
+        var symbol = context.Node is LocalFunctionStatementSyntax
+            ? context.SemanticModel.GetDeclaredSymbol(context.Node, context.CancellationToken) as IMethodSymbol
+            : context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol as IMethodSymbol;
+        var attribute = symbol?.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqRawQueueAttribute));
+        if (symbol is null || attribute is null)
+        {
+            return;
+        }
+
+        var member = symbol.ContainingSymbol;
+        while (member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+        {
+            member = member.ContainingSymbol;
+        }
+
+        var owner = member?.ToDisplayString(s_ownerFormat) ?? string.Empty;
+        var (name, location, problem) = context.Node switch
+        {
+            LocalFunctionStatementSyntax local => (
+                owner + "." + symbol.Name,
+                local.Identifier.GetLocation(),
+                "it is a local function, which generated code cannot call; make it a static method of a class"),
+            _ => (
+                owner + " (lambda)",
+                attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation(),
+                "it is a lambda, which generated code cannot call; make it a static method of a class"),
+        };
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidRawQueueFactory, location, name, problem));
     }
 
     // MRQ011 and MRQ016 need every factory of the compilation: reported once all symbols are analyzed, on each one.

@@ -31,6 +31,9 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TaskQueueIsRaw,
         DiagnosticDescriptors.AsyncVoidRun,
         DiagnosticDescriptors.BlockingWaitInRun,
+        DiagnosticDescriptors.InvalidTaskPath,
+        DiagnosticDescriptors.GeneratedClassClash,
+        DiagnosticDescriptors.DuplicateFacade,
     ];
 
     /// <inheritdoc/>
@@ -47,13 +50,18 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
             }
 
             var paths = new ConcurrentBag<(string Path, string Task, Location? Location)>();
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known, paths), SymbolKind.NamedType);
+            var facades = new ConcurrentBag<Facade>();
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known, paths, facades), SymbolKind.NamedType);
             start.RegisterOperationBlockAction(blockContext => AnalyzeRunBody(blockContext, known));
-            start.RegisterCompilationEndAction(end => ReportDuplicatePaths(end, paths));
+            start.RegisterCompilationEndAction(end =>
+            {
+                ReportDuplicatePaths(end, paths);
+                ReportFacadeConflicts(end, facades);
+            });
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, KnownTypeSymbols known, ConcurrentBag<(string, string, Location?)> paths)
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownTypeSymbols known, ConcurrentBag<(string, string, Location?)> paths, ConcurrentBag<Facade> facades)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqTaskAttribute));
@@ -67,6 +75,12 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
+        }
+
+        // Only tasks the generator would emit can clash by their façade (as the generator sees them).
+        if (!diagnostics.Any(static d => d.Severity == DiagnosticSeverity.Error))
+        {
+            facades.Add(new Facade(FacadeNames.GetDisplayName(type), FacadeNames.GetPath(type), type.ToDisplayString(), type.Locations.FirstOrDefault()));
         }
 
         var path = TaskGenerator.Parser.GetPath(type, attribute);
@@ -116,4 +130,27 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    // MRQ021: a façade claimed by several tasks, or named like the class containing it; the generator leaves both out.
+    private static void ReportFacadeConflicts(CompilationAnalysisContext context, ConcurrentBag<Facade> facades)
+    {
+        foreach (var group in facades.GroupBy(static f => f.DisplayName, StringComparer.Ordinal))
+        {
+            var tasks = group.OrderBy(static f => f.Task, StringComparer.Ordinal).ToList();
+            foreach (var facade in tasks)
+            {
+                if (TaskGenerator.Parser.HasNameOfContainingClass(facade.Path))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateFacade, facade.Location, group.Key, facade.Task, "would have the name of the class containing it"));
+                }
+                else if (tasks.Count > 1)
+                {
+                    var others = string.Join(", ", tasks.Where(t => !ReferenceEquals(t, facade)).Select(static t => $"'{t.Task}'"));
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateFacade, facade.Location, group.Key, facade.Task, $"is also the façade of {others}"));
+                }
+            }
+        }
+    }
+
+    private sealed record Facade(string DisplayName, string[] Path, string Task, Location? Location);
 }

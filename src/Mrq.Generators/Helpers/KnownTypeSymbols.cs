@@ -37,6 +37,7 @@ internal sealed class KnownTypeSymbols
         IDisposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
         IAsyncDisposable = compilation.GetBestTypeByMetadataName("System.IAsyncDisposable");
         SetsRequiredMembersAttribute = compilation.GetBestTypeByMetadataName("System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute");
+        ObsoleteAttribute = compilation.GetBestTypeByMetadataName("System.ObsoleteAttribute");
     }
 
     public Compilation Compilation { get; }
@@ -90,4 +91,6 @@ internal sealed class KnownTypeSymbols
     public INamedTypeSymbol? IAsyncDisposable { get; }
 
     public INamedTypeSymbol? SetsRequiredMembersAttribute { get; }
+
+    public INamedTypeSymbol? ObsoleteAttribute { get; }
 }

@@ -70,7 +70,8 @@ internal static class QueueNames
         return null;
     }
 
-    private static string Describe(char c) => c switch
+    /// <summary>A character as messages show it: <c>a space</c>, <c>U+000A</c>, <c>','</c>.</summary>
+    public static string Describe(char c) => c switch
     {
         ' ' => "a space",
         '\t' => "a tab",

@@ -16,6 +16,7 @@ internal sealed record CatalogSpec(string GeneratedNamespace, EquatableArray<Cat
     /// <summary>Builds the catalog of <paramref name="tasks"/> and <paramref name="rawQueues"/>, or null when there are none.</summary>
     public static CatalogSpec? Create(ImmutableArray<TaskSpec> tasks, ImmutableArray<RawQueueSpec> rawQueues)
     {
+        tasks = TaskSpec.WithoutConflicts(tasks);
         var queues = RawQueueSpec.WithoutConflicts(rawQueues);
         if (tasks.IsEmpty && queues.IsEmpty)
         {

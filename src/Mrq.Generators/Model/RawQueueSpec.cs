@@ -52,7 +52,8 @@ internal sealed record RawQueueSpec
         (Namespace.Length == 0 ? "global::RawQueues." : $"global::{Namespace}.RawQueues.") + Identifiers.Escape(ClassName);
 
     /// <summary>The metadata name of the generated class, unique once conflicts are removed: the hint name stem.</summary>
-    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace + ".") + "RawQueues+" + ClassName;
+    /// <remarks>Hint names cannot contain the <c>@</c> of an escaped keyword (<c>namespace @event</c>): it is dropped.</remarks>
+    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace.Replace("@", string.Empty) + ".") + "RawQueues+" + ClassName;
 
     /// <summary>
     /// The queues that can be generated, by name (ordinal): a name declared twice, or two factories that would generate
@@ -76,22 +77,15 @@ internal sealed record RawQueueSpec
 /// </remarks>
 /// <param name="Names">Raw queue names declared more than once (ordinal order).</param>
 /// <param name="Classes">Generated classes (<see cref="RawQueueSpec.HintName"/>) claimed more than once (ordinal order).</param>
-internal sealed record RawQueueConflicts(EquatableArray<string> Names, EquatableArray<string> Classes)
+internal sealed record RawQueueConflicts(EquatableArray<string> Names, EquatableArray<string> Classes) : IConflicts<RawQueueSpec>
 {
     /// <summary>Finds the conflicts among <paramref name="queues"/>.</summary>
     public static RawQueueConflicts Find(ImmutableArray<RawQueueSpec> queues) => new(
-        Duplicates(queues.Select(static q => q.Name)),
-        Duplicates(queues.Select(static q => q.HintName)));
+        DuplicateKeys.Find(queues.Select(static q => q.Name)),
+        DuplicateKeys.Find(queues.Select(static q => q.HintName)));
 
     /// <summary>Whether <paramref name="queue"/> is one of the conflicting queues, which are not generated.</summary>
     public bool Excludes(RawQueueSpec queue) => Names.AsSpan().IndexOf(queue.Name) >= 0 || Classes.AsSpan().IndexOf(queue.HintName) >= 0;
-
-    private static EquatableArray<string> Duplicates(IEnumerable<string> keys) =>
-        keys.GroupBy(static k => k, StringComparer.Ordinal)
-            .Where(static g => g.Count() > 1)
-            .Select(static g => g.Key)
-            .OrderBy(static k => k, StringComparer.Ordinal)
-            .ToEquatableArray();
 }
 
 /// <summary>The type of a raw queue, decided by its name's suffix.</summary>
@@ -108,4 +102,16 @@ internal enum RawQueueType
 
     /// <summary><c>_timed_set</c>: unique members scored by due time; only due members are dequeued.</summary>
     TimedSet,
+}
+
+/// <summary>Finds the keys several values claim.</summary>
+internal static class DuplicateKeys
+{
+    /// <summary>The keys that occur more than once in <paramref name="keys"/>, in ordinal order.</summary>
+    public static EquatableArray<string> Find(IEnumerable<string> keys) =>
+        keys.GroupBy(static k => k, StringComparer.Ordinal)
+            .Where(static g => g.Count() > 1)
+            .Select(static g => g.Key)
+            .OrderBy(static k => k, StringComparer.Ordinal)
+            .ToEquatableArray();
 }

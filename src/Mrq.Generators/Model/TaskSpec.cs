@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+
 namespace Mrq.Generators.Model;
 
 /// <summary>Everything the emitter needs to know about one valid <c>[MrqTask]</c> class.</summary>
@@ -15,8 +19,12 @@ internal sealed record TaskSpec
     /// <summary>The task class, <c>global::</c>-qualified.</summary>
     public required string TaskType { get; init; }
 
-    /// <summary>The name of the nested façade class <c>Tasks.&lt;FacadeName&gt;</c>: the task class's simple name.</summary>
-    public required string FacadeName { get; init; }
+    /// <summary>
+    /// The names of the façade class and the classes containing it inside <c>Tasks</c>, outermost first, as
+    /// <see cref="FacadeNames"/> makes them: the task class's own name and those of the classes it is nested in, so
+    /// nested <c>Billing.Charge</c> gets <c>Tasks.Billing.Charge</c>.
+    /// </summary>
+    public required EquatableArray<string> FacadePath { get; init; }
 
     /// <summary>The task class's namespace-qualified metadata name, unique in the compilation: the hint name stem.</summary>
     public required string HintName { get; init; }
@@ -54,9 +62,32 @@ internal sealed record TaskSpec
     /// <summary>Every type in the params and result, by <see cref="TypeSpec.FullName"/> (ordinal order).</summary>
     public required EquatableArray<TypeSpec> Types { get; init; }
 
-    /// <summary>The generated façade class, <c>global::</c>-qualified: <c>global::&lt;Namespace&gt;.Tasks.&lt;FacadeName&gt;</c>.</summary>
+    /// <summary>The generated façade class, <c>global::</c>-qualified: <c>global::&lt;Namespace&gt;.Tasks.&lt;FacadePath&gt;</c>.</summary>
     public string FacadeType =>
-        (Namespace.Length == 0 ? "global::Tasks." : $"global::{Namespace}.Tasks.") + Identifiers.Escape(FacadeName);
+        (Namespace.Length == 0 ? "global::" : $"global::{Namespace}.") + FacadeNames.Container + "." + string.Join(".", FacadePath.Select(Identifiers.Escape));
+
+    /// <summary>
+    /// The tasks that can be generated: those whose façade class no other task also claims (MRQ021 reports the rest).
+    /// </summary>
+    public static ImmutableArray<TaskSpec> WithoutConflicts(ImmutableArray<TaskSpec> tasks)
+    {
+        var conflicts = TaskConflicts.Find(tasks);
+        return conflicts.IsEmpty ? tasks : tasks.Where(t => !conflicts.Excludes(t)).ToImmutableArray();
+    }
+}
+
+/// <summary>The façade classes that more than one valid task claims (almost always none, so it compares equal across edits).</summary>
+/// <param name="FacadeTypes">The claimed façade classes, <see cref="TaskSpec.FacadeType"/>, in ordinal order.</param>
+internal sealed record TaskConflicts(EquatableArray<string> FacadeTypes) : IConflicts<TaskSpec>
+{
+    /// <summary>Whether no façade class is claimed twice.</summary>
+    public bool IsEmpty => FacadeTypes.IsEmpty;
+
+    /// <summary>Finds the conflicts among <paramref name="tasks"/>.</summary>
+    public static TaskConflicts Find(ImmutableArray<TaskSpec> tasks) => new(DuplicateKeys.Find(tasks.Select(static t => t.FacadeType)));
+
+    /// <summary>Whether <paramref name="task"/> is one of the conflicting tasks, which are not generated.</summary>
+    public bool Excludes(TaskSpec task) => FacadeTypes.AsSpan().IndexOf(task.FacadeType) >= 0;
 }
 
 /// <summary>The numeric options of <c>[MrqTask]</c>, with the attribute's defaults.</summary>

@@ -69,6 +69,25 @@ internal static class GeneratorHarness
         Assert.True(problems.Count == 0, "The compilation has diagnostics:\n" + string.Join("\n", problems));
     }
 
+    /// <summary>Compiles <paramref name="source"/> with the generated code into a new assembly and loads it.</summary>
+    public static System.Reflection.Assembly CompileAndLoad(string source)
+    {
+        var (_, output) = Run(CreateCompilation("Generated." + Guid.NewGuid().ToString("N"), source));
+        AssertNoDiagnostics(output);
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        return System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(stream.ToArray()));
+    }
+
+    /// <summary>Calls the only public static <paramref name="method"/> of <paramref name="type"/>, defaults filling the missing arguments.</summary>
+    public static object? InvokeStatic(Type type, string method, params object[] arguments)
+    {
+        var target = Assert.Single(type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static), m => m.Name == method);
+        var parameters = target.GetParameters();
+        return target.Invoke(null, parameters.Select((p, i) => i < arguments.Length ? arguments[i] : p.DefaultValue).ToArray());
+    }
+
     /// <summary>The directory of this test project's sources (to find baselines and the sample).</summary>
     public static string ProjectDirectory() => Path.GetDirectoryName(Path.GetDirectoryName(ThisFile()))!;
 

@@ -157,7 +157,7 @@ internal static class Scenarios
             public static class Outer
             {
                 /// <summary>A nested task with default values of every kind and tuple-style names.</summary>
-                [MrqTask(Path = "edge.\"quoted\" path", Queue = "q\\1")]
+                [MrqTask(Path = "edge.\"quoted\".path\\1", Queue = "q\\1")]
                 public sealed class Inner
                 {
                     public string? Run(

@@ -77,8 +77,16 @@ public sealed class GeneratedRawQueueTests
             };
             var enqueues = facade.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(static m => m.Name == "Enqueue").ToList();
             Assert.Contains(enqueues, m => m.GetParameters().Select(static p => p.ParameterType).SequenceEqual(item));
-            Assert.Equal(queue.HasSubqueues ? 2 : 1, enqueues.Count);
-            Assert.Equal(queue.HasSubqueues ? 8 : 4, facade.GetMethods(BindingFlags.Public | BindingFlags.Static).Count(static m => m.Name.StartsWith("Enqueue", StringComparison.Ordinal)));
+
+            // Timed sets also take raw params without a due time: due now.
+            var shapes = type == RawQueueType.TimedSet ? 2 : 1;
+            if (type == RawQueueType.TimedSet)
+            {
+                Assert.Contains(enqueues, static m => m.GetParameters().Select(static p => p.ParameterType).SequenceEqual([typeof(string)]));
+            }
+
+            Assert.Equal((queue.HasSubqueues ? 2 : 1) * shapes, enqueues.Count);
+            Assert.Equal((queue.HasSubqueues ? 8 : 4) * shapes, facade.GetMethods(BindingFlags.Public | BindingFlags.Static).Count(static m => m.Name.StartsWith("Enqueue", StringComparison.Ordinal)));
         }
     }
 
