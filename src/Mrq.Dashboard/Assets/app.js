@@ -12,6 +12,7 @@
   let timer = null;
   let logTimer = null;
   let renderToken = 0;
+  let actionNotice = null; // {hash, text}: the last action's result, shown again by the refreshes of its page
 
   // ---- DOM helpers ------------------------------------------------------------------------------------------------
 
@@ -336,12 +337,13 @@
 
   function bulkActions(filter, total) {
     const destination = el("input", { id: "destination-queue", placeholder: "destination queue (optional)", size: 22 });
-    const notice = el("span", { id: "notice" });
+    const notice = el("span", { id: "notice" }, actionNotice && actionNotice.hash === location.hash ? actionNotice.text : "");
     const run = action => async () => {
       try {
         const r = await act("jobs/action", { action, ...filter, destinationQueue: destination.value.trim() || null });
-        notice.textContent = `${action}: ${r.count} job(s)`;
-        setTimeout(() => render(true), 50);
+        actionNotice = { hash: location.hash, text: `${action}: ${r.count} job(s)` };
+        notice.textContent = actionNotice.text;
+        await render(false);
       } catch (e) { showError(e); }
     };
     return el("div", { className: "actions" },
