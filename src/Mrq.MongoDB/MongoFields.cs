@@ -45,6 +45,12 @@ internal static class MongoFields
     /// <summary>Mrq: the token of the claim that started the job (see <see cref="MongoJobStore"/>).</summary>
     public const string Claim = "claim";
 
+    /// <summary>Mrq: the W3C <c>traceparent</c> of the code that enqueued the job (absent when none was traced).</summary>
+    public const string TraceParent = "traceparent";
+
+    /// <summary>Mrq: the W3C <c>tracestate</c> that came with <see cref="TraceParent"/> (absent when empty).</summary>
+    public const string TraceState = "tracestate";
+
     /// <summary><c>mrq_logs</c>: the job a log entry belongs to.</summary>
     public const string LogJob = "job";
 

@@ -35,6 +35,16 @@ internal static class MongoJobQueries
         document.Add(F.Status, s_queued);
         document.Add(F.DateQueued, MongoDates.ToBson(job.DateQueued));
         document.Add(F.RetryCount, 0);
+        if (job.TraceParent is { } traceParent)
+        {
+            // Extra fields MRQ's Python tools ignore.
+            document.Add(F.TraceParent, traceParent);
+            if (job.TraceState is { Length: > 0 } traceState)
+            {
+                document.Add(F.TraceState, traceState);
+            }
+        }
+
         return document;
     }
 
@@ -98,6 +108,8 @@ internal static class MongoJobQueries
         { F.ParamsMessagePack, 1 },
         { F.RetryCount, 1 },
         { F.DateQueued, 1 },
+        { F.TraceParent, 1 },
+        { F.TraceState, 1 },
     };
 
     /// <summary>Undoing a claim whose outcome is unknown (step (b) or (c) failed): the jobs of this token still started.</summary>
@@ -562,7 +574,9 @@ internal static class MongoJobQueries
         ReadParams(document),
         (int)(ReadNumber(document, F.RetryCount) ?? 0),
         MongoDates.Read(document, F.DateQueued) ?? dateStarted,
-        dateStarted);
+        dateStarted,
+        TraceParent: ReadString(document, F.TraceParent),
+        TraceState: ReadString(document, F.TraceState));
 
     /// <summary>The MessagePack params of a document: the kept bytes, else the BSON view converted, else none.</summary>
     public static ReadOnlyMemory<byte> ReadParams(BsonDocument document) =>

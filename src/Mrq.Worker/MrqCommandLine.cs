@@ -4,6 +4,7 @@ using Mrq.Configuration;
 using Mrq.Worker.CommandLine;
 using Mrq.Worker.Commands;
 using Mrq.Worker.Logging;
+using Mrq.Worker.Telemetry;
 
 namespace Mrq.Worker;
 
@@ -48,6 +49,8 @@ public static class MrqCommandLine
                 throw new MrqUsageException($"'{command}' is not a command. Commands: {string.Join(", ", CommandNames(builder))}.");
             }
 
+            // Disposed last: the command's final spans and metrics are flushed before the process exits.
+            using var telemetry = OtlpExport.StartIfConfigured(settings);
             using var loggers = LoggerFactory.Create(logging => logging
                 .SetMinimumLevel(LogLevel.Trace)
                 .AddProvider(new MrqConsoleLoggerProvider(ParseLevel(settings.LogLevel), error)));

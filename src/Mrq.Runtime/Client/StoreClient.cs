@@ -1,4 +1,5 @@
 using Mrq.Configuration;
+using Mrq.Diagnostics;
 using Mrq.Storage;
 
 namespace Mrq;
@@ -48,10 +49,36 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         var queue = QueueOf(job);
         EnsureRegular(queue);
         var now = DateTime.UtcNow;
-        var newJob = new NewJob(JobId.NewId(now), job.Path, queue, job.Params, now);
-        await Store.EnqueueAsync(new[] { newJob }, cancellationToken).ConfigureAwait(false);
+        using var activity = MrqActivities.StartSend(queue, 1);
+        var (traceParent, traceState) = MrqActivities.ContextToStore(activity);
+        var newJob = new NewJob(JobId.NewId(now), job.Path, queue, job.Params, now, traceParent, traceState);
+        await StoreAsync(new[] { newJob }, activity, cancellationToken).ConfigureAwait(false);
+        Metrics.RecordSent(queue, 1);
         await NotifyAsync([queue], cancellationToken).ConfigureAwait(false);
         return newJob.Id;
+    }
+
+    /// <summary>Where enqueues are counted (the process's static <c>Mrq</c> meter unless a host sets its own).</summary>
+    internal MrqMetrics Metrics { get; set; } = MrqMetrics.Default;
+
+    private async ValueTask StoreAsync(NewJob[] jobs, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+    {
+        if (activity is null)
+        {
+            await Store.EnqueueAsync(jobs, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        MrqActivities.Enqueued(activity, jobs);
+        try
+        {
+            await Store.EnqueueAsync(jobs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            MrqActivities.Failed(activity, e);
+            throw;
+        }
     }
 
     public async ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken = default)
@@ -63,20 +90,42 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
         }
 
         var now = DateTime.UtcNow;
+        var queues = new string[jobs.Count];
+        string? onlyQueue = null;
+        for (var i = 0; i < queues.Length; i++)
+        {
+            queues[i] = QueueOf(jobs[i]);
+            EnsureRegular(queues[i]);
+            onlyQueue = i == 0 || string.Equals(onlyQueue, queues[i], StringComparison.Ordinal) ? queues[i] : null;
+        }
+
+        using var activity = MrqActivities.StartSend(onlyQueue, jobs.Count);
+        var (traceParent, traceState) = MrqActivities.ContextToStore(activity);
         var newJobs = new NewJob[jobs.Count];
         var ids = new JobId[jobs.Count];
         for (var i = 0; i < newJobs.Length; i++)
         {
-            var job = jobs[i];
-            var queue = QueueOf(job);
-            EnsureRegular(queue);
             ids[i] = JobId.NewId(now);
-            newJobs[i] = new NewJob(ids[i], job.Path, queue, job.Params, now);
+            newJobs[i] = new NewJob(ids[i], jobs[i].Path, queues[i], jobs[i].Params, now, traceParent, traceState);
         }
 
-        await Store.EnqueueAsync(newJobs, cancellationToken).ConfigureAwait(false);
-        await NotifyAsync(newJobs.Select(j => j.Queue), cancellationToken).ConfigureAwait(false);
+        await StoreAsync(newJobs, activity, cancellationToken).ConfigureAwait(false);
+        RecordSent(queues);
+        await NotifyAsync(queues, cancellationToken).ConfigureAwait(false);
         return ids;
+    }
+
+    private void RecordSent(string[] queues)
+    {
+        if (!Metrics.Sent.Enabled)
+        {
+            return;
+        }
+
+        foreach (var group in queues.GroupBy(q => q, StringComparer.Ordinal))
+        {
+            Metrics.RecordSent(group.Key, group.Count());
+        }
     }
 
     public void EnqueueRaw(string queue, IReadOnlyList<RawParam> items) => EnqueueRawAsync(queue, items).AsTask().GetAwaiter().GetResult();
@@ -101,7 +150,19 @@ internal sealed class StoreClient : IMrqClient, IAsyncDisposable, IDisposable
             rawItems[i] = new RawItem(items[i].Value, items[i].Score);
         }
 
-        await Broker.EnqueueAsync(queue, rawItems, cancellationToken).ConfigureAwait(false);
+        // A raw queue holds only its param: the span covers the send, but no context travels with the items.
+        using var activity = MrqActivities.StartSend(queue, rawItems.Length);
+        try
+        {
+            await Broker.EnqueueAsync(queue, rawItems, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            MrqActivities.Failed(activity, e);
+            throw;
+        }
+
+        Metrics.RecordSent(queue, rawItems.Length);
     }
 
     public ValueTask<long> RemoveRawAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default)

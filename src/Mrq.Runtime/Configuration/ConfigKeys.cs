@@ -38,6 +38,8 @@ internal static class ConfigKeys
         ConfigKey.Number("max_latency", 0, exclusive: true, (s, v) => s.MaxLatency = v),
         ConfigKey.Text("name", (s, v) => s.Name = v),
         ConfigKey.Switch("quiet", (s, v) => s.Quiet = v),
+        ConfigKey.Switch("trace_links_only", (s, v) => s.TraceLinksOnly = v),
+        ConfigKey.Validated("otlp", "an http:// or https:// URL of an OTLP endpoint", v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https", (s, v) => s.Otlp = v),
         ConfigKey.Choice("log_level", ["DEBUG", "INFO", "WARNING", "ERROR"], (s, v) => s.LogLevel = v),
         ConfigKey.Int("default_job_timeout", 1, (s, v) => s.DefaultJobTimeout = v),
         ConfigKey.Int("default_job_max_retries", 0, (s, v) => s.DefaultJobMaxRetries = v),

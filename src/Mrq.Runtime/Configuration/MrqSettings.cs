@@ -102,6 +102,18 @@ public sealed class MrqSettings
     /// <summary>Don't print task logs.</summary>
     public bool Quiet { get; set; }
 
+    /// <summary>
+    /// A job's <c>process</c> span starts a new trace linked to its enqueue, instead of continuing the enqueuer's trace
+    /// as its child (docs/observability.md).
+    /// </summary>
+    public bool TraceLinksOnly { get; set; }
+
+    /// <summary>
+    /// An OTLP endpoint (<c>http://host:4318</c> for OTLP/HTTP, <c>http://host:4317</c> for gRPC) that commands export
+    /// their traces and metrics to; the standard <c>OTEL_EXPORTER_OTLP_*</c> variables do the same without it.
+    /// </summary>
+    public string? Otlp { get; set; }
+
     /// <summary>Minimum level of log lines: DEBUG, INFO, WARNING or ERROR.</summary>
     public string LogLevel { get; set; } = "INFO";
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
+using Mrq.Diagnostics;
 using Mrq.Infrastructure;
 using Mrq.Maintenance;
 using Mrq.Storage;
@@ -13,7 +14,7 @@ namespace Mrq.Worker;
 /// MRQ's worker loop: keeps up to <c>greenlets</c> jobs in flight, asks each queue for as many jobs as there are free
 /// slots (one round trip per batch), runs them on the thread pool and hands their outcomes to a group-commit writer.
 /// </summary>
-internal sealed partial class WorkerEngine : IMaintenanceContext
+internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
 {
     private readonly MrqSettings _settings;
     private readonly IJobStore _store;
@@ -34,6 +35,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
     private readonly Action<JobId, double> _reportProgress;
     private readonly Func<RunningJob, Task> _runJob;
+    private readonly MrqMetrics _metrics;
     private StatusWriter? _statusWriter;
     private CancellationToken _interruptJobs;
     private int _running;
@@ -55,6 +57,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _queues = queues;
         _services = services;
         _logger = logger;
+        _metrics = MrqMetrics.For(services);
         Id = JobId.NewId().ToString();
         Name = settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}";
     }
@@ -96,6 +99,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         await RefreshPausedQueuesAsync(CancellationToken.None).ConfigureAwait(false);
         await SubscribeToWakeupsAsync().ConfigureAwait(false);
 
+        _metrics.Observe(this);
         await using (_statusWriter = new StatusWriter(_store, _logger))
         {
             using var stopMonitor = new CancellationTokenSource();
@@ -122,6 +126,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                 await reports.ConfigureAwait(false);
                 await scheduler.ConfigureAwait(false);
                 await UnsubscribeFromWakeupsAsync().ConfigureAwait(false);
+                _metrics.Unobserve(this);
             }
         }
 
@@ -233,6 +238,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
                 }
 
                 await JobRecovery.RequeueRetryJobsAsync(_store, now, stop).ConfigureAwait(false);
+                await CountQueuesAsync(stop).ConfigureAwait(false);
                 if (!stopping.IsCancellationRequested && now - lastRecovery >= recoveryInterval)
                 {
                     // Not while stopping: a worker going down with its siblings must not requeue what they just interrupted.
@@ -490,8 +496,16 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     {
         var job = running.Job;
         JobOutcome outcome;
+        Exception? failure = null;
         var buffer = RentBuffer();
         var slotTaken = false;
+        var started = Stopwatch.GetTimestamp();
+        _metrics.RecordStarted(job.Queue, job.DateQueued, job.DateStarted);
+
+        // The span is current while the task runs, so what it enqueues continues the job's trace; the scope puts the
+        // job (and the span's ids) on every line logged meanwhile.
+        var activity = MrqActivities.StartProcess(job, _settings.TraceLinksOnly, Id);
+        using var scope = _logger.BeginScope(new JobLogScope(job, activity));
         try
         {
             if (!TaskCatalog.TryFind(job.Path, out var task))
@@ -521,6 +535,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         }
         catch (Exception e)
         {
+            failure = e;
             outcome = Outcomes.ForException(running, e);
             if (outcome.Status != JobStatus.Queued)
             {
@@ -536,6 +551,13 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
             }
         }
 
+        var errorType = failure is null ? null : outcome.ExceptionType ?? failure.GetType().FullName;
+        if (activity is not null)
+        {
+            MrqActivities.Ended(activity, outcome.Status, errorType, failure);
+        }
+
+        _metrics.RecordEnded(job.Queue, outcome.Status, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
         try
         {
             // A timeout or forced stop may already have written this job's status: the first writer wins.

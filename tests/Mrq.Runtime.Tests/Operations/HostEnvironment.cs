@@ -41,6 +41,14 @@ internal sealed class HostEnvironment : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>Runs the host's command line (<c>ARGS</c> as given) with extra environment variables; disposed with the environment.</summary>
+    public ChildProcess StartHost(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var host = ChildProcess.StartWorkerHost(Directory, environment, arguments);
+        _workers.Add(host);
+        return host;
+    }
+
     public async Task<JobInfo> GetAsync(JobId id) => (await Store.GetAsync(id))!;
 
     /// <summary>Waits until every job has <paramref name="status"/>.</summary>

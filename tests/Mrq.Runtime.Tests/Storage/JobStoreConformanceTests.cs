@@ -181,6 +181,28 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task The_trace_context_stored_at_enqueue_comes_back_with_the_claim()
+    {
+        var store = OpenStore();
+        const string parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        await store.EnqueueAsync(new[]
+        {
+            Job(1, BaseDate, queue: "traced") with { TraceParent = parent, TraceState = "vendor=x" },
+            Job(2, BaseDate.AddMilliseconds(1), queue: "traced"),
+            Job(3, BaseDate.AddMilliseconds(2), queue: "traced") with { TraceParent = parent },
+        });
+
+        var fifo = new List<ClaimedJob>();
+        await store.ClaimAsync("traced", 2, "w", fifo);
+        var filtered = new List<ClaimedJob>();
+        await store.ClaimAsync("traced", 5, "w", new ClaimOptions { NewestFirst = true }, filtered);
+
+        Assert.Equal((parent, "vendor=x"), (fifo[0].TraceParent, fifo[0].TraceState));
+        Assert.Equal((null, null), (fifo[1].TraceParent, fifo[1].TraceState));
+        Assert.Equal((parent, null), (Assert.Single(filtered).TraceParent, filtered[0].TraceState));
+    }
+
+    [StoreFact]
     public async Task Claim_returns_at_most_max_appends_and_marks_the_jobs_started()
     {
         var store = OpenStore();

@@ -64,6 +64,23 @@ public sealed class MongoJobQueriesTests
     }
 
     [Fact]
+    public void A_new_job_carries_its_trace_context_in_extra_fields_only_when_it_has_one()
+    {
+        const string parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        AssertBson($$"""
+            { "_id": {{Oid}}, "path": "p", "params": { }, "params_msgpack": { "$binary": { "base64": "", "subType": "00" } },
+              "queue": "q", "status": "queued", "datequeued": {{Date}}, "retry_count": 0,
+              "traceparent": "{{parent}}", "tracestate": "vendor=x" }
+            """, MongoJobQueries.NewJob(new NewJob(s_id, "p", "q", ReadOnlyMemory<byte>.Empty, s_date, parent, "vendor=x"), _scratch));
+
+        var claimed = MongoJobQueries.ReadClaimed(
+            new global::MongoDB.Bson.BsonDocument { { "_id", new global::MongoDB.Bson.ObjectId(s_id.ToString()) }, { "path", "p" }, { "traceparent", parent } },
+            "q",
+            s_date);
+        Assert.Equal((parent, null), (claimed.TraceParent, claimed.TraceState));
+    }
+
+    [Fact]
     public void Claim_step_a_reads_queued_ids_in_fifo_order()
     {
         AssertBson("""{ "queue": "emails", "status": "queued" }""", MongoJobQueries.QueuedFilter("emails"));
@@ -93,7 +110,7 @@ public sealed class MongoJobQueriesTests
         AssertBson($$"""
             { "_id": { "$in": [ {{Oid}} ] }, "claim": {{Token}}, "status": "started" }
             """, MongoJobQueries.ClaimedFilter(ids, s_token));
-        AssertBson("""{ "path": 1, "params": 1, "params_msgpack": 1, "retry_count": 1, "datequeued": 1 }""", MongoJobQueries.ClaimedProjection());
+        AssertBson("""{ "path": 1, "params": 1, "params_msgpack": 1, "retry_count": 1, "datequeued": 1, "traceparent": 1, "tracestate": 1 }""", MongoJobQueries.ClaimedProjection());
         AssertBson($$"""
             { "_id": { "$in": [ {{Oid}} ] }, "claim": {{Token}}, "status": "started" }
             """, MongoJobQueries.ClaimRollbackFilter(ids, s_token));

@@ -117,6 +117,32 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         Assert.Equal((long)SqliteSchema.CurrentVersion, Scalar(connection, "PRAGMA user_version;"));
     }
 
+    [Fact]
+    public async Task Schema_6_adds_nullable_trace_context_columns_to_a_version_5_file()
+    {
+        // A version 5 file with a queued job, as an older Mrq left it.
+        Directory.CreateDirectory(_directory);
+        using (var connection = OpenRaw())
+        {
+            foreach (var step in SqliteSchema.Migrations.Take(5))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = step;
+                command.ExecuteNonQuery();
+            }
+
+            Scalar(connection, "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued) VALUES (zeroblob(12), 'p', 'old', 'queued', x'80', 0);");
+        }
+
+        var store = OpenStore();
+        var claimed = new List<ClaimedJob>();
+        Assert.Equal(1, await store.ClaimAsync("old", 1, "w", claimed));
+        Assert.Null(claimed[0].TraceParent);
+        using var check = OpenRaw();
+        Assert.Equal(6L, Scalar(check, "PRAGMA user_version;"));
+        Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM pragma_table_info('mrq_jobs') WHERE name IN ('traceparent', 'tracestate') AND \"notnull\" = 0;"));
+    }
+
     private List<string> QueryPlan(string sql)
     {
         OpenStore();

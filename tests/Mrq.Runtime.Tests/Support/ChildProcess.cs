@@ -85,6 +85,10 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess StartWorkerHost(string workingDirectory, params string[] arguments) =>
         Start("dotnet", [SamplePaths.WorkerHostDll, .. arguments], workingDirectory);
 
+    /// <summary>Runs the worker-operations test host with <paramref name="arguments"/> and extra environment variables.</summary>
+    public static ChildProcess StartWorkerHost(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start("dotnet", [SamplePaths.WorkerHostDll, .. arguments], workingDirectory, environment);
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Sends a signal (<c>INT</c>, <c>TERM</c>, <c>KILL</c>) with the <c>kill</c> command, as a user would.</summary>

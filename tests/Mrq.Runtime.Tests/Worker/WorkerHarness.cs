@@ -47,6 +47,19 @@ internal sealed class WorkerHarness : IAsyncDisposable
         return await engine.RunAsync(stop == default ? timeout.Token : stop, interrupt);
     }
 
+    /// <summary>Runs a worker with the given services (an <c>IMeterFactory</c>, task dependencies) and logger until <paramref name="stop"/>.</summary>
+    public async Task<WorkerRunSummary> RunAsync(MrqSettings settings, IServiceProvider services, Microsoft.Extensions.Logging.ILogger logger, CancellationToken stop, params string[] queues)
+    {
+        settings.Queues = queues;
+        var sources = QueueSources.Create(settings, Store, () => Broker, logger);
+        var engine = new WorkerEngine(settings, Store, sources, services, logger, () => Broker);
+        Started?.Invoke(engine);
+        return await engine.RunAsync(stop, default);
+    }
+
+    /// <summary>Called with each engine <see cref="RunAsync(MrqSettings, IServiceProvider, Microsoft.Extensions.Logging.ILogger, CancellationToken, string[])"/> creates, before it runs.</summary>
+    public Action<WorkerEngine>? Started { get; set; }
+
     public static MrqSettings Burst(int greenlets = 1) => new() { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, MaxLatency = 0.05 };
 
     /// <summary>Every job in the file (ids read directly, documents through the store).</summary>

@@ -29,7 +29,7 @@ internal sealed partial class SqliteJobStore
     // The literal status = 'queued' (not a parameter) is what lets SQLite use the partial index; INDEXED BY turns a
     // plan that cannot use it into a prepare error instead of a silent scan-and-sort of the whole queue.
     internal const string ClaimSelectSql =
-        "SELECT rowid, id, path, params, retry_count, datequeued " +
+        "SELECT rowid, id, path, params, retry_count, datequeued, traceparent, tracestate " +
         "FROM mrq_jobs INDEXED BY mrq_jobs_dequeue WHERE queue = ?1 AND status = 'queued' ORDER BY datequeued, id LIMIT ?2;";
 
     internal const string ClaimRowSql =
@@ -37,7 +37,8 @@ internal sealed partial class SqliteJobStore
         "WHERE rowid = ?1 AND status = 'queued';";
 
     private const string EnqueueSql =
-        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, 0);";
+        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count, traceparent, tracestate) " +
+        "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, 0, ?6, ?7);";
 
     private const string InsertDocumentSql =
         "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
@@ -120,7 +121,9 @@ internal sealed partial class SqliteJobStore
                     _claimSelect.GetBlob(3).ToArray(),
                     _claimSelect.GetInt32(4),
                     SqliteDates.FromUnixMilliseconds(_claimSelect.GetInt64(5)),
-                    dateStarted));
+                    dateStarted,
+                    TraceParent: _claimSelect.GetStringOrNull(6),
+                    TraceState: _claimSelect.GetStringOrNull(7)));
             }
 
             _claimRow.Bind(2, now);
@@ -185,6 +188,8 @@ internal sealed partial class SqliteJobStore
             _enqueue.Bind(3, job.Queue);
             _enqueue.Bind(4, job.Params.Span);
             _enqueue.Bind(5, SqliteDates.ToUnixMilliseconds(job.DateQueued));
+            _enqueue.Bind(6, job.TraceParent);
+            _enqueue.Bind(7, job.TraceState);
             _enqueue.Execute();
         }
     }

@@ -364,7 +364,9 @@ internal sealed partial class SqliteJobStore : IJobStore
                     reader.GetFieldValue<byte[]>(2),
                     reader.GetInt32(3),
                     SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
-                    dateStarted));
+                    dateStarted,
+                    TraceParent: reader.IsDBNull(5) ? null : reader.GetString(5),
+                    TraceState: reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
         catch

@@ -54,6 +54,10 @@ namespace Mrq.Storage.Sqlite;
 /// <c>mrq_jobs_dequeue</c>.
 /// </para>
 /// <para>
+/// Version 6 adds the nullable <c>traceparent</c> and <c>tracestate</c> columns: the W3C trace context of the code that
+/// enqueued the job, restored as the parent (or link) of the job's <c>process</c> span (docs/observability.md).
+/// </para>
+/// <para>
 /// Version 7 adds two partial indexes for the dashboard: <c>mrq_jobs_exceptions (exceptiontype, path) WHERE
 /// exceptiontype IS NOT NULL</c> (jobs by exception type, and the exceptions view) and <c>mrq_jobs_unsuccessful (status)
 /// WHERE status NOT IN ('queued', 'started', 'success')</c> (pages of failed, retry, cancelled… jobs). Neither holds a
@@ -149,9 +153,9 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS mrq_jobs_path ON mrq_jobs (path);
         PRAGMA user_version = 5;
         """,
-        // Version 6 belongs to the trace columns (another branch); until that branch lands this step only moves the
-        // version on. When merging, keep that branch's step here and the dashboard's step 7 below.
         """
+        ALTER TABLE mrq_jobs ADD COLUMN traceparent TEXT;
+        ALTER TABLE mrq_jobs ADD COLUMN tracestate TEXT;
         PRAGMA user_version = 6;
         """,
         """
@@ -160,6 +164,9 @@ internal static class SqliteSchema
         PRAGMA user_version = 7;
         """,
     ];
+
+    /// <summary>The upgrade scripts, for tests that build a file of an older version.</summary>
+    internal static IReadOnlyList<string> Migrations => s_migrations;
 
     /// <summary>Opens a configured connection to the file at <paramref name="fullPath"/>, creating the file if missing.</summary>
     public static SqliteConnection OpenConnection(string fullPath, bool readOnly)

@@ -136,6 +136,10 @@ internal sealed class SqliteStatement : IDisposable
 
     public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
+    /// <summary>A TEXT column that may be NULL.</summary>
+    public string? GetStringOrNull(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : GetString(column);
+
     public void Dispose() => _statement.Dispose();
 
     private static bool IsBusy(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
