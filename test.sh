@@ -41,7 +41,8 @@ read -r passed failed skipped runs <<<"$summary"
 rm -f "$log"
 
 # Native AOT smoke test: publish the sample with trim/AOT warnings as errors, then run the tutorial's regular and raw
-# queues with the native worker on the embedded store and on a Redis started for the occasion.
+# queues with the native worker on the embedded store and on a Redis started for the occasion; then publish the web
+# sample the same way and drive it over HTTP.
 free_port() {
   local port
   for _ in $(seq 1 50); do
@@ -58,6 +59,31 @@ aot_run() { # WORKDIR QUEUE COUNT GREENLETS [FLAGS...]: enqueue then drain with 
     && "$aot_out/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@") 2>"$dir/worker.log" \
     && grep -q "performing $count jobs" "$dir/worker.log" \
     && echo "Native AOT: $queue $* -> $(grep -o 'Worker spent.*' "$dir/worker.log")"
+}
+
+aot_web() { # PUBLISHDIR WORKDIR: run the native web sample on a free port, square 7 through HTTP, check health, stop it
+  local dir=$1 work=$2 port pid id state="" ok=1
+  port=$(free_port) || return 1
+  (cd "$dir" && Mrq__EMBEDDED_DB="$work/web.db" Urls="http://127.0.0.1:$port" exec ./WebApp) >"$work/web.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/health/live" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  id=$(curl -sf -X POST "http://127.0.0.1:$port/squares/7" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+  for _ in $(seq 1 100); do
+    state=$(curl -sf "http://127.0.0.1:$port/jobs/$id")
+    case "$state" in *'"status":"success","result":49'*) break ;; esac
+    sleep 0.2
+  done
+  case "$state" in *'"status":"success","result":49'*) ;; *) ok=0; echo "Native AOT web: job $id is $state" ;; esac
+  [ "$(curl -sf "http://127.0.0.1:$port/health/ready")" = "Healthy" ] || { ok=0; echo "Native AOT web: not ready"; }
+  [ "$(curl -sf "http://127.0.0.1:$port/health/live")" = "Healthy" ] || { ok=0; echo "Native AOT web: not live"; }
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" || { ok=0; echo "Native AOT web: exited with $?"; }
+  [ "$ok" -eq 1 ] && echo "Native AOT: WebApp -> POST /squares/7, GET /jobs/$id: success 49, healthy, stopped" && return 0
+  tail -n 40 "$work/web.log"
+  return 1
 }
 
 if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
@@ -95,6 +121,20 @@ if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
     fi
     [ "$ok" -eq 1 ] || cat "$aot_work/worker.log" 2>/dev/null | tail -n 40
   fi
+  # The web sample as a native binary: enqueue over HTTP, the in-process hosted worker runs the job, health endpoints
+  # answer, and SIGTERM stops it gracefully.
+  if [ "$ok" -eq 1 ]; then
+    echo "Native AOT: publishing samples/WebApp..."
+    web_out=$(mktemp -d)
+    if ! dotnet publish samples/WebApp -c Release -r linux-x64 -p:PublishAot=true -o "$web_out" -nologo -v q >"$aot_work/web-publish.log" 2>&1; then
+      ok=0
+      tail -n 40 "$aot_work/web-publish.log"
+    else
+      aot_web "$web_out" "$aot_work" || ok=0
+    fi
+    rm -rf "$web_out"
+  fi
+
   if [ "$ok" -eq 1 ]; then
     echo "Native AOT: passed"
     passed=$((passed + 1))

@@ -50,6 +50,8 @@ public sealed partial class TaskGenerator
             source.WriteLine();
             WriteEnqueueMany(source, parameters, names, Member);
 
+            WriteExplicitClientOverloads(source, parameters, names, declarations, arguments, Member);
+
             if (task.Result is not null)
             {
                 source.WriteLine();
@@ -89,19 +91,23 @@ public sealed partial class TaskGenerator
             source.CloseBlock();
         }
 
-        private static void WriteEnqueueMany(SourceWriter source, List<ParameterSpec> parameters, HashSet<string> names, System.Func<string, string> member)
+        /// <param name="client">The name of a leading <c>IMrqClient</c> parameter to enqueue with; null for <c>MrqClient.Default</c>.</param>
+        private static void WriteEnqueueMany(SourceWriter source, List<ParameterSpec> parameters, HashSet<string> names, System.Func<string, string> member, string? client = null)
         {
             const string Returns = "global::System.Collections.Generic.IReadOnlyList<global::Mrq.JobId>";
             const string JobList = "global::System.Collections.Generic.List<global::Mrq.JobRequest>";
+            var clientParameter = client is null ? string.Empty : $"{ClientType} {client}, ";
+            var enqueuer = client ?? "global::Mrq.MrqClient.Default";
             source.WriteLine("/// <summary>Enqueues one job per item with one batched bulk insert and returns their ids in order.</summary>");
             if (parameters.Count == 0)
             {
-                source.WriteLine($"public static {Returns} EnqueueMany(int count)");
+                source.WriteLine($"public static {Returns} EnqueueMany({clientParameter}int count)");
                 source.OpenBlock();
+                WriteClientCheck(source, client);
                 source.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);");
                 source.WriteLine("var jobs = new global::Mrq.JobRequest[count];");
                 source.WriteLine($"global::System.Array.Fill(jobs, {member("Job")}());");
-                source.WriteLine("return global::Mrq.MrqClient.Default.EnqueueMany(jobs);");
+                source.WriteLine($"return {enqueuer}.EnqueueMany(jobs);");
                 source.CloseBlock();
                 return;
             }
@@ -125,8 +131,9 @@ public sealed partial class TaskGenerator
                 itemArguments = parameters.Select((p, i) => named ? $"{item}.{Escape(p.Name)}" : $"{item}.Item{Number(i + 1)}").ToArray();
             }
 
-            source.WriteLine($"public static {Returns} EnqueueMany(global::System.Collections.Generic.IEnumerable<{element}> {items})");
+            source.WriteLine($"public static {Returns} EnqueueMany({clientParameter}global::System.Collections.Generic.IEnumerable<{element}> {items})");
             source.OpenBlock();
+            WriteClientCheck(source, client);
             source.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({items});");
             source.WriteLine($"var {jobs} = new {JobList}(global::System.Linq.Enumerable.TryGetNonEnumeratedCount({items}, out var {count}) ? {count} : 0);");
             source.WriteLine($"foreach (var {item} in {items})");
@@ -134,7 +141,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"{jobs}.Add({member("Job")}({string.Join(", ", itemArguments)}));");
             source.CloseBlock();
             source.WriteLine();
-            source.WriteLine($"return global::Mrq.MrqClient.Default.EnqueueMany({jobs});");
+            source.WriteLine($"return {enqueuer}.EnqueueMany({jobs});");
             source.CloseBlock();
         }
 

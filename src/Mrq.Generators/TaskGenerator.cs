@@ -93,6 +93,20 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             }
         });
 
+        // An assembly with tasks or raw queues that can see IServiceCollection gets services.AddMrqTasksFrom<Assembly>().
+        var serviceRegistration = catalog
+            .Select(static (spec, _) => spec is not null)
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => ServiceRegistrationSpec.Create(compilation)))
+            .Select(static (pair, _) => pair.Left ? pair.Right : null)
+            .WithTrackingName(TrackingNames.ServiceRegistration);
+        context.RegisterSourceOutput(serviceRegistration, static (output, spec) =>
+        {
+            if (spec is not null)
+            {
+                output.AddSource(Emitter.ServiceRegistrationHintName, Emitter.EmitServiceRegistration(spec));
+            }
+        });
+
         // Adapter packages the compilation references register themselves when it loads. The model is the list of
         // registration types, so edits to the user's code leave it cached.
         var adapters = context.CompilationProvider

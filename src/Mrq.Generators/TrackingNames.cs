@@ -36,6 +36,9 @@ internal static class TrackingNames
     /// <summary>The registration (dispatch table) model of tasks and raw queues.</summary>
     public const string Catalog = nameof(Catalog);
 
+    /// <summary>The per-assembly <c>AddMrqTasksFrom&lt;Assembly&gt;()</c> model.</summary>
+    public const string ServiceRegistration = nameof(ServiceRegistration);
+
     /// <summary>The registration types of the adapter packages the compilation references.</summary>
     public const string Adapters = nameof(Adapters);
 

@@ -62,7 +62,7 @@ internal sealed partial class MongoJobStore : IJobStore
     private MongoJobStore(MongoStoreOptions options)
     {
         Options = options;
-        _client = new MongoClient(ClientSettings(options.Jobs));
+        _client = new MongoClient(ClientSettings(options.Jobs, options.ConnectTimeout));
         try
         {
             Database = _client.GetDatabase(options.JobsDatabase);
@@ -73,7 +73,7 @@ internal sealed partial class MongoJobStore : IJobStore
                     LogsDatabase = Database;
                     break;
                 case MongoLogsMode.Separate:
-                    _logsClient = new MongoClient(ClientSettings(options.Logs.Url!));
+                    _logsClient = new MongoClient(ClientSettings(options.Logs.Url!, options.ConnectTimeout));
                     LogsDatabase = _logsClient.GetDatabase(options.LogsDatabase ?? MongoUri.DatabaseName(options.Logs.Url!));
                     break;
             }
@@ -131,8 +131,22 @@ internal sealed partial class MongoJobStore : IJobStore
             {
                 await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
             }
+            else if (options.ConnectTimeout is not null)
+            {
+                // The driver connects lazily: ask once, so an unreachable server is reported at start, not mid-run.
+                await store.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
 
             return store;
+        }
+        catch (Exception e) when (e is TimeoutException or MongoException)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            var uri = MongoUri.Mask(options.Jobs.ToString());
+            var reason = e is TimeoutException && options.ConnectTimeout is { } waited
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no server answered within connect_timeout = {waited.TotalSeconds:0.###} s")
+                : Infrastructure.OneLine.Of(e.Message);
+            throw new MrqStoreUnavailableException(uri, $"MongoDB at {uri} is unreachable: {reason}", e);
         }
         catch
         {
@@ -501,10 +515,16 @@ internal sealed partial class MongoJobStore : IJobStore
         _logsClient?.Dispose();
     }
 
-    private static MongoClientSettings ClientSettings(MongoUrl url)
+    private static MongoClientSettings ClientSettings(MongoUrl url, TimeSpan? connectTimeout)
     {
         var settings = MongoClientSettings.FromUrl(url);
         settings.ApplicationName ??= "mrq";
+        if (connectTimeout is { } timeout)
+        {
+            settings.ServerSelectionTimeout = timeout;
+            settings.ConnectTimeout = timeout;
+        }
+
         return settings;
     }
 

@@ -24,5 +24,5 @@ internal sealed class MongoJobStoreAdapter : JobStoreAdapter
     public override string Mask(string uri) => MongoUri.Mask(uri);
 
     public override IJobStore Open(MrqSettings settings) =>
-        MongoJobStore.OpenAsync(MongoStoreOptions.FromSettings(settings)!).GetAwaiter().GetResult();
+        MongoJobStore.OpenAsync(MongoStoreOptions.FromSettings(settings)! with { ConnectTimeout = TimeSpan.FromSeconds(settings.ConnectTimeout) }).GetAwaiter().GetResult();
 }

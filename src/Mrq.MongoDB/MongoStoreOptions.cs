@@ -28,6 +28,9 @@ internal sealed record MongoStoreOptions
     /// <summary>Create MRQ's indexes (and the capped logs collection) at start (<c>--ensure_indexes</c>).</summary>
     public bool EnsureIndexes { get; init; }
 
+    /// <summary>How long to wait for a server (<c>connect_timeout</c>); null keeps the URI's or the driver's own.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
     /// <summary>
     /// The options <paramref name="settings"/> name, or null when <c>mongodb_jobs</c> is not set (the embedded store is
     /// used then). Bad URIs were already refused when the settings were loaded; this re-checks values set in code.

@@ -28,7 +28,7 @@ internal sealed class RedisBrokerAdapter : QueueBrokerAdapter
         ArgumentNullException.ThrowIfNull(settings);
         try
         {
-            return RedisQueueBroker.ConnectAsync(settings.Redis!, settings.RedisPrefix).GetAwaiter().GetResult();
+            return RedisQueueBroker.ConnectAsync(settings.Redis!, settings.RedisPrefix, TimeSpan.FromSeconds(settings.ConnectTimeout)).GetAwaiter().GetResult();
         }
         catch (ArgumentException e)
         {

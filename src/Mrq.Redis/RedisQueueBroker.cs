@@ -30,6 +30,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     private static readonly RedisValue Empty = RedisValue.EmptyString;
 
     private readonly IConnectionMultiplexer _connection;
+    private readonly string _source;
     private readonly bool _ownsConnection;
     private readonly IDatabase _db;
     private readonly string _queuePrefix;
@@ -40,9 +41,13 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     private readonly RedisValue _queuePrefixValue;
     private readonly ConcurrentDictionary<string, QueueKeys> _keys = new(StringComparer.Ordinal);
 
-    /// <summary>Uses <paramref name="connection"/> (not disposed by this broker unless <paramref name="ownsConnection"/>).</summary>
-    public RedisQueueBroker(IConnectionMultiplexer connection, string prefix = DefaultPrefix, int database = -1, bool ownsConnection = false)
+    /// <summary>
+    /// Uses <paramref name="connection"/> (not disposed by this broker unless <paramref name="ownsConnection"/>);
+    /// <paramref name="source"/> names the server in <see cref="MrqStoreUnavailableException"/>s (a masked URI).
+    /// </summary>
+    public RedisQueueBroker(IConnectionMultiplexer connection, string prefix = DefaultPrefix, int database = -1, bool ownsConnection = false, string source = "Redis")
     {
+        _source = source;
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         _connection = connection;
@@ -56,12 +61,78 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
         _queuePrefixValue = _queuePrefix;
     }
 
-    /// <summary>Connects to an MRQ-style URI (see <see cref="RedisUri"/>) and returns a broker owning the connection.</summary>
-    public static async Task<RedisQueueBroker> ConnectAsync(string uri, string prefix = DefaultPrefix)
+    /// <summary>
+    /// Connects to an MRQ-style URI (see <see cref="RedisUri"/>) and returns a broker owning the connection. A server
+    /// that does not answer within <paramref name="connectTimeout"/> (default 5 s) throws
+    /// <see cref="MrqStoreUnavailableException"/>; that timeout also bounds each call while the server is away later.
+    /// Once connected, the connection comes back by itself after a server restart.
+    /// </summary>
+    public static async Task<RedisQueueBroker> ConnectAsync(string uri, string prefix = DefaultPrefix, TimeSpan? connectTimeout = null)
     {
         ConfigurationOptions options = RedisUri.Parse(uri);
-        ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        return new RedisQueueBroker(connection, prefix, ownsConnection: true);
+        int timeout = (int)Math.Clamp((connectTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds, 1, int.MaxValue);
+        options.ConnectTimeout = timeout;
+        options.AsyncTimeout = timeout;
+        options.SyncTimeout = timeout;
+        options.ConnectRetry = 1;
+
+        string masked = RedisUri.Mask(uri);
+        ConnectionMultiplexer? connection = null;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!connection.IsConnected && waited.ElapsedMilliseconds < timeout)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            if (!connection.IsConnected)
+            {
+                throw RedisFaults.Unavailable(masked, await RedisFaults.WhyNotConnectedAsync(options).ConfigureAwait(false), timeout / 1000.0);
+            }
+
+            return new RedisQueueBroker(connection, prefix, ownsConnection: true, source: masked);
+        }
+        catch (Exception e) when (e is not MrqStoreUnavailableException && RedisFaults.IsOutage(e))
+        {
+            throw RedisFaults.Unavailable(masked, e, timeout / 1000.0);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+                connection.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+
+    private async Task<T> Guard<T>(Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFaults.IsOutage(e))
+        {
+            throw RedisFaults.Unavailable(_source, e);
+        }
+    }
+
+    private async Task Guard(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFaults.IsOutage(e))
+        {
+            throw RedisFaults.Unavailable(_source, e);
+        }
     }
 
     /// <inheritdoc />
@@ -81,7 +152,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
         cancellationToken.ThrowIfCancellationRequested();
         if (!keys.IsSubqueue)
         {
-            await Push(_db, keys, items.Span).ConfigureAwait(false);
+            await Guard(Push(_db, keys, items.Span)).ConfigureAwait(false);
             return;
         }
 
@@ -90,9 +161,9 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
         ITransaction transaction = _db.CreateTransaction();
         Task recorded = transaction.SetAddAsync(keys.KnownKey, keys.SubqueueValue);
         Task pushed = Push(transaction, keys, items.Span);
-        await transaction.ExecuteAsync().ConfigureAwait(false);
-        await recorded.ConfigureAwait(false);
-        await pushed.ConfigureAwait(false);
+        await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
+        await Guard(recorded).ConfigureAwait(false);
+        await Guard(pushed).ConfigureAwait(false);
     }
 
     private static Task Push(IDatabaseAsync db, QueueKeys keys, ReadOnlySpan<RawItem> items)
@@ -141,7 +212,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
             keys.SubqueueValue,
         ];
 
-        RedisResult result = await _db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args).ConfigureAwait(false);
+        RedisResult result = await Guard(_db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args)).ConfigureAwait(false);
         var taken = (RedisValue[]?)result;
         if (taken is null)
         {
@@ -176,12 +247,12 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
         switch (keys.Type)
         {
             case RawQueueType.List:
-                RedisResult removed = await _db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values).ConfigureAwait(false);
+                RedisResult removed = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values)).ConfigureAwait(false);
                 return (long)removed;
             case RawQueueType.Set:
-                return await _db.SetRemoveAsync(keys.Key, values).ConfigureAwait(false);
+                return await Guard(_db.SetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
             default:
-                return await _db.SortedSetRemoveAsync(keys.Key, values).ConfigureAwait(false);
+                return await Guard(_db.SortedSetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
         }
     }
 
@@ -231,20 +302,20 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
                 _ => "ZCARD",
             };
             RedisValue[] args = [command, _queuePrefixValue, dueOnly ? UnixSeconds(now) : Empty];
-            RedisResult total = await _db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args).ConfigureAwait(false);
+            RedisResult total = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args)).ConfigureAwait(false);
             return (long)total;
         }
 
         if (dueOnly)
         {
-            return await _db.SortedSetLengthAsync(keys.Key, double.NegativeInfinity, UnixSeconds(now)).ConfigureAwait(false);
+            return await Guard(_db.SortedSetLengthAsync(keys.Key, double.NegativeInfinity, UnixSeconds(now))).ConfigureAwait(false);
         }
 
         return keys.Type switch
         {
-            RawQueueType.List => await _db.ListLengthAsync(keys.Key).ConfigureAwait(false),
-            RawQueueType.Set => await _db.SetLengthAsync(keys.Key).ConfigureAwait(false),
-            _ => await _db.SortedSetLengthAsync(keys.Key).ConfigureAwait(false),
+            RawQueueType.List => await Guard(_db.ListLengthAsync(keys.Key)).ConfigureAwait(false),
+            RawQueueType.Set => await Guard(_db.SetLengthAsync(keys.Key)).ConfigureAwait(false),
+            _ => await Guard(_db.SortedSetLengthAsync(keys.Key)).ConfigureAwait(false),
         };
     }
 
@@ -266,8 +337,8 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
             case RawQueueType.List:
             case RawQueueType.Set:
                 RedisValue[] values = keys.Type == RawQueueType.List
-                    ? await _db.ListRangeAsync(keys.Key, skip, stop).ConfigureAwait(false)
-                    : await _db.SetRandomMembersAsync(keys.Key, limit).ConfigureAwait(false);
+                    ? await Guard(_db.ListRangeAsync(keys.Key, skip, stop)).ConfigureAwait(false)
+                    : await Guard(_db.SetRandomMembersAsync(keys.Key, limit)).ConfigureAwait(false);
                 var items = new RawItem[values.Length];
                 for (int i = 0; i < values.Length; i++)
                 {
@@ -276,7 +347,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
 
                 return items;
             default:
-                SortedSetEntry[] entries = await _db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop).ConfigureAwait(false);
+                SortedSetEntry[] entries = await Guard(_db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop)).ConfigureAwait(false);
                 var scored = new RawItem[entries.Length];
                 for (int i = 0; i < entries.Length; i++)
                 {
@@ -292,7 +363,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     {
         QueueKeys keys = Resolve(root);
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await _db.SetMembersAsync(keys.KnownKey).ConfigureAwait(false);
+        RedisValue[] members = await Guard(_db.SetMembersAsync(keys.KnownKey)).ConfigureAwait(false);
         var names = new string[members.Length];
         for (int i = 0; i < members.Length; i++)
         {
@@ -318,14 +389,14 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
             ITransaction transaction = _db.CreateTransaction();
             Task<bool> deleted = transaction.KeyDeleteAsync(keys.Key);
             Task<bool> forgotten = transaction.SetRemoveAsync(keys.KnownKey, keys.SubqueueValue);
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await deleted.ConfigureAwait(false);
-            await forgotten.ConfigureAwait(false);
+            await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
+            await Guard(deleted).ConfigureAwait(false);
+            await Guard(forgotten).ConfigureAwait(false);
             return;
         }
 
         RedisValue[] args = [_queuePrefixValue];
-        await _db.ScriptEvaluateAsync(RedisRawScripts.EmptyRoot, keys.ScriptKeys, args).ConfigureAwait(false);
+        await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.EmptyRoot, keys.ScriptKeys, args)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -437,10 +508,10 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     public async ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisResult result = await _db.ScriptEvaluateAsync(
+        RedisResult result = await Guard(_db.ScriptEvaluateAsync(
             AcquireSlotScript,
             [(RedisKey)(_concurrencyPrefix + name)],
-            [UnixSeconds(now), UnixSeconds(expires), holder, limit]).ConfigureAwait(false);
+            [UnixSeconds(now), UnixSeconds(expires), holder, limit])).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -448,7 +519,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     public async ValueTask ReleaseSlotAsync(string name, string holder, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder).ConfigureAwait(false);
+        await Guard(_db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -456,7 +527,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     {
         var member = PausedQueues.Member(queue);
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SetAddAsync(_pausedKey, member).ConfigureAwait(false);
+        await Guard(_db.SetAddAsync(_pausedKey, member)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -464,7 +535,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     {
         var member = PausedQueues.Member(queue);
         cancellationToken.ThrowIfCancellationRequested();
-        await _db.SetRemoveAsync(_pausedKey, member).ConfigureAwait(false);
+        await Guard(_db.SetRemoveAsync(_pausedKey, member)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -472,7 +543,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     public async ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1).ConfigureAwait(false);
+        await Guard(_connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -487,12 +558,12 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
         {
             foreach (RedisChannel channel in channels)
             {
-                await subscriber.UnsubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+                await Guard(subscriber.UnsubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
             }
         });
         foreach (RedisChannel channel in channels)
         {
-            await subscriber.SubscribeAsync(channel, OnMessage).ConfigureAwait(false);
+            await Guard(subscriber.SubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
         }
 
         return signal;
@@ -504,7 +575,7 @@ internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQ
     public async ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await _db.SetMembersAsync(_pausedKey).ConfigureAwait(false);
+        RedisValue[] members = await Guard(_db.SetMembersAsync(_pausedKey)).ConfigureAwait(false);
         return [.. members.Select(m => (string)m!).Order(StringComparer.Ordinal)];
     }
 }

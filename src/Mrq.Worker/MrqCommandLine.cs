@@ -18,6 +18,9 @@ public static class MrqCommandLine
     /// <summary>Exit code for bad arguments or configuration.</summary>
     public const int UsageExitCode = 2;
 
+    /// <summary>Exit code for a failure: a store that cannot be used, or any other error the command did not expect.</summary>
+    public const int FailureExitCode = 1;
+
     /// <summary>Runs the command named by <paramref name="args"/>.</summary>
     public static async Task<int> RunAsync(string[] args, Action<MrqCommandLineBuilder>? configure = null)
     {
@@ -25,6 +28,7 @@ public static class MrqCommandLine
         var builder = new MrqCommandLineBuilder();
         configure?.Invoke(builder);
         var error = Console.Error;
+        var debug = false;
         try
         {
             var parsed = ParsedArguments.Parse(args);
@@ -44,6 +48,7 @@ public static class MrqCommandLine
             var command = parsed.Positionals[0];
             var arguments = parsed.Positionals.Skip(1).ToArray();
             var settings = ConfigurationLoader.Load(parsed.Flags, Environment.GetEnvironmentVariables(), Directory.GetCurrentDirectory());
+            debug = settings.LogLevel == "DEBUG";
             if (command is not ("worker" or "run") && !builder.Commands.ContainsKey(command))
             {
                 throw new MrqUsageException($"'{command}' is not a command. Commands: {string.Join(", ", CommandNames(builder))}.");
@@ -80,7 +85,30 @@ public static class MrqCommandLine
             error.WriteLine($"mrq: error: {e.Message}");
             return UsageExitCode;
         }
+        catch (MrqStoreUnavailableException e)
+        {
+            // A server away or a store file that cannot be used: one line naming it; the stack only when asked for.
+            error.WriteLine($"mrq: error: {e.Message}");
+            WriteStackWhenDebugging(error, e, debug);
+            return FailureExitCode;
+        }
+        catch (Exception e)
+        {
+            // No Mrq command ends with .NET's "Unhandled exception" dump: what went wrong, on one line.
+            error.WriteLine($"mrq: error: {e.GetType().Name}: {Infrastructure.OneLine.Of(e.Message)}{(debug ? "" : " (--log_level DEBUG shows the stack)")}");
+            WriteStackWhenDebugging(error, e, debug);
+            return FailureExitCode;
+        }
     }
+
+    private static void WriteStackWhenDebugging(TextWriter error, Exception e, bool debug)
+    {
+        if (debug)
+        {
+            error.WriteLine(e.ToString());
+        }
+    }
+
 
     private static IEnumerable<string> CommandNames(MrqCommandLineBuilder builder) => new[] { "worker", "run" }.Concat(builder.Commands.Keys.Order(StringComparer.Ordinal));
 

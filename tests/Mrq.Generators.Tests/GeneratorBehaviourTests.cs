@@ -33,7 +33,7 @@ public sealed class GeneratorBehaviourTests
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("App", source));
 
         GeneratorHarness.AssertNoDiagnostics(output);
-        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["App.Valid.Invoker.g.cs", "App.Valid.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"], result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -130,7 +130,7 @@ public sealed class GeneratorBehaviourTests
         GeneratorHarness.AssertNoDiagnostics(output);
         var clashes = declaration.Contains("valid_raw", StringComparison.Ordinal) || declaration.Contains("Valid(", StringComparison.Ordinal);
         Assert.Equal(
-            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqTaskCatalog.g.cs"],
+            clashes ? [] : ["App.RawQueues+Valid.g.cs", "MrqTaskCatalog.g.cs", "MrqTasksServiceCollectionExtensions.g.cs"],
             result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
         var catalog = result.GeneratedSources.SingleOrDefault(static s => s.HintName == "MrqTaskCatalog.g.cs").SourceText?.ToString() ?? string.Empty;
         Assert.DoesNotContain("Factories.", catalog, StringComparison.Ordinal);
@@ -203,6 +203,16 @@ public sealed class GeneratorBehaviourTests
         Assert.All(client.Batches[0], static job => Assert.Equal(("shop.order", "orders"), (job.Path, job.Queue)));
         Assert.All(client.Batches[1], static job => Assert.Equal([0x80], job.Params.ToArray()));
 
+        // The same calls with an explicit client (a host's injected IMrqClient) leave MrqClient.Default alone.
+        var (explicitProxy, explicitClient) = RecordingClient.Create();
+        var explicitId = (JobId)Invoke(square, "Enqueue", explicitProxy, 7)!;
+        var explicitAsyncId = await (ValueTask<JobId>)Invoke(square, "EnqueueAsync", explicitProxy, 8, CancellationToken.None)!;
+        Invoke(ping, "EnqueueMany", explicitProxy, 2);
+        Invoke(order, "EnqueueMany", explicitProxy, tuples);
+        Assert.Equal([explicitId, explicitAsyncId], explicitClient.Ids.Take(2));
+        Assert.Equal([2, 3], explicitClient.Batches.Select(static b => b.Count));
+        Assert.Equal([3, 4, 5], client.Batches.Select(static b => b.Count));
+
         // The registered invoker reads back what the façade wrote.
         Assert.True(TaskCatalog.TryFind("shop.square", out var descriptor));
         var result = new System.Buffers.ArrayBufferWriter<byte>();
@@ -211,7 +221,24 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(25, Invoke(square, "GetResult", job));
     }
 
-    private static object? Invoke(Type type, string method, params object[] arguments) => GeneratorHarness.InvokeStatic(type, method, arguments);
+    /// <summary>Calls the façade method that enqueues with <see cref="MrqClient.Default"/> (or, with <paramref name="client"/>, the one taking it first).</summary>
+    private static object? Invoke(Type type, string method, params object[] arguments) => Invoke(type, method, client: null, arguments);
+
+    private static object? Invoke(Type type, string method, IMrqClient? client, params object[] arguments)
+    {
+        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.Name == method && (m.GetParameters().FirstOrDefault()?.ParameterType == typeof(IMrqClient)) == (client is not null))
+            .ToList();
+        if (client is not null)
+        {
+            arguments = [client, .. arguments];
+        }
+
+        var target = Assert.Single(candidates);
+        var parameters = target.GetParameters();
+        var full = parameters.Select((p, i) => i < arguments.Length ? arguments[i] : p.DefaultValue).ToArray();
+        return target.Invoke(null, full);
+    }
 
     private static Assembly CompileAndLoad(string source) => GeneratorHarness.CompileAndLoad(source);
 

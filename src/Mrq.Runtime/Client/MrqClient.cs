@@ -36,6 +36,9 @@ public static class MrqClient
         }
     }
 
+    /// <summary>Forgets <paramref name="client"/> as the default (a host stopping), unless another client replaced it meanwhile.</summary>
+    internal static void ResetDefault(IMrqClient client) => Interlocked.CompareExchange(ref s_default, null, client);
+
     /// <summary>Creates a client on the stores <paramref name="settings"/> name. Dispose it to close them.</summary>
     public static IMrqClient Create(MrqSettings settings)
     {

@@ -14,6 +14,7 @@ internal static class ConfigKeys
         ConfigKey.Switch("ensure_indexes", (s, v) => s.EnsureIndexes = v),
         ConfigKey.Text("redis", (s, v) => s.Redis = StoreAdapters.ValidateBrokerUri("redis", v)),
         ConfigKey.Validated("redis_prefix", "a key prefix without spaces", v => !v.Any(char.IsWhiteSpace), (s, v) => s.RedisPrefix = v),
+        ConfigKey.Number("connect_timeout", 0, exclusive: true, (s, v) => s.ConnectTimeout = v),
         ConfigKey.List("queues", (s, v) => s.Queues = v),
         ConfigKey.Text("queue", (s, v) => s.Queue = v),
         ConfigKey.Int("greenlets", 1, (s, v) => s.Greenlets = v, "gevent", "g"),

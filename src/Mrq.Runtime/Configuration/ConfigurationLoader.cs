@@ -138,7 +138,8 @@ public static class ConfigurationLoader
         return string.Join(' ', parts);
     }
 
-    private static void Apply(ConfigKey key, string value, MrqSettings settings, string source)
+    /// <summary>Parses <paramref name="value"/> into <paramref name="settings"/>; a bad value throws a message naming <paramref name="source"/>.</summary>
+    internal static void Apply(ConfigKey key, string value, MrqSettings settings, string source)
     {
         if (!key.TryApply(value, settings))
         {

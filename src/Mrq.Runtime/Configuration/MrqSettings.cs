@@ -30,6 +30,13 @@ public sealed class MrqSettings
     /// <summary>Prefix of Mrq's Redis keys (<c>--redis_prefix</c>).</summary>
     public string RedisPrefix { get; set; } = "mrq";
 
+    /// <summary>
+    /// Seconds to wait for a Redis or MongoDB server to answer (<c>--connect_timeout</c>): at start (then the command
+    /// exits 1) and for each call while a server is away (then a client call throws
+    /// <see cref="MrqStoreUnavailableException"/> and a worker backs off and retries).
+    /// </summary>
+    public double ConnectTimeout { get; set; } = 5.0;
+
     /// <summary>Queues a worker listens to, in priority order.</summary>
     public IReadOnlyList<string> Queues { get; set; } = ["default"];
 
@@ -140,4 +147,10 @@ public sealed class MrqSettings
 
     /// <summary>Config-file keys Mrq does not know, kept for the application's own use.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Values from an <c>IConfiguration</c> section or from code (<c>AddMrq</c>) that could not be used, one message
+    /// each; the options validator reports them when the host starts, instead of the first one stopping the binding.
+    /// </summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -19,7 +19,14 @@ internal static class StoreFactory
             return adapter.Open(settings);
         }
 
-        return SqliteJobStore.Open(settings.EmbeddedDb);
+        try
+        {
+            return SqliteJobStore.Open(settings.EmbeddedDb);
+        }
+        catch (Exception e) when (SqliteFaults.IsUnusable(e))
+        {
+            throw SqliteFaults.Unusable(Path.GetFullPath(settings.EmbeddedDb), e);
+        }
     }
 
     /// <summary>The adapter for <c>redis</c>'s scheme when it is set, otherwise the embedded file (the job store's).</summary>
@@ -31,6 +38,14 @@ internal static class StoreFactory
             return adapter.Open(settings);
         }
 
-        return new SqliteQueueBroker(Path.GetFullPath(settings.EmbeddedDb));
+        var path = Path.GetFullPath(settings.EmbeddedDb);
+        try
+        {
+            return new SqliteQueueBroker(path);
+        }
+        catch (Exception e) when (SqliteFaults.IsUnusable(e))
+        {
+            throw SqliteFaults.Unusable(path, e);
+        }
     }
 }

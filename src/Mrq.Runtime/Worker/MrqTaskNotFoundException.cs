@@ -5,7 +5,16 @@ public sealed class MrqTaskNotFoundException : Exception
 {
     /// <summary>Creates the exception for <paramref name="path"/>.</summary>
     public MrqTaskNotFoundException(string path, IEnumerable<string> knownPaths)
-        : base($"No task with path '{path}' is registered in this worker. Known task paths: {string.Join(", ", knownPaths.Order(StringComparer.Ordinal))}.")
+        : this(path, knownPaths, [])
+    {
+    }
+
+    /// <summary>
+    /// Creates the exception for <paramref name="path"/>, naming the registration call of each task library the process
+    /// has but never loaded (<paramref name="unregistered"/>: assembly name, method to call).
+    /// </summary>
+    internal MrqTaskNotFoundException(string path, IEnumerable<string> knownPaths, IReadOnlyList<(string Assembly, string Method)> unregistered)
+        : base(Describe(path, knownPaths, unregistered))
     {
         Path = path;
     }
@@ -28,6 +37,14 @@ public sealed class MrqTaskNotFoundException : Exception
         : base(message, innerException)
     {
         Path = "";
+    }
+
+    private static string Describe(string path, IEnumerable<string> knownPaths, IReadOnlyList<(string Assembly, string Method)> unregistered)
+    {
+        var message = $"No task with path '{path}' is registered in this worker. Known task paths: {string.Join(", ", knownPaths.Order(StringComparer.Ordinal))}.";
+        return unregistered.Count == 0
+            ? message + " A task library registers its tasks when its assembly is loaded: call its generated services.AddMrqTasksFrom<Assembly>() at startup."
+            : message + " Task libraries this process has not loaded: " + string.Join(", ", unregistered.Select(u => $"{u.Assembly} (register it with services.{u.Method}())")) + ".";
     }
 
     /// <summary>The unknown task path.</summary>

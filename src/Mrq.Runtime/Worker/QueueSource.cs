@@ -17,4 +17,7 @@ internal abstract class QueueSource
     /// transaction where the store has them) and marks them written; otherwise it leaves them to the worker loop.
     /// </summary>
     public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
+
+    /// <summary>The worker has stopped: puts back anything taken from the queue but not yet handed out.</summary>
+    public virtual ValueTask ReleaseAsync() => default;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mrq.Storage;
@@ -13,20 +14,22 @@ namespace Mrq.Worker;
 /// </summary>
 internal sealed class StatusWriter : IAsyncDisposable
 {
-    private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_finalWriteGrace = TimeSpan.FromSeconds(30);
 
     private readonly IJobStore _store;
     private readonly ILogger _logger;
+    private readonly StoreOutage _outage;
     private readonly ConcurrentQueue<JobOutcome> _posted = new();
     private readonly OutcomeBatch _batch;
     private readonly SemaphoreSlim _batchWritten = new(0, int.MaxValue);
     private long _postedCount;
     private long _writtenCount;
 
-    public StatusWriter(IJobStore store, ILogger logger)
+    public StatusWriter(IJobStore store, ILogger logger, StoreOutage? outage = null)
     {
         _store = store;
         _logger = logger;
+        _outage = outage ?? new StoreOutage(logger);
         _batch = new OutcomeBatch(Written);
     }
 
@@ -51,31 +54,36 @@ internal sealed class StatusWriter : IAsyncDisposable
         return _batch;
     }
 
-    /// <summary>Writes what the batch still holds, retrying a failing store (worker loop only).</summary>
-    public async ValueTask WriteTakenAsync()
+    /// <summary>
+    /// Writes what the batch still holds (worker loop only). A failing store is retried with the outage's back-off: while
+    /// the worker runs (<paramref name="stop"/> can be cancelled) until it answers or <paramref name="stop"/> fires
+    /// (the outcomes stay in the batch); once the loop is over, for <see cref="s_finalWriteGrace"/>, after which the jobs
+    /// stay <c>started</c> in the store and maintenance requeues them (they run again rather than vanish).
+    /// </summary>
+    public async ValueTask WriteTakenAsync(CancellationToken stop = default)
     {
         if (_batch.Count == 0)
         {
             return;
         }
 
-        for (var attempt = 1; ; attempt++)
+        var giveUpAt = stop.CanBeCanceled ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(s_finalWriteGrace.TotalSeconds * Stopwatch.Frequency);
+        while (true)
         {
             try
             {
-                await _store.CompleteAsync(_batch.Items).ConfigureAwait(false);
+                await _store.CompleteAsync(_batch.Items, CancellationToken.None).ConfigureAwait(false);
                 _batch.MarkWritten();
+                _outage.Succeeded();
                 return;
             }
-            catch (Exception e) when (attempt < 30)
+            catch (Exception e) when (Stopwatch.GetTimestamp() < giveUpAt)
             {
-                _logger.LogError(e, "Could not write {Count} job statuses (attempt {Attempt}); retrying in {Delay}s", _batch.Count, attempt, s_retryDelay.TotalSeconds);
-                await Task.Delay(s_retryDelay).ConfigureAwait(false);
+                await _outage.BackOffAsync(e, stop).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                // The jobs stay 'started' in the store; maintenance requeues them, so they run again rather than vanish.
-                _logger.LogCritical(e, "Gave up writing {Count} job statuses; those jobs stay 'started' until requeued", _batch.Count);
+                _logger.LogCritical("Gave up writing {Count} job statuses after {Grace}s: {Reason}. Those jobs stay 'started' until maintenance requeues them", _batch.Count, s_finalWriteGrace.TotalSeconds, StoreOutage.Describe(e));
                 _batch.MarkWritten();
                 return;
             }
@@ -83,10 +91,10 @@ internal sealed class StatusWriter : IAsyncDisposable
     }
 
     /// <summary>Takes and writes everything posted so far (worker loop only).</summary>
-    public ValueTask WritePostedAsync()
+    public ValueTask WritePostedAsync(CancellationToken stop = default)
     {
         TakePosted();
-        return WriteTakenAsync();
+        return WriteTakenAsync(stop);
     }
 
     /// <summary>Waits until everything posted before the call is written (or given up on) by the worker loop.</summary>

@@ -51,7 +51,7 @@ internal sealed partial class WorkerEngine
         catch (Exception e)
         {
             // Keep the last known set: a broker hiccup must not resume paused queues nor stop the worker.
-            LogPausedRefreshFailed(e.Message);
+            SideTaskFailed(e, LogPausedRefreshFailed);
         }
     }
 

@@ -64,6 +64,7 @@ internal sealed partial class WorkerEngine
         try
         {
             await _store.ReportWorkerAsync(BuildReport(usage), stop).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastReported, DateTime.UtcNow.Ticks);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -71,7 +72,7 @@ internal sealed partial class WorkerEngine
         }
         catch (Exception e)
         {
-            LogReportFailed(e.Message);
+            SideTaskFailed(e, LogReportFailed);
         }
     }
 

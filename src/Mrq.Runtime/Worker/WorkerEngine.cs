@@ -21,6 +21,11 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
     private readonly IReadOnlyList<QueueSource> _queues;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly StoreOutage _outage;
+    private static readonly TimeSpan s_sideFailureRepeat = TimeSpan.FromMinutes(5);
+    private readonly Lock _sideFailureGate = new();
+    private string? _lastSideFailure;
+    private DateTime _lastSideFailureLogged;
     private static readonly TimeSpan s_monitorInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_purgeInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_forcedStopGrace = TimeSpan.FromSeconds(10);
@@ -44,6 +49,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
     private volatile string _status = WorkerStatus.Init;
     private CancellationTokenSource? _selfStop;
     private WorkerStopReason? _selfStopReason;
+    private long _lastReported;
 
     public WorkerEngine(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, IServiceProvider services, ILogger logger, Func<IQueueBroker>? broker = null, TaskPolicies? policies = null)
     {
@@ -57,6 +63,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         _queues = queues;
         _services = services;
         _logger = logger;
+        _outage = new StoreOutage(logger);
         _metrics = MrqMetrics.For(services);
         Id = JobId.NewId().ToString();
         Name = settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}";
@@ -73,6 +80,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
 
     /// <summary>The worker's display name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// How long a forced stop waits for interrupted tasks to observe their cancelled token (their status is already
+    /// <c>interrupt</c>). A hosted worker shortens it to fit in the host's shutdown timeout.
+    /// </summary>
+    public TimeSpan ForcedStopGrace { get; init; } = s_forcedStopGrace;
+
+    /// <summary>The worker's status (MRQ's <c>init</c>, <c>wait</c>, <c>spawn</c>, <c>full</c>, <c>join</c>, <c>kill</c>, <c>stop</c>).</summary>
+    public string Status => _status;
+
+    /// <summary>When the worker's last report was written to the store; null before the first.</summary>
+    public DateTime? LastReported => Interlocked.Read(ref _lastReported) is var ticks && ticks > 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
 
     /// <summary>Jobs finished so far, whatever their outcome.</summary>
     public long DoneJobs => Interlocked.Read(ref _doneJobs);
@@ -100,7 +119,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         await SubscribeToWakeupsAsync().ConfigureAwait(false);
 
         _metrics.Observe(this);
-        await using (_statusWriter = new StatusWriter(_store, _logger))
+        await using (_statusWriter = new StatusWriter(_store, _logger, _outage))
         {
             using var stopMonitor = new CancellationTokenSource();
             var monitor = Task.Run(() => MonitorAsync(stop.Token, stopMonitor.Token), CancellationToken.None);
@@ -126,6 +145,11 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
                 await reports.ConfigureAwait(false);
                 await scheduler.ConfigureAwait(false);
                 await UnsubscribeFromWakeupsAsync().ConfigureAwait(false);
+                foreach (var queue in _queues)
+                {
+                    await queue.ReleaseAsync().ConfigureAwait(false);
+                }
+
                 _metrics.Unobserve(this);
             }
         }
@@ -148,7 +172,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         using var registration = interruptJobs.Register(() =>
         {
             InterruptAll();
-            forced.CancelAfter(s_forcedStopGrace);
+            forced.CancelAfter(ForcedStopGrace);
         });
         while (Volatile.Read(ref _running) > 0)
         {
@@ -159,7 +183,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
             catch (OperationCanceledException)
             {
-                LogLeftBehind(Volatile.Read(ref _running), s_forcedStopGrace.TotalSeconds);
+                LogLeftBehind(Volatile.Read(ref _running), ForcedStopGrace.TotalSeconds);
                 return;
             }
         }
@@ -265,9 +289,38 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
             catch (Exception e)
             {
-                LogMonitorFailed(e.Message);
+                SideTaskFailed(e, LogMonitorFailed);
             }
         }
+    }
+
+    /// <summary>
+    /// A failure of maintenance, reports or the paused-queue refresh. During an outage of the loop's store it says
+    /// nothing more; otherwise it is logged with <paramref name="log"/>, the same reason at most once every
+    /// <see cref="s_sideFailureRepeat"/> (a Redis used only for pauses and slots, away for an hour, is one line, not
+    /// one every refresh).
+    /// </summary>
+    private void SideTaskFailed(Exception e, Action<string> log)
+    {
+        if (_outage.Active)
+        {
+            return;
+        }
+
+        var reason = StoreOutage.Describe(e);
+        var now = DateTime.UtcNow;
+        lock (_sideFailureGate)
+        {
+            if (reason == _lastSideFailure && now - _lastSideFailureLogged < s_sideFailureRepeat)
+            {
+                return;
+            }
+
+            _lastSideFailure = reason;
+            _lastSideFailureLogged = now;
+        }
+
+        log(reason);
     }
 
     /// <summary>MRQ's RequeueStartedJobs and RequeueInterruptedJobs, run by every worker.</summary>
@@ -298,7 +351,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
             catch (Exception e)
             {
-                LogMonitorFailed(e.Message);
+                SideTaskFailed(e, LogMonitorFailed);
             }
         }
     }
@@ -341,7 +394,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             if (free <= 0)
             {
                 // Full: wait for any job to finish (its release wakes us), then look again.
-                await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
+                await _statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
                 _status = WorkerStatus.Full;
                 await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
                 continue;
@@ -351,6 +404,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             var queues = ActiveQueues();
             var dequeued = 0;
             var visited = 0;
+            Exception? failure = null;
             var passStarted = Stopwatch.GetTimestamp();
             for (; visited < queues.Count; visited++)
             {
@@ -367,7 +421,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
 
                 var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
-                var count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
+                int count;
+                try
+                {
+                    count = await queue.DequeueAsync(want, Id, claimed, outcomes, stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    // A store or broker away: the other queues may still answer; the pass backs off below if none did.
+                    failure ??= e;
+                    count = 0;
+                }
+
                 if (count > 0)
                 {
                     Start(claimed, count);
@@ -382,7 +447,18 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
 
             // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused).
-            await _statusWriter.WriteTakenAsync().ConfigureAwait(false);
+            await _statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
+
+            if (failure is null)
+            {
+                _outage.Succeeded();
+            }
+            else if (dequeued == 0)
+            {
+                // Not an empty pass: a burst worker waits for the store to come back instead of stopping.
+                await _outage.BackOffAsync(failure, stop).ConfigureAwait(false);
+                continue;
+            }
 
             // A pass that found jobs may find more: the next one may wait as long as this one took for slots to free.
             refillWait = dequeued > 0 ? Stopwatch.GetElapsedTime(passStarted) : TimeSpan.Zero;
@@ -415,7 +491,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
 
                     if (!lastLook)
                     {
-                        await _statusWriter.WritePostedAsync().ConfigureAwait(false);
+                        await _statusWriter.WritePostedAsync(stop).ConfigureAwait(false);
                         lastLook = true;
                         continue;
                     }
@@ -428,7 +504,8 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
             }
         }
 
-        return WorkerStopReason.Stopped;
+        // Stopped between two passes rather than inside one: max_memory's stop must still ask for a replacement.
+        return _selfStopReason ?? WorkerStopReason.Stopped;
     }
 
     /// <summary>
@@ -510,7 +587,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
         {
             if (!TaskCatalog.TryFind(job.Path, out var task))
             {
-                throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path));
+                throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path), TaskAssemblies.FindUnregistered());
             }
 
             if (running.Policy.MaxConcurrency > 0)
@@ -605,8 +682,16 @@ internal sealed partial class WorkerEngine : IMaintenanceContext, IWorkerGauges
     {
         var now = DateTime.UtcNow;
 
-        // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
-        return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+        try
+        {
+            // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
+            return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+        }
+        catch (MrqStoreUnavailableException e)
+        {
+            // The limit cannot be checked while the broker is away: the job is retried later (its retry delay), not failed.
+            throw new JobRetryException(null, null, null, e);
+        }
     }
 
     private async ValueTask ReleaseConcurrencySlotAsync(RunningJob running)

@@ -34,6 +34,14 @@ internal static class WorkerCommand
         {
             Scheduling.SchedulerConfig.Read(settings);
         }
+        // Opened now, before any child or job: an unreachable server or an unusable store file stops the command
+        // with one line (MrqStoreUnavailableException, exit 1) instead of surfacing mid-run or in every child.
+        _ = storeClient.Store;
+        if (settings.Redis is not null || settings.Queues.Any(Storage.RawQueueNames.IsRaw))
+        {
+            _ = storeClient.Broker;
+        }
+
         var supervised = SupervisorProtocol.IsSubprocess;
         if (settings.Processes > 0 && !supervised)
         {

@@ -12,6 +12,7 @@ namespace Mrq.Tests.Generated;
 /// and the typed <c>RawQueues.&lt;Method&gt;</c> enqueue API. The enqueue tests swap <see cref="MrqClient.Default"/> for
 /// a recording client; no other test of this assembly uses it, and the tests of one class never run in parallel.
 /// </summary>
+[Collection(Hosting.DefaultClientCollection.Name)]
 public sealed class GeneratedRawQueueTests
 {
     private const string Factories = "Mrq.Tests.Generated.GeneratedRawQueueFactories.";

@@ -117,13 +117,17 @@ public sealed class MongoConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task The_factory_opens_the_mongodb_store_when_mongodb_jobs_is_set_without_connecting()
+    public async Task The_factory_opens_the_mongodb_store_when_mongodb_jobs_is_set_and_reports_an_unreachable_server_on_one_line()
     {
-        var settings = Load([new("mongodb_jobs", "mongodb://127.0.0.1:1/factorytest"), new("mongodb_logs", "mongodb://127.0.0.1:2/factorylogs")]);
+        var settings = Load([new("mongodb_jobs", "mongodb://127.0.0.1:1/factorytest"), new("mongodb_logs", "mongodb://127.0.0.1:2/factorylogs"), new("connect_timeout", "1")]);
 
-        await using var store = StoreFactory.OpenJobStore(settings);
+        // The factory pings the server, so a command stops at start (exit 1) rather than at its first job.
+        var error = Assert.Throws<MrqStoreUnavailableException>(() => StoreFactory.OpenJobStore(settings));
+        Assert.Contains("127.0.0.1:1", error.Store, StringComparison.Ordinal);
+        Assert.Contains("is unreachable: no server answered within connect_timeout = 1 s", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
 
-        var mongo = Assert.IsType<MongoJobStore>(store);
+        await using var mongo = MongoJobStore.Open(MongoStoreOptions.FromSettings(settings)!);
         Assert.Equal("factorytest", mongo.Database.DatabaseNamespace.DatabaseName);
         Assert.Equal("factorylogs", mongo.LogsDatabase!.DatabaseNamespace.DatabaseName);
         Assert.NotSame(mongo.Database.Client, mongo.LogsDatabase.Client);

@@ -474,6 +474,11 @@ internal sealed partial class SqliteJobStore : IJobStore
                 throw;
             }
         }
+        catch (Exception e) when (SqliteFaults.IsUnusable(e))
+        {
+            // A read-only file, a full disk, a lock held past the command timeout: one line naming the file.
+            throw SqliteFaults.Unusable(FilePath, e);
+        }
         finally
         {
             _writeGate.Release();

@@ -200,6 +200,11 @@ internal static class SqliteSchema
             {
                 Execute(connection, "PRAGMA query_only = ON;");
             }
+            else if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                // SQLite silently opens a file it may not write read-only: say so now, not at the first write.
+                throw new SqliteException("attempt to write a readonly database", SQLitePCL.raw.SQLITE_READONLY);
+            }
 
             return connection;
         }

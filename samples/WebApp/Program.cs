@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Mrq;
+using SharedTasks;
+
+// A minimal API that enqueues jobs and runs them in the same process (set RunWorker=false to leave them to
+// samples/Worker). Native AOT ready: dotnet publish -c Release -r linux-x64 -p:PublishAot=true.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebAppJson.Default));
+builder.Services.AddMrq();
+builder.Services.AddMrqTasksFromSharedTasks();
+builder.Services.AddScoped<SquareAudit>();
+if (builder.Configuration.GetValue("RunWorker", defaultValue: true))
+{
+    builder.Services.AddMrqWorker();
+}
+
+builder.Services.AddHealthChecks().AddMrqHealthChecks();
+
+var app = builder.Build();
+
+app.MapPost("/squares/{n:int}", async (int n, IMrqClient client, CancellationToken cancellationToken) =>
+{
+    var id = await client.EnqueueAsync(SquareJobs.Square(n), cancellationToken);
+    return Results.Created($"/jobs/{id}", new EnqueuedJob(id.ToString()));
+});
+
+app.MapGet("/jobs/{id}", async (string id, IMrqClient client, CancellationToken cancellationToken) =>
+{
+    if (!JobId.TryParse(id, out var jobId))
+    {
+        return Results.BadRequest(new Problem($"'{id}' is not a job id (24 hexadecimal digits)."));
+    }
+
+    var job = await client.GetJobAsync(jobId, cancellationToken);
+    return job is null
+        ? Results.NotFound(new Problem($"No job {id}."))
+        : Results.Ok(new JobState(id, job.Path, job.Queue, job.Status.ToName(), job.Status == JobStatus.Success ? SquareJobs.Result(job) : null, job.ExceptionType));
+});
+
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+
+app.Run();
+
+internal sealed record EnqueuedJob(string Id);
+
+internal sealed record JobState(string Id, string Path, string Queue, string Status, int? Result, string? ExceptionType);
+
+internal sealed record Problem(string Error);
+
+[JsonSerializable(typeof(EnqueuedJob))]
+[JsonSerializable(typeof(JobState))]
+[JsonSerializable(typeof(Problem))]
+internal sealed partial class WebAppJson : JsonSerializerContext;

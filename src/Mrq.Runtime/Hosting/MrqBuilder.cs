@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Mrq.Configuration;
+
+namespace Mrq.Hosting;
+
+/// <summary>
+/// Configures Mrq in a host, returned by <c>services.AddMrq(...)</c>: where jobs are stored
+/// (<see cref="UseSqlite(string)"/>, <c>UseRedis</c>, <c>UseMongoDB</c>) and any other setting in code. Code
+/// configuration is applied after the <c>"Mrq"</c> configuration section, so it wins.
+/// </summary>
+public sealed class MrqBuilder
+{
+    internal MrqBuilder(IServiceCollection services)
+    {
+        Services = services;
+    }
+
+    /// <summary>The host's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Changes settings in code, for the client and every hosted worker.</summary>
+    public MrqBuilder Configure(Action<MrqSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.ConfigureAll(configure);
+        return this;
+    }
+
+    /// <summary>Keeps jobs in the embedded store, the SQLite file at <paramref name="path"/> (MRQ's <c>EMBEDDED_DB</c>).</summary>
+    public MrqBuilder UseSqlite(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Configure(static settings => settings.MongoDbJobs = null);
+        return Set("embedded_db", path, nameof(UseSqlite));
+    }
+
+    /// <summary>
+    /// Sets one of MRQ's keys from code, parsed and checked like the configuration section: a bad value stops the host
+    /// at start with a message naming <paramref name="method"/>.
+    /// </summary>
+    internal MrqBuilder Set(string key, string value, string method)
+    {
+        Services.ConfigureAll<MrqSettings>(settings => MrqConfigurationSection.TryApply(key, value, settings, method + "()", settings.ConfigurationErrors));
+        return this;
+    }
+}

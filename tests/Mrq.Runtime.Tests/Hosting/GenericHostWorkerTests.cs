@@ -1,0 +1,167 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mrq.Tests.Support;
+
+namespace Mrq.Tests.Hosting;
+
+/// <summary>
+/// Real Generic Hosts running hosted workers on the embedded store: jobs enqueued through the injected client run, and
+/// stopping the host with jobs in flight loses nothing, whether the jobs finish in time or are interrupted.
+/// </summary>
+[Collection(DefaultClientCollection.Name)]
+public sealed class GenericHostWorkerTests
+{
+    [Fact]
+    public async Task Jobs_enqueued_with_the_injected_client_and_the_facade_run_on_the_hosted_worker()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w => w.Queues = ["hosting"]));
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+
+        var explicitId = Tasks.HostingSquare.Enqueue(client, n: 6);
+        var viaJob = await client.EnqueueAsync(Tasks.HostingSquare.Job(n: 7));
+        Assert.Same(client, MrqClient.Default);
+        var viaDefault = Tasks.HostingSquare.Enqueue(n: 8);
+
+        var results = new List<int>();
+        foreach (var id in new[] { explicitId, viaJob, viaDefault })
+        {
+            results.Add(Tasks.HostingSquare.GetResult(await client.WaitAsync(id, TestHosts.Wait)));
+        }
+
+        Assert.Equal([36, 49, 64], results);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_lets_running_jobs_finish_and_leaves_the_others_queued()
+    {
+        using var directory = new TempDirectory();
+        var gateName = Guid.NewGuid().ToString("N");
+        var gate = HostingGates.For(gateName);
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w =>
+        {
+            w.Queues = ["hosting"];
+            w.Greenlets = 2;
+        }), shutdownTimeout: TimeSpan.FromMinutes(2));
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+        var ids = Enumerable.Range(1, 5).Select(n => Tasks.HostingHold.Enqueue(client, gateName, n)).ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(gate.Started == 2), TestHosts.Wait, "two jobs started");
+
+        var stopping = host.StopAsync();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested),
+            TestHosts.Wait,
+            "the host is stopping");
+        Assert.False(stopping.IsCompleted);
+        gate.Release();
+        await stopping;
+
+        var statuses = await TestHosts.StatusesAsync(directory.File("jobs.db"), ids);
+        Assert.Equal(2, statuses.Count(s => s == JobStatus.Success));
+        Assert.Equal(3, statuses.Count(s => s == JobStatus.Queued));
+        Assert.Equal(2, gate.Started);
+    }
+
+    [Fact]
+    public async Task Jobs_still_running_when_the_shutdown_timeout_nears_are_interrupted_and_nothing_is_lost()
+    {
+        using var directory = new TempDirectory();
+        var gateName = Guid.NewGuid().ToString("N");
+        var gate = HostingGates.For(gateName);
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w =>
+        {
+            w.Queues = ["hosting"];
+            w.Greenlets = 3;
+        }), shutdownTimeout: TimeSpan.FromSeconds(4));
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+        var ids = Enumerable.Range(1, 5).Select(n => Tasks.HostingHold.Enqueue(client, gateName, n)).ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(gate.Started == 3), TestHosts.Wait, "three jobs started");
+
+        // Never released: the jobs only end by the host's shutdown timeout.
+        await host.StopAsync();
+
+        var statuses = await TestHosts.StatusesAsync(directory.File("jobs.db"), ids);
+        Assert.Equal(3, statuses.Count(s => s == JobStatus.Interrupt));
+        Assert.Equal(2, statuses.Count(s => s == JobStatus.Queued));
+    }
+
+    [Fact]
+    public async Task Each_job_resolves_its_dependencies_from_its_own_scope_and_logs_within_a_job_scope()
+    {
+        using var directory = new TempDirectory();
+        var logs = new ScopeRecordingLoggerProvider();
+        using var host = TestHosts.Build(directory, (services, _) =>
+        {
+            services.AddLogging(l => l.AddProvider(logs));
+            services.AddScoped<JobScopedProbe>();
+            services.AddMrqWorker(w => w.Queues = ["hosting"]);
+        });
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+
+        var first = await client.WaitAsync(Tasks.HostingScoped.Enqueue(client), TestHosts.Wait);
+        var second = await client.WaitAsync(Tasks.HostingScoped.Enqueue(client), TestHosts.Wait);
+        var hold = await client.WaitAsync(Tasks.HostingHold.Enqueue(client, Released(), 1), TestHosts.Wait);
+        await host.StopAsync();
+
+        var (a, b) = (Tasks.HostingScoped.GetResult(first).Split('|'), Tasks.HostingScoped.GetResult(second).Split('|'));
+        Assert.Equal(("True", "True"), (a[1], b[1]));
+        Assert.NotEqual(a[0], b[0]);
+        Assert.True(JobScopedProbe.Find(Guid.Parse(a[0])).Disposed);
+        Assert.True(JobScopedProbe.Find(Guid.Parse(b[0])).Disposed);
+
+        var line = Assert.Single(logs.Lines, l => l.Message.Contains("holding 1", StringComparison.Ordinal));
+        Assert.Equal(hold.Id.ToString(), line.Scope["MrqJobId"]);
+        Assert.Equal("tests.hosting.Hold", line.Scope["MrqJobPath"]);
+        Assert.Equal("hosting", line.Scope["MrqJobQueue"]);
+    }
+
+    [Fact]
+    public async Task Several_workers_in_one_host_take_their_own_queues()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) =>
+        {
+            services.AddMrqWorker("squares", w => w.Queues = ["squares"]);
+            services.AddMrqWorker("others", w => w.Queues = ["others"]);
+        });
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+
+        var onSquares = await client.WaitAsync(client.Enqueue(Tasks.HostingSquare.Job(n: 2).OnQueue("squares")), TestHosts.Wait);
+        var onOthers = await client.WaitAsync(client.Enqueue(Tasks.HostingSquare.Job(n: 3).OnQueue("others")), TestHosts.Wait);
+        await host.StopAsync();
+
+        Assert.Equal((JobStatus.Success, JobStatus.Success), (onSquares.Status, onOthers.Status));
+        Assert.NotEqual(onSquares.Worker, onOthers.Worker);
+    }
+
+    [Fact]
+    public async Task A_job_of_an_unknown_task_fails_naming_how_to_register_task_libraries()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w => w.Queues = ["hosting"]));
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+
+        var job = await client.WaitAsync(client.Enqueue(new JobRequest("library.NotRegistered", Tasks.HostingSquare.Job(n: 1).Params, "hosting")), TestHosts.Wait);
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("No task with path 'library.NotRegistered'", job.Traceback, StringComparison.Ordinal);
+        Assert.Contains("AddMrqTasksFrom", job.Traceback, StringComparison.Ordinal);
+    }
+
+    /// <summary>The name of a gate that is already open.</summary>
+    private static string Released()
+    {
+        var name = Guid.NewGuid().ToString("N");
+        HostingGates.For(name).Release();
+        return name;
+    }
+}
