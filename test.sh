@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and ends with one line: "N passed, N failed, N skipped".
-# Installs what the tests need first (Debian's redis-server; the tests start their own instances on free loopback ports).
+# Installs what the tests need first (Debian's redis-server, whose instances the tests start on free loopback ports, and
+# Debian's chromium, which the dashboard tests drive headless; nothing downloads a browser).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
     || { echo "could not install redis-server"; exit 1; }
   # The tests start their own servers; the package's service is not needed.
   ($sudo service redis-server stop || true) >/dev/null 2>&1
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing chromium (needed by the dashboard's browser tests)..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+    || { echo "could not install chromium"; exit 1; }
 fi
 
 log=$(mktemp)
@@ -108,6 +116,20 @@ if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
       && sleep 0.5 && redis_pid=$(cat "$aot_work/redis.pid")
     aot_run "$aot_work" square_nostorage_raw 20000 50 --redis "redis://127.0.0.1:$port" || ok=0
     [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null
+    # The native dashboard serves its API (and asks for the credentials it was given).
+    if command -v curl >/dev/null 2>&1; then
+    port=$(free_port)
+    (cd "$aot_work" && exec "$aot_out/QueuePerformance" dashboard --dashboard_port "$port" --dashboard_httpauth ci:ci) 2>"$aot_work/dashboard.log" &
+    dashboard_pid=$!
+    dashboard_ok=0
+    for _ in $(seq 1 100); do
+      if curl -sf -u ci:ci "http://127.0.0.1:$port/api/overview" | grep -q '"totalJobs"'; then dashboard_ok=1; break; fi
+      sleep 0.2
+    done
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = "401" ] || dashboard_ok=0
+    kill "$dashboard_pid" 2>/dev/null; wait "$dashboard_pid" 2>/dev/null
+    if [ "$dashboard_ok" -eq 1 ]; then echo "Native AOT: dashboard served its API"; else ok=0; cat "$aot_work/dashboard.log"; fi
+    fi
     [ "$ok" -eq 1 ] || cat "$aot_work/worker.log" 2>/dev/null | tail -n 40
   fi
   # The web sample as a native binary: enqueue over HTTP, the in-process hosted worker runs the job, health endpoints
@@ -139,7 +161,7 @@ if [ "${MRQ_SKIP_PACKAGES:-0}" != "1" ]; then
   consumer_out=$(mktemp -d)
   ok=1
   rm -rf artifacts/packages && mkdir -p artifacts/packages
-  for project in Mrq.Abstractions Mrq.Runtime Mrq.OpenTelemetry Mrq.Worker Mrq.Redis Mrq.MongoDB; do
+  for project in Mrq.Abstractions Mrq.Runtime Mrq.OpenTelemetry Mrq.Worker Mrq.Redis Mrq.MongoDB Mrq.Dashboard; do
     dotnet pack "src/$project" -c Release --no-build -p:Version="$pkg_version" -o artifacts/packages -nologo -v q \
       >>"$pkg_work/pack.log" 2>&1 || { ok=0; echo "pack of $project failed"; }
   done

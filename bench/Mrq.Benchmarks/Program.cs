@@ -5,10 +5,16 @@ using Mrq.Benchmarks;
 // Runs the micro-benchmarks (BenchmarkDotNet's own arguments: --filter, --job short, ...). Benchmarks that need Redis
 // use MRQ_BENCH_REDIS or a redis-server started here on a free loopback port; without one they are skipped.
 // `profile QUEUE [JOBS] [GREENLETS]` instead prints a stopwatch breakdown of one in-process drain (WorkerProfile);
-// `store-costs [JOBS]` the embedded store's claim and complete cost per call and per job (StoreCosts).
+// `store-costs [JOBS]` the embedded store's claim and complete cost per call and per job (StoreCosts);
+// `dashboard-queries [JOBS]` the dashboard's reads on a store of JOBS jobs (DashboardQueries).
 if (args is ["profile", ..])
 {
     return await WorkerProfile.RunAsync(args);
+}
+
+if (args is ["dashboard-queries", ..])
+{
+    return await DashboardQueries.RunAsync(args);
 }
 
 if (args is ["store-costs", ..])

@@ -9,7 +9,7 @@ public sealed record JobFilter
     /// <summary>One job.</summary>
     public JobId? Id { get; init; }
 
-    /// <summary>Jobs of this (regular) queue.</summary>
+    /// <summary>Jobs of this (regular) queue; <c>x/</c> selects the queue <c>x</c> and its subqueues <c>x/...</c>.</summary>
     public string? Queue { get; init; }
 
     /// <summary>Jobs of this task path.</summary>
@@ -17,6 +17,9 @@ public sealed record JobFilter
 
     /// <summary>Jobs in any of these statuses.</summary>
     public IReadOnlyList<JobStatus>? Statuses { get; init; }
+
+    /// <summary>Jobs made from this raw queue (their <see cref="JobInfo.RawQueue"/>).</summary>
+    public string? RawQueue { get; init; }
 
     /// <summary>Jobs whose exception type is this.</summary>
     public string? ExceptionType { get; init; }
@@ -28,7 +31,7 @@ public sealed record JobFilter
     public string? Params { get; init; }
 
     /// <summary>Whether no criterion is set.</summary>
-    public bool IsEmpty => Id is null && Queue is null && Path is null && Statuses is null && ExceptionType is null && Worker is null && Params is null;
+    public bool IsEmpty => Id is null && Queue is null && RawQueue is null && Path is null && Statuses is null && ExceptionType is null && Worker is null && Params is null;
 
     /// <summary>A filter on one job.</summary>
     public static JobFilter ById(JobId id) => new() { Id = id };

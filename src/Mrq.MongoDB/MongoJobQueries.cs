@@ -351,8 +351,26 @@ internal static class MongoJobQueries
             document.Add(F.Id, ToObjectId(id));
         }
 
-        AddIfSet(document, F.Queue, filter.Queue);
+        if (filter.Queue is { Length: > 1 } listen && listen[^1] == RawQueueNames.SubqueueSeparator)
+        {
+            // "x/": the queue x and its subqueues x/..., two ranges of the queue index.
+            document.Add("$or", new BsonArray
+            {
+                new BsonDocument(F.Queue, listen[..^1]),
+                new BsonDocument(F.Queue, new BsonDocument
+                {
+                    { "$gte", listen },
+                    { "$lt", listen[..^1] + (char)(RawQueueNames.SubqueueSeparator + 1) },
+                }),
+            });
+        }
+        else
+        {
+            AddIfSet(document, F.Queue, filter.Queue);
+        }
+
         AddIfSet(document, F.Path, filter.Path);
+        AddIfSet(document, F.RawQueue, filter.RawQueue);
         AddIfSet(document, F.ExceptionType, filter.ExceptionType);
         AddIfSet(document, F.Worker, filter.Worker);
 
@@ -374,6 +392,40 @@ internal static class MongoJobQueries
         }
 
         return document;
+    }
+
+    // ---- Dashboard queries ----------------------------------------------------------------------------------------
+
+    /// <summary>The dashboard's selection: <see cref="SelectionFilter"/>, except that an empty filter selects every job.</summary>
+    public static BsonDocument QueryFilter(JobFilter filter) => filter.IsEmpty ? [] : SelectionFilter(filter, null)!;
+
+    /// <summary>Newest first: ObjectIds sort by creation time.</summary>
+    public static BsonDocument NewestFirstSort() => new(F.Id, -1);
+
+    /// <summary>Counts of jobs grouped by two fields (<c>$group</c> on <c>{k, d}</c>), optionally after a <c>$match</c>.</summary>
+    public static BsonDocument[] GroupCountPipeline(string keyField, string detailField, BsonDocument? match)
+    {
+        var group = new BsonDocument("$group", new BsonDocument
+        {
+            { F.Id, new BsonDocument { { "k", "$" + keyField }, { "d", "$" + detailField } } },
+            { "n", new BsonDocument("$sum", 1) },
+        });
+        return match is null ? [group] : [new BsonDocument("$match", match), group];
+    }
+
+    /// <summary>Jobs where <paramref name="field"/> is set (the exception type: MRQ's task exceptions view; the raw queue).</summary>
+    public static BsonDocument WithFieldFilter(string field) => new(field, new BsonDocument { { "$exists", true }, { "$ne", BsonNull.Value } });
+
+    /// <summary>A job's log entries after the entry <paramref name="after"/> (all of them when null).</summary>
+    public static BsonDocument LogsAfterFilter(JobId id, ObjectId? after)
+    {
+        var filter = LogsOfJobFilter(id);
+        if (after is { } cursor)
+        {
+            filter.Add(F.Id, new BsonDocument("$gt", cursor));
+        }
+
+        return filter;
     }
 
     /// <summary>Jobs by id, further restricted by <paramref name="selection"/> (the params-filtered path of bulk actions).</summary>

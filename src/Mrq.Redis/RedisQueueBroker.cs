@@ -20,7 +20,7 @@ namespace Mrq.Redis;
 /// <para>Cancellation is only checked before a command is sent: a dequeue already sent is never abandoned, so popped
 /// items are not lost by a cancelled wait.</para>
 /// </remarks>
-internal sealed class RedisQueueBroker : IQueueBroker
+internal sealed class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queries.IRawQueueListing
 {
     /// <summary>MRQ's default key prefix (<c>--redis_prefix</c>).</summary>
     public const string DefaultPrefix = "mrq";
@@ -254,6 +254,30 @@ internal sealed class RedisQueueBroker : IQueueBroker
             default:
                 return await Guard(_db.SortedSetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A <c>SCAN</c> of the <c>&lt;prefix&gt;:q:*</c> keys on the primary (in pages, never <c>KEYS</c>); raw names only.</remarks>
+    public async ValueTask<IReadOnlyList<string>> ListRawQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        IServer? server = _connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica);
+        if (server is null)
+        {
+            return [];
+        }
+
+        var names = new List<string>();
+        await foreach (RedisKey key in server.KeysAsync(_db.Database, _queuePrefix + "*", pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            string name = ((string)key!)[_queuePrefix.Length..];
+            if (RawQueueNames.TryGetType(name, out _))
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
     }
 
     /// <inheritdoc />

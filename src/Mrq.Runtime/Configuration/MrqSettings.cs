@@ -76,6 +76,18 @@ public sealed class MrqSettings
     /// <summary>Address the admin endpoint binds to (<c>--admin_ip</c>): loopback unless you open it on purpose.</summary>
     public string AdminIp { get; set; } = "127.0.0.1";
 
+    /// <summary>Port of the standalone dashboard (<c>--dashboard_port</c>, MRQ's 5555).</summary>
+    public int DashboardPort { get; set; } = 5555;
+
+    /// <summary>Address the standalone dashboard binds to (<c>--dashboard_ip</c>): loopback unless you open it on purpose (MRQ binds every address).</summary>
+    public string DashboardIp { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP Basic credentials <c>user:password</c> the dashboard requires (<c>--dashboard_httpauth</c>); none when null.</summary>
+    public string? DashboardHttpAuth { get; set; }
+
+    /// <summary>Serve the dashboard without its actions (<c>--dashboard_readonly</c>).</summary>
+    public bool DashboardReadOnly { get; set; }
+
     /// <summary>Seconds between lookups of the subqueues of a <c>x/</c> listen name (<c>--subqueues_refresh_interval</c>; 0: only at start).</summary>
     public double SubqueuesRefreshInterval { get; set; } = 60;
 

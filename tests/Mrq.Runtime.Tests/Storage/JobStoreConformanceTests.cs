@@ -14,7 +14,7 @@ namespace Mrq.Tests.Storage;
 /// without <c>MRQ_MONGODB_URI</c>) reports them as skipped. A plain [Fact] here would fail for that adapter instead
 /// (<c>MongoConfigurationTests.Every_conformance_test_is_skippable_for_an_adapter_without_its_server</c> checks this).
 /// </remarks>
-public abstract class JobStoreConformanceTests : IAsyncLifetime
+public abstract partial class JobStoreConformanceTests : IAsyncLifetime
 {
     /// <summary>A date with whole milliseconds, the precision every store keeps.</summary>
     protected static readonly DateTime BaseDate = new(2025, 3, 14, 15, 9, 26, 535, DateTimeKind.Utc);

@@ -298,6 +298,19 @@ public sealed class MongoJobQueriesTests
             { "_id": {{Oid}}, "queue": "q", "path": "p", "exceptiontype": "E", "worker": "w", "status": { "$in": [ "failed", "queued" ] } }
             """, MongoJobQueries.SelectionFilter(new JobFilter { Id = s_id, Queue = "q", Path = "p", ExceptionType = "E", Worker = "w", Statuses = [JobStatus.Failed, JobStatus.Queued] }, null)!);
 
+        // "x/" is the queue x and its subqueues; a raw queue's jobs are selected by raw_queue.
+        AssertBson("""{ "$or": [ { "queue": "x" }, { "queue": { "$gte": "x/", "$lt": "x0" } } ], "raw_queue": "r_raw" }""",
+            MongoJobQueries.SelectionFilter(new JobFilter { Queue = "x/", RawQueue = "r_raw" }, null)!);
+
+        // The dashboard's queries: an empty filter selects every job; pages are newest first.
+        AssertBson("{ }", MongoJobQueries.QueryFilter(new JobFilter()));
+        AssertBson("""{ "path": "p" }""", MongoJobQueries.QueryFilter(new JobFilter { Path = "p" }));
+        AssertBson("""{ "_id": -1 }""", MongoJobQueries.NewestFirstSort());
+        Assert.Equal(
+            """[{ "$match" : { "exceptiontype" : { "$exists" : true, "$ne" : null } } }, { "$group" : { "_id" : { "k" : "$path", "d" : "$exceptiontype" }, "n" : { "$sum" : 1 } } }]""",
+            new BsonArray(MongoJobQueries.GroupCountPipeline("path", "exceptiontype", MongoJobQueries.WithFieldFilter("exceptiontype"))).ToJson());
+        AssertBson($$"""{ "job": {{Oid}}, "_id": { "$gt": {{Token}} } }""", MongoJobQueries.LogsAfterFilter(s_id, s_token));
+
         // Cancel only touches queued, started and retry jobs, within the statuses the filter names.
         AssertBson("""{ "queue": "q", "status": { "$in": [ "queued", "started", "retry" ] } }""",
             MongoJobQueries.SelectionFilter(new JobFilter { Queue = "q" }, MongoJobQueries.CancellableStatuses)!);

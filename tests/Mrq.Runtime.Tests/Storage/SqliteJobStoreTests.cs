@@ -139,7 +139,8 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         Assert.Equal(1, await store.ClaimAsync("old", 1, "w", claimed));
         Assert.Null(claimed[0].TraceParent);
         using var check = OpenRaw();
-        Assert.Equal(6L, Scalar(check, "PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Scalar(check, "PRAGMA user_version;"));
+        Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('mrq_jobs_exceptions', 'mrq_jobs_unsuccessful');"));
         Assert.Equal(2L, Scalar(check, "SELECT COUNT(*) FROM pragma_table_info('mrq_jobs') WHERE name IN ('traceparent', 'tracestate') AND \"notnull\" = 0;"));
     }
 

@@ -209,6 +209,9 @@ internal sealed partial class SqliteJobStore
 /// <summary>Translates a <see cref="JobFilter"/> into a WHERE clause of the embedded store.</summary>
 internal static class SqliteJobFilter
 {
+    /// <summary>The condition of the partial index <c>mrq_jobs_unsuccessful</c>.</summary>
+    public const string UnsuccessfulCondition = "status NOT IN ('queued', 'started', 'success')";
+
     public static (string Where, Action<SqliteCommand> Bind) Where(JobFilter filter)
     {
         var conditions = new List<string>();
@@ -219,8 +222,21 @@ internal static class SqliteJobFilter
             values.Add(("$f_id", id.ToByteArray()));
         }
 
-        Add(conditions, values, "queue", filter.Queue);
+        if (filter.Queue is { Length: > 1 } listen && listen[^1] == RawQueueNames.SubqueueSeparator)
+        {
+            // "x/": the queue x and its subqueues x/..., two ranges of the queue index.
+            conditions.Add("(queue = $f_root OR (queue >= $f_sub_from AND queue < $f_sub_to))");
+            values.Add(("$f_root", listen[..^1]));
+            values.Add(("$f_sub_from", listen));
+            values.Add(("$f_sub_to", listen[..^1] + (char)(RawQueueNames.SubqueueSeparator + 1)));
+        }
+        else
+        {
+            Add(conditions, values, "queue", filter.Queue);
+        }
+
         Add(conditions, values, "path", filter.Path);
+        Add(conditions, values, "raw_queue", filter.RawQueue);
         Add(conditions, values, "exceptiontype", filter.ExceptionType);
         Add(conditions, values, "worker", filter.Worker);
         if (filter.Statuses is { } statuses)
@@ -234,6 +250,11 @@ internal static class SqliteJobFilter
                 1 => "status = " + names[0],
                 _ => $"status IN ({string.Join(", ", names)})",
             });
+            if (statuses.Count > 0 && statuses.All(s => s is not (JobStatus.Queued or JobStatus.Started or JobStatus.Success)))
+            {
+                // Word for word the condition of the partial index mrq_jobs_unsuccessful (schema 7), so SQLite may use it.
+                conditions.Add(UnsuccessfulCondition);
+            }
         }
 
         var where = conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions);

@@ -47,9 +47,12 @@ internal sealed partial class SqliteJobStore : IJobStore
 
     private const string InsertLogsSql = "INSERT INTO mrq_logs (job, logs) VALUES ($job, $logs);";
 
-    private const string GetSql =
-        "SELECT path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
-        "dateexpires, worker, retry_count, totaltime, raw_queue, dateretry, progress, traceback_history FROM mrq_jobs WHERE id = $id;";
+    // The columns ReadJob reads, in its order.
+    private const string JobColumns =
+        "path, queue, status, params, result, exceptiontype, traceback, datequeued, datestarted, dateupdated, " +
+        "dateexpires, worker, retry_count, totaltime, raw_queue, dateretry, progress, traceback_history";
+
+    private const string GetSql = "SELECT " + JobColumns + " FROM mrq_jobs WHERE id = $id;";
 
     // Queued jobs are counted in the small partial dequeue index (it needs the literal status); other statuses on the
     // rows of the queue. SQLite runs only the branch the CASE reaches.
@@ -242,28 +245,7 @@ internal sealed partial class SqliteJobStore : IJobStore
                 return null;
             }
 
-            return new JobInfo
-            {
-                Id = id,
-                Path = reader.GetString(0),
-                Queue = reader.GetString(1),
-                Status = JobStatusNames.Parse(reader.GetString(2)),
-                Params = reader.GetFieldValue<byte[]>(3),
-                Result = reader.IsDBNull(4) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(4),
-                ExceptionType = reader.IsDBNull(5) ? null : reader.GetString(5),
-                Traceback = reader.IsDBNull(6) ? null : reader.GetString(6),
-                DateQueued = ReadDate(reader, 7),
-                DateStarted = ReadDate(reader, 8),
-                DateUpdated = ReadDate(reader, 9),
-                DateExpires = ReadDate(reader, 10),
-                Worker = reader.IsDBNull(11) ? null : reader.GetString(11),
-                RetryCount = reader.GetInt32(12),
-                TotalTime = reader.IsDBNull(13) ? null : reader.GetDouble(13),
-                RawQueue = reader.IsDBNull(14) ? null : reader.GetString(14),
-                DateRetry = ReadDate(reader, 15),
-                Progress = reader.IsDBNull(16) ? null : reader.GetDouble(16),
-                TracebackHistory = reader.IsDBNull(17) ? [] : SqliteTracebackHistory.Parse(reader.GetString(17)),
-            };
+            return ReadJob(reader, 0, id);
         }
         finally
         {
@@ -287,6 +269,30 @@ internal sealed partial class SqliteJobStore : IJobStore
             _readGate.Release();
         }
     }
+
+    /// <summary>Reads the <see cref="JobColumns"/> of the current row, starting at column <paramref name="first"/>.</summary>
+    private static JobInfo ReadJob(SqliteDataReader reader, int first, JobId id) => new()
+    {
+        Id = id,
+        Path = reader.GetString(first),
+        Queue = reader.GetString(first + 1),
+        Status = JobStatusNames.Parse(reader.GetString(first + 2)),
+        Params = reader.GetFieldValue<byte[]>(first + 3),
+        Result = reader.IsDBNull(first + 4) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(first + 4),
+        ExceptionType = reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5),
+        Traceback = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
+        DateQueued = ReadDate(reader, first + 7),
+        DateStarted = ReadDate(reader, first + 8),
+        DateUpdated = ReadDate(reader, first + 9),
+        DateExpires = ReadDate(reader, first + 10),
+        Worker = reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
+        RetryCount = reader.GetInt32(first + 12),
+        TotalTime = reader.IsDBNull(first + 13) ? null : reader.GetDouble(first + 13),
+        RawQueue = reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14),
+        DateRetry = ReadDate(reader, first + 15),
+        Progress = reader.IsDBNull(first + 16) ? null : reader.GetDouble(first + 16),
+        TracebackHistory = reader.IsDBNull(first + 17) ? [] : SqliteTracebackHistory.Parse(reader.GetString(first + 17)),
+    };
 
     /// <summary>
     /// Waits for calls in flight, then closes both connections (the last connection to the file checkpoints the WAL

@@ -57,11 +57,19 @@ namespace Mrq.Storage.Sqlite;
 /// Version 6 adds the nullable <c>traceparent</c> and <c>tracestate</c> columns: the W3C trace context of the code that
 /// enqueued the job, restored as the parent (or link) of the job's <c>process</c> span (docs/observability.md).
 /// </para>
+/// <para>
+/// Version 7 adds two partial indexes for the dashboard: <c>mrq_jobs_exceptions (exceptiontype, path) WHERE
+/// exceptiontype IS NOT NULL</c> (jobs by exception type, and the exceptions view) and <c>mrq_jobs_unsuccessful (status)
+/// WHERE status NOT IN ('queued', 'started', 'success')</c> (pages of failed, retry, cancelled… jobs). Neither holds a
+/// queued, started or successful job, so the worker's claims and successes never write to them (SQLite only checks
+/// their condition); a job enters them once, when it fails. Filters name that condition word for word
+/// (<see cref="SqliteJobFilter"/>), which is how SQLite knows the partial index applies.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -149,6 +157,11 @@ internal static class SqliteSchema
         ALTER TABLE mrq_jobs ADD COLUMN traceparent TEXT;
         ALTER TABLE mrq_jobs ADD COLUMN tracestate TEXT;
         PRAGMA user_version = 6;
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS mrq_jobs_exceptions ON mrq_jobs (exceptiontype, path) WHERE exceptiontype IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS mrq_jobs_unsuccessful ON mrq_jobs (status) WHERE status NOT IN ('queued', 'started', 'success');
+        PRAGMA user_version = 7;
         """,
     ];
 

@@ -21,7 +21,7 @@ namespace Mrq.Storage.SqliteBroker;
 /// known subqueues in name order; sizes sum the root and its known subqueues. Sets are listed in insertion order with
 /// <c>skip</c> honoured (Redis samples them randomly).</para>
 /// </remarks>
-internal sealed class SqliteQueueBroker : IQueueBroker
+internal sealed class SqliteQueueBroker : IQueueBroker, Queries.IRawQueueListing
 {
     /// <summary>How long a call waits for another connection's write lock before failing with SQLITE_BUSY.</summary>
     public const int BusyTimeoutMilliseconds = 30_000;
@@ -405,6 +405,35 @@ internal sealed class SqliteQueueBroker : IQueueBroker
             }
 
             return items;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> ListRawQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+
+            // One index seek per queue (the next name after the last), not a scan of every item.
+            using SqliteCommand command = Command(
+                "WITH RECURSIVE names(name) AS (SELECT MIN(queue) FROM raw_items " +
+                "UNION ALL SELECT (SELECT MIN(queue) FROM raw_items WHERE queue > names.name) FROM names WHERE names.name IS NOT NULL) " +
+                "SELECT name FROM names WHERE name IS NOT NULL;");
+            var names = new List<string>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            names.Sort(StringComparer.Ordinal);
+            return names;
         }
         finally
         {

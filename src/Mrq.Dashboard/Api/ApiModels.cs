@@ -1,0 +1,116 @@
+namespace Mrq.Dashboard.Api;
+
+// The JSON shapes of the dashboard's API (camelCase on the wire; see docs/dashboard.md). Dates are ISO 8601 UTC.
+
+internal sealed record ConfigResponse(bool ReadOnly, string Version, double StaleWorkerSeconds, DateTime Now);
+
+internal sealed record NamedCount(string Name, long Count);
+
+internal sealed record OverviewResponse(
+    IReadOnlyList<NamedCount> Statuses,
+    long TotalJobs,
+    long FinishedJobs,
+    int Workers,
+    int WorkersBusy,
+    int WorkersStale,
+    int Greenlets,
+    int JobsRunning,
+    DateTime Now);
+
+internal sealed record PathRow(string Path, long Total, IReadOnlyList<NamedCount> Statuses);
+
+internal sealed record ExceptionRow(string Path, string ExceptionType, long Count);
+
+internal sealed record RegularQueueRow(string Name, long Total, IReadOnlyList<NamedCount> Statuses, bool Paused);
+
+internal sealed record RawQueueRow(
+    string Name,
+    string Type,
+    long Size,
+    long? Due,
+    bool Paused,
+    bool Declared,
+    IReadOnlyList<string> StatusesNoStorage,
+    IReadOnlyList<NamedCount> Statuses);
+
+internal sealed record QueuesResponse(IReadOnlyList<RegularQueueRow> Regular, IReadOnlyList<RawQueueRow> Raw, IReadOnlyList<string> Paused);
+
+internal sealed record RawItemRow(string Value, double Score);
+
+internal sealed record RawItemsResponse(string Queue, string Type, IReadOnlyList<RawItemRow> Items, int Skip, int Limit);
+
+internal sealed record JobRow(
+    string Id,
+    string Path,
+    string Queue,
+    string Status,
+    string Params,
+    string? ExceptionType,
+    string? Worker,
+    DateTime? DateQueued,
+    DateTime? DateStarted,
+    DateTime? DateUpdated,
+    double? TotalTime,
+    double? Progress,
+    int RetryCount,
+    string? RawQueue);
+
+internal sealed record JobsResponse(IReadOnlyList<JobRow> Jobs, long Total, bool TotalIsLowerBound, int Skip, int Limit);
+
+internal sealed record TracebackRow(DateTime Date, string Status, string? ExceptionType, string? Traceback, string? OriginalTraceback, string? Worker);
+
+internal sealed record JobDetail(
+    JobRow Job,
+    string? Result,
+    string? Traceback,
+    IReadOnlyList<TracebackRow> TracebackHistory,
+    DateTime? DateExpires,
+    DateTime? DateRetry);
+
+internal sealed record LogsResponse(string Logs, string? Cursor);
+
+internal sealed record WorkerJobRow(string Id, string Path, DateTime? DateStarted);
+
+internal sealed record WorkerRow(
+    string Id,
+    string Name,
+    string Status,
+    IReadOnlyList<string> Queues,
+    int Greenlets,
+    int JobsRunning,
+    DateTime DateStarted,
+    DateTime DateReported,
+    double ReportAgeSeconds,
+    bool Stale,
+    long MemoryRss,
+    double CpuUser,
+    double CpuSystem,
+    double CpuPercent,
+    long DoneJobs,
+    int Pid,
+    IReadOnlyList<WorkerJobRow> Jobs);
+
+internal sealed record ScheduledRow(string Hash, string Path, string? Params, string? Queue, int? Interval, string? DailyTime, int? Weekday, int? Monthday, DateTime DateLastQueued);
+
+internal sealed record TaskRow(string Path, string Queue, int Timeout, int MaxRetries, int RetryDelay, int ResultTtl, int MaxConcurrency);
+
+internal sealed record RawFactoryRow(string Name, string Factory, string RetryQueue, IReadOnlyList<string> StatusesNoStorage, int PushbackSeconds);
+
+internal sealed record CatalogResponse(IReadOnlyList<TaskRow> Tasks, IReadOnlyList<RawFactoryRow> RawQueues);
+
+internal sealed record JobActionRequest(
+    string Action,
+    string? Id,
+    string? Queue,
+    string? Path,
+    string? Status,
+    string? Worker,
+    string? ExceptionType,
+    string? Params,
+    string? DestinationQueue);
+
+internal sealed record QueueActionRequest(string Queue);
+
+internal sealed record ActionResponse(long Count);
+
+internal sealed record ErrorResponse(string Error);
