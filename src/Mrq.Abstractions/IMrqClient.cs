@@ -1,21 +1,14 @@
 namespace Mrq;
 
 /// <summary>
-/// The small core of the client API. The generated <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods are typed conveniences
-/// over these calls. Disposing a client closes the stores it opened (a client given stores it does not own leaves them
-/// open).
+/// The small asynchronous core of the client API, what a client implementation provides. The synchronous and single-job
+/// overloads (<c>Enqueue</c>, <c>EnqueueAsync</c>, <c>EnqueueMany</c>, <c>EnqueueRaw</c>, <c>WaitAsync</c>) are extension
+/// methods over it in <see cref="MrqClientExtensions"/>, and the generated <c>Tasks.&lt;Name&gt;.Enqueue(...)</c> methods
+/// are typed conveniences over both. Disposing a client closes the stores it opened (a client given stores it does not
+/// own leaves them open).
 /// </summary>
 public interface IMrqClient : IAsyncDisposable
 {
-    /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
-    JobId Enqueue(JobRequest job);
-
-    /// <summary>Enqueues many jobs with batched bulk inserts and returns their ids in order.</summary>
-    IReadOnlyList<JobId> EnqueueMany(IReadOnlyList<JobRequest> jobs);
-
-    /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
-    ValueTask<JobId> EnqueueAsync(JobRequest job, CancellationToken cancellationToken = default);
-
     /// <summary>Enqueues many jobs with batched bulk inserts and returns their ids in order.</summary>
     ValueTask<IReadOnlyList<JobId>> EnqueueManyAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken = default);
 
@@ -23,9 +16,6 @@ public interface IMrqClient : IAsyncDisposable
     /// Adds raw params to a raw queue (a name ending in <c>_raw</c>, <c>_set</c>, <c>_sorted_set</c> or <c>_timed_set</c>)
     /// in one round trip. The generated <c>RawQueues.&lt;Name&gt;.Enqueue(...)</c> methods call this.
     /// </summary>
-    void EnqueueRaw(string queue, IReadOnlyList<RawParam> items);
-
-    /// <summary>Adds raw params to a raw queue in one round trip.</summary>
     ValueTask EnqueueRawAsync(string queue, IReadOnlyList<RawParam> items, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -66,10 +56,4 @@ public interface IMrqClient : IAsyncDisposable
 
     /// <summary>The paused queues.</summary>
     ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Waits until the job is neither queued nor started and returns it; throws <see cref="TimeoutException"/> when
-    /// <paramref name="timeout"/> passes first.
-    /// </summary>
-    ValueTask<JobInfo> WaitAsync(JobId id, TimeSpan timeout, CancellationToken cancellationToken = default);
 }

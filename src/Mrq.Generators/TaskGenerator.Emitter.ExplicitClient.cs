@@ -24,7 +24,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"public static global::Mrq.JobId Enqueue({ClientType} {client}{separator}{declarations})");
             source.OpenBlock();
             WriteClientCheck(source, client);
-            source.WriteLine($"return {client}.Enqueue({member("Job")}({arguments}));");
+            source.WriteLine($"return global::Mrq.MrqClientExtensions.Enqueue({client}, {member("Job")}({arguments}));");
             source.CloseBlock();
 
             var cancellationToken = Unique("cancellationToken", new HashSet<string>(names) { client });
@@ -33,7 +33,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"public static global::System.Threading.Tasks.ValueTask<global::Mrq.JobId> EnqueueAsync({ClientType} {client}{separator}{declarations}, global::System.Threading.CancellationToken {cancellationToken} = default)");
             source.OpenBlock();
             WriteClientCheck(source, client);
-            source.WriteLine($"return {client}.EnqueueAsync({member("Job")}({arguments}), {cancellationToken});");
+            source.WriteLine($"return global::Mrq.MrqClientExtensions.EnqueueAsync({client}, {member("Job")}({arguments}), {cancellationToken});");
             source.CloseBlock();
 
             source.WriteLine();

@@ -39,13 +39,13 @@ public sealed partial class TaskGenerator
 
             source.WriteLine();
             source.WriteLine($"/// <summary>Enqueues a job on <see cref=\"DefaultQueue\"/> with <see cref=\"global::Mrq.MrqClient.Default\"/>.</summary>");
-            source.WriteLine($"public static global::Mrq.JobId Enqueue({declarations}) => global::Mrq.MrqClient.Default.Enqueue({Member("Job")}({arguments}));");
+            source.WriteLine($"public static global::Mrq.JobId Enqueue({declarations}) => global::Mrq.MrqClientExtensions.Enqueue(global::Mrq.MrqClient.Default, {Member("Job")}({arguments}));");
 
             var cancellationToken = Unique("cancellationToken", names);
             source.WriteLine();
             source.WriteLine($"/// <summary>Enqueues a job on <see cref=\"DefaultQueue\"/> with <see cref=\"global::Mrq.MrqClient.Default\"/>.</summary>");
             source.WriteLine($"public static global::System.Threading.Tasks.ValueTask<global::Mrq.JobId> EnqueueAsync({declarations}{(parameters.Count > 0 ? ", " : string.Empty)}global::System.Threading.CancellationToken {cancellationToken} = default) =>");
-            source.WriteLine($"    global::Mrq.MrqClient.Default.EnqueueAsync({Member("Job")}({arguments}), {cancellationToken});");
+            source.WriteLine($"    global::Mrq.MrqClientExtensions.EnqueueAsync(global::Mrq.MrqClient.Default, {Member("Job")}({arguments}), {cancellationToken});");
 
             source.WriteLine();
             WriteEnqueueMany(source, parameters, names, Member);
@@ -107,7 +107,7 @@ public sealed partial class TaskGenerator
                 source.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfNegative(count);");
                 source.WriteLine("var jobs = new global::Mrq.JobRequest[count];");
                 source.WriteLine($"global::System.Array.Fill(jobs, {member("Job")}());");
-                source.WriteLine($"return {enqueuer}.EnqueueMany(jobs);");
+                source.WriteLine($"return global::Mrq.MrqClientExtensions.EnqueueMany({enqueuer}, jobs);");
                 source.CloseBlock();
                 return;
             }
@@ -141,7 +141,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"{jobs}.Add({member("Job")}({string.Join(", ", itemArguments)}));");
             source.CloseBlock();
             source.WriteLine();
-            source.WriteLine($"return {enqueuer}.EnqueueMany({jobs});");
+            source.WriteLine($"return global::Mrq.MrqClientExtensions.EnqueueMany({enqueuer}, {jobs});");
             source.CloseBlock();
         }
 

@@ -63,7 +63,7 @@ public sealed partial class TaskGenerator
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.SingleSummary} to {target} with <see cref=\"{Client}\"/>.</summary>");
             source.WriteLine($"public static void Enqueue({prefix}{shape.SingleParameters})");
-            WriteRawBody(source, subqueue, shape.SingleName, one, $"{Client}.EnqueueRaw({queue}, rawParams);");
+            WriteRawBody(source, subqueue, shape.SingleName, one, $"global::Mrq.MrqClientExtensions.EnqueueRaw({Client}, {queue}, rawParams);");
 
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.SingleSummary} to {target} with <see cref=\"{Client}\"/>.</summary>");
@@ -73,7 +73,7 @@ public sealed partial class TaskGenerator
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.ManySummary} to {target} in one round trip with <see cref=\"{Client}\"/>.</summary>");
             source.WriteLine($"public static void EnqueueMany({prefix}{shape.ManyParameter})");
-            WriteRawBody(source, subqueue, shape.ManyName, many, $"{Client}.EnqueueRaw({queue}, rawParams);");
+            WriteRawBody(source, subqueue, shape.ManyName, many, $"global::Mrq.MrqClientExtensions.EnqueueRaw({Client}, {queue}, rawParams);");
 
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.ManySummary} to {target} in one round trip with <see cref=\"{Client}\"/>.</summary>");

@@ -199,10 +199,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(client.Ids[0], id);
         Assert.Equal(client.Ids[1], asyncId);
         Assert.Equal(cancellation.Token, client.Token);
-        Assert.Equal([3, 4, 5], client.Batches.Select(static b => b.Count));
+        Assert.Equal([1, 1, 3, 4, 5], client.Batches.Select(static b => b.Count));
         Assert.Equal((3, 4, 5), (orderIds.Count, pingIds.Count, squareIds.Count));
-        Assert.All(client.Batches[0], static job => Assert.Equal(("shop.order", "orders"), (job.Path, job.Queue)));
-        Assert.All(client.Batches[1], static job => Assert.Equal([0x80], job.Params.ToArray()));
+        Assert.All(client.Batches[2], static job => Assert.Equal(("shop.order", "orders"), (job.Path, job.Queue)));
+        Assert.All(client.Batches[3], static job => Assert.Equal([0x80], job.Params.ToArray()));
 
         // The same calls with an explicit client (a host's injected IMrqClient) leave MrqClient.Default alone.
         var (explicitProxy, explicitClient) = RecordingClient.Create();
@@ -211,13 +211,13 @@ public sealed class GeneratorBehaviourTests
         Invoke(ping, "EnqueueMany", explicitProxy, 2);
         Invoke(order, "EnqueueMany", explicitProxy, tuples);
         Assert.Equal([explicitId, explicitAsyncId], explicitClient.Ids.Take(2));
-        Assert.Equal([2, 3], explicitClient.Batches.Select(static b => b.Count));
-        Assert.Equal([3, 4, 5], client.Batches.Select(static b => b.Count));
+        Assert.Equal([1, 1, 2, 3], explicitClient.Batches.Select(static b => b.Count));
+        Assert.Equal([1, 1, 3, 4, 5], client.Batches.Select(static b => b.Count));
 
         // The registered invoker reads back what the façade wrote.
         Assert.True(TaskCatalog.TryFind("shop.square", out var descriptor));
         var result = new System.Buffers.ArrayBufferWriter<byte>();
-        await descriptor.Invoke(new FakeContext(), client.Batches[2][4].Params, result);
+        await descriptor.Invoke(new FakeContext(), client.Batches[4][4].Params, result);
         var job = new JobInfo { Id = JobId.NewId(), Path = "shop.square", Queue = "default", Status = JobStatus.Success, Result = result.WrittenMemory };
         Assert.Equal(25, Invoke(square, "GetResult", job));
     }
@@ -264,18 +264,14 @@ public sealed class GeneratorBehaviourTests
         {
             switch (targetMethod?.Name)
             {
-                case nameof(IMrqClient.Enqueue):
-                    return Record();
-                case nameof(IMrqClient.EnqueueAsync):
-                    Token = (CancellationToken)args![1]!;
-                    return ValueTask.FromResult(Record());
-                case nameof(IMrqClient.EnqueueMany):
+                // Enqueue, EnqueueAsync and EnqueueMany are extension methods over EnqueueManyAsync (a single job is a batch
+                // of one), and EnqueueRaw is one over EnqueueRawAsync.
+                case nameof(IMrqClient.EnqueueManyAsync):
                     var jobs = (IReadOnlyList<JobRequest>)args![0]!;
+                    var token = (CancellationToken)args[1]!;
+                    Token = token.CanBeCanceled ? token : Token;
                     Batches.Add(jobs);
-                    return (IReadOnlyList<JobId>)jobs.Select(_ => Record()).ToList();
-                case nameof(IMrqClient.EnqueueRaw):
-                    RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
-                    return null;
+                    return ValueTask.FromResult<IReadOnlyList<JobId>>(jobs.Select(_ => Record()).ToList());
                 case nameof(IMrqClient.EnqueueRawAsync):
                     RawBatches.Add(((string)args![0]!, (IReadOnlyList<RawParam>)args[1]!));
                     return ValueTask.CompletedTask;

@@ -4,12 +4,12 @@ using Mrq.Storage;
 
 namespace Mrq;
 
-/// <summary>The client over a job store: enqueue with bulk inserts, read jobs, wait for them.</summary>
+/// <summary>
+/// The client over a job store: enqueue with bulk inserts, read and act on jobs. The single-job and synchronous
+/// overloads, and waiting, come from <see cref="MrqClientExtensions"/>.
+/// </summary>
 internal sealed class StoreClient : IMrqClient, IDisposable
 {
-    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(500);
-
     private readonly bool _ownsStores;
     private readonly Lazy<IJobStore> _store;
     private readonly Lazy<TaskPolicies> _policies;
@@ -39,24 +39,6 @@ internal sealed class StoreClient : IMrqClient, IDisposable
 
     /// <summary>The raw-queue broker, connected on first use (a Redis connection only when raw queues are used).</summary>
     public IQueueBroker Broker => _broker.Value;
-
-    public JobId Enqueue(JobRequest job) => EnqueueAsync(job).AsTask().GetAwaiter().GetResult();
-
-    public IReadOnlyList<JobId> EnqueueMany(IReadOnlyList<JobRequest> jobs) => EnqueueManyAsync(jobs).AsTask().GetAwaiter().GetResult();
-
-    public async ValueTask<JobId> EnqueueAsync(JobRequest job, CancellationToken cancellationToken = default)
-    {
-        var queue = QueueOf(job);
-        EnsureRegular(queue);
-        var now = DateTime.UtcNow;
-        using var activity = MrqActivities.StartSend(queue, 1);
-        var (traceParent, traceState) = MrqActivities.ContextToStore(activity);
-        var newJob = new NewJob(JobId.NewId(now), job.Path, queue, job.Params, now, traceParent, traceState);
-        await StoreAsync(new[] { newJob }, activity, cancellationToken).ConfigureAwait(false);
-        Metrics.RecordSent(queue, 1);
-        await NotifyAsync([queue], cancellationToken).ConfigureAwait(false);
-        return newJob.Id;
-    }
 
     /// <summary>Where enqueues are counted (the process's static <c>Mrq</c> meter unless a host sets its own).</summary>
     internal MrqMetrics Metrics { get; set; } = MrqMetrics.Default;
@@ -127,8 +109,6 @@ internal sealed class StoreClient : IMrqClient, IDisposable
             Metrics.RecordSent(group.Key, group.Count());
         }
     }
-
-    public void EnqueueRaw(string queue, IReadOnlyList<RawParam> items) => EnqueueRawAsync(queue, items).AsTask().GetAwaiter().GetResult();
 
     public async ValueTask EnqueueRawAsync(string queue, IReadOnlyList<RawParam> items, CancellationToken cancellationToken = default)
     {
@@ -224,30 +204,6 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     public ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetLogsAsync(id, cancellationToken);
 
     public ValueTask<JobInfo?> GetJobAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetAsync(id, cancellationToken);
-
-    public async ValueTask<JobInfo> WaitAsync(JobId id, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var poll = s_firstPoll;
-        while (true)
-        {
-            var job = await Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No job has id {id}.");
-            if (job.Status is not (JobStatus.Queued or JobStatus.Started))
-            {
-                return job;
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"Waited for job result for {timeout.TotalSeconds:0.###} seconds, timeout (job {id} is {job.Status.ToName()}).");
-            }
-
-            await Task.Delay(poll < left ? poll : left, cancellationToken).ConfigureAwait(false);
-            poll = poll * 2 < s_maxPoll ? poll * 2 : s_maxPoll;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
