@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Mrq.Tests.Support;
 using StackExchange.Redis;
 
 namespace Mrq.Tests.Broker;
@@ -48,7 +49,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         Exception? last = null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            Port = FreeLoopbackPort();
+            Port = RestartableRedis.FreeLoopbackPort();
             try
             {
                 _process = Start(executable, Port);
@@ -180,20 +181,6 @@ public sealed class RedisServerFixture : IAsyncLifetime
             }
 
             await Task.Delay(50).ConfigureAwait(false);
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 

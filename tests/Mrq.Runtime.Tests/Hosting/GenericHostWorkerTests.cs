@@ -94,7 +94,7 @@ public sealed class GenericHostWorkerTests
     public async Task Each_job_resolves_its_dependencies_from_its_own_scope_and_logs_within_a_job_scope()
     {
         using var directory = new TempDirectory();
-        var logs = new ScopeRecordingLoggerProvider();
+        var logs = new ScopeCapturingLoggerProvider();
         using var host = TestHosts.Build(directory, (services, _) =>
         {
             services.AddLogging(l => l.AddProvider(logs));

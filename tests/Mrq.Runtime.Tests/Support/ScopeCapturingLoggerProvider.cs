@@ -1,14 +1,23 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Mrq.Tests.Hosting;
+namespace Mrq.Tests.Support;
 
-/// <summary>Records every log line with the scope values active when it was written, as structured loggers do.</summary>
-internal sealed class ScopeRecordingLoggerProvider : ILoggerProvider, ISupportExternalScope
+/// <summary>A logger provider that supports scopes, as JSON console or OpenTelemetry logs do: keeps each line with its scopes' values.</summary>
+internal sealed class ScopeCapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
+    private readonly List<(string Message, Dictionary<string, object?> Scope)> _lines = [];
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public ConcurrentQueue<(string Message, Dictionary<string, object?> Scope)> Lines { get; } = new();
+    public IReadOnlyList<(string Message, Dictionary<string, object?> Scope)> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.ToList();
+            }
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -18,7 +27,7 @@ internal sealed class ScopeRecordingLoggerProvider : ILoggerProvider, ISupportEx
     {
     }
 
-    private sealed class Logger(ScopeRecordingLoggerProvider provider) : ILogger
+    private sealed class Logger(ScopeCapturingLoggerProvider provider) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => provider._scopes.Push(state);
@@ -40,7 +49,10 @@ internal sealed class ScopeRecordingLoggerProvider : ILoggerProvider, ISupportEx
                     }
                 },
                 scope);
-            provider.Lines.Enqueue((formatter(state, exception), scope));
+            lock (provider._lines)
+            {
+                provider._lines.Add((formatter(state, exception), scope));
+            }
         }
     }
 }
