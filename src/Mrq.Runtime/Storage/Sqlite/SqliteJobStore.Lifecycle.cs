@@ -209,9 +209,6 @@ internal sealed partial class SqliteJobStore
 /// <summary>Translates a <see cref="JobFilter"/> into a WHERE clause of the embedded store.</summary>
 internal static class SqliteJobFilter
 {
-    /// <summary>The condition of the partial index <c>mrq_jobs_unsuccessful</c>.</summary>
-    public const string UnsuccessfulCondition = "status NOT IN ('queued', 'started', 'success')";
-
     public static (string Where, Action<SqliteCommand> Bind) Where(JobFilter filter)
     {
         var conditions = new List<string>();
@@ -250,11 +247,6 @@ internal static class SqliteJobFilter
                 1 => "status = " + names[0],
                 _ => $"status IN ({string.Join(", ", names)})",
             });
-            if (statuses.Count > 0 && statuses.All(s => s is not (JobStatus.Queued or JobStatus.Started or JobStatus.Success)))
-            {
-                // Word for word the condition of the partial index mrq_jobs_unsuccessful (schema 7), so SQLite may use it.
-                conditions.Add(UnsuccessfulCondition);
-            }
         }
 
         var where = conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions);
