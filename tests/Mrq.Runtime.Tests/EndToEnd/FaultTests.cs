@@ -80,8 +80,10 @@ public sealed partial class FaultTests
         Assert.True(await worker.WaitForExitAsync(s_timeout) == 0, worker.StandardError);
         var stderr = worker.StandardError;
         Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
-        Assert.Single(OutageBegan().Matches(stderr));
-        Assert.Single(OutageEnded().Matches(stderr));
+        // One line when an outage begins and one when it ends. Under a loaded machine a call may also time out after
+        // the restart (connect_timeout), which is a second, shorter outage with its own pair of lines.
+        var began = OutageBegan().Matches(stderr).Count;
+        Assert.True(began >= 1 && began == OutageEnded().Matches(stderr).Count, stderr);
         Assert.Equal(0, await QueueLengthAsync(redis));
 
         // Every batch whose reply reached the worker was stored and run. A stop, clean or not, can only lose the reply
@@ -89,7 +91,7 @@ public sealed partial class FaultTests
         // one batch, greenlets items, the window docs/queues.md gives raw queues.
         var jobs = await JobsInDatabase.ReadAllAsync(dir.File("mrq.db"));
         Assert.All(jobs, job => Assert.Equal(JobStatus.Success, job.Status));
-        Assert.InRange(jobs.Count, Count - Greenlets, Count);
+        Assert.True(jobs.Count is >= Count - Greenlets and <= Count, $"{jobs.Count} jobs stored of {Count}:\n{stderr}");
     }
 
     [Fact]
