@@ -274,7 +274,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     private static async Task<long> CountAsync(DashboardHost host, JobStatus status)
     {
         var store = (Storage.Queries.IJobQueries)((StoreClient)host.Client).Store;
-        return await store.CountJobsAsync(new JobFilter { Statuses = [status] }, 1000);
+        return (await store.CountJobsAsync(new JobFilter { Statuses = [status] }, 1000)).Count;
     }
 
     /// <summary>Screenshots for docs/dashboard.md, written only when MRQ_DASHBOARD_SCREENSHOTS names a folder.</summary>

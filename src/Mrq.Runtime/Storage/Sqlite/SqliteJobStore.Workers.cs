@@ -111,16 +111,27 @@ internal sealed partial class SqliteJobStore
                 long requeued = 0;
                 foreach (var job in jobs)
                 {
-                    id.Value = job.Id.ToByteArray();
+                    var bytes = job.Id.ToByteArray();
+                    id.Value = bytes;
                     worker.Value = (object?)job.Worker ?? DBNull.Value;
-                    requeued += command.ExecuteNonQuery();
+                    var stored = _counts.TryReadKey(bytes, out var key);
+                    var changed = command.ExecuteNonQuery();
+                    if (changed == 1 && stored)
+                    {
+                        _counts.Add(key, -1);
+                        _counts.Add(key.With(QueuedName), 1);
+                    }
+
+                    requeued += changed;
                 }
 
+                _counts.Flush();
                 _commit.Execute();
                 return requeued;
             }
             catch
             {
+                _counts.Discard();
                 SqliteSchema.TryRollback(_writer);
                 throw;
             }

@@ -87,6 +87,7 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteCommand _insertLogs;
     private readonly SqliteParameter _insertLogsText;
     private readonly byte[] _writerId = new byte[JobId.Size];
+    private readonly SqliteJobCounts _counts;
 
     // Reader connection, used only under _readGate.
     private readonly SqliteCommand _get;
@@ -136,6 +137,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _insertLogs.Prepare();
 
             PrepareHotPath();
+            _counts = new SqliteJobCounts(_writer);
 
             _get = _reader.CreateCommand();
             _get.CommandText = GetSql;
@@ -152,6 +154,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         catch
         {
             DisposeHotPath();
+            _counts?.Dispose();
             _begin?.Dispose();
             _commit?.Dispose();
             _reader?.Dispose();
@@ -329,6 +332,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _commit.Dispose();
             _complete.Dispose();
             DisposeHotPath();
+            _counts.Dispose();
             _insertLogs.Dispose();
             _writer.Dispose();
         }
@@ -367,6 +371,9 @@ internal sealed partial class SqliteJobStore : IJobStore
                     dateStarted,
                     TraceParent: reader.IsDBNull(5) ? null : reader.GetString(5),
                     TraceState: reader.IsDBNull(6) ? null : reader.GetString(6)));
+                var rawQueue = reader.IsDBNull(7) ? null : reader.GetString(7);
+                _counts.Add(queue, into[^1].Path, rawQueue, QueuedName, -1);
+                _counts.Add(queue, into[^1].Path, rawQueue, StartedName, 1);
             }
         }
         catch
@@ -417,6 +424,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             }
 
             outcome.Id.WriteBytes(_writerId);
+            var stored = _counts.TryReadKey(_writerId, out var before);
             _completeStatus.Value = outcome.Status.ToName();
             _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
             if (outcome.Result is { } result)
@@ -438,7 +446,12 @@ internal sealed partial class SqliteJobStore : IJobStore
             _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
             _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
             _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
-            _complete.ExecuteNonQuery();
+            if (_complete.ExecuteNonQuery() == 1 && stored)
+            {
+                _counts.Add(before, -1);
+                _counts.Add(before.With(outcome.Status.ToName(), outcome.Queue), 1);
+            }
+
             if (outcome.Logs is { Length: > 0 } logs)
             {
                 _insertLogsText.Value = logs;
@@ -464,11 +477,13 @@ internal sealed partial class SqliteJobStore : IJobStore
             try
             {
                 var result = body(this, state);
+                _counts.Flush();
                 _commit.Execute();
                 return result;
             }
             catch
             {
+                _counts.Discard();
                 claimed?.RemoveRange(first, claimed.Count - first);
                 SqliteSchema.TryRollback(_writer);
                 throw;

@@ -64,11 +64,18 @@ namespace Mrq.Storage.Sqlite;
 /// unsuccessful jobs was tried and removed: its condition names the column every claim and completion assigns, and it
 /// halved the regular queue's drain rate (interleaved A/B, docs/benchmarks.md).
 /// </para>
+/// <para>
+/// Version 8 adds <c>mrq_job_counts (queue, path, raw_queue, status, count)</c>: how many jobs each combination holds
+/// (<c>raw_queue</c> is <c>''</c> for jobs not made from a raw queue), filled from <c>mrq_jobs</c> by the migration and
+/// kept by every write that adds, removes or moves a job, in that write's transaction, one upsert per distinct
+/// combination and transaction (<see cref="SqliteJobCounts"/>). The dashboard's aggregates and its counts by queue, path
+/// and status read this small table instead of every job, and no index on <c>status</c> is needed for them.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 7;
+    public const int CurrentVersion = 8;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -160,6 +167,20 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS mrq_jobs_exceptions ON mrq_jobs (exceptiontype, path) WHERE exceptiontype IS NOT NULL;
         PRAGMA user_version = 7;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS mrq_job_counts (
+            queue     TEXT    NOT NULL,
+            path      TEXT    NOT NULL,
+            raw_queue TEXT    NOT NULL,
+            status    TEXT    NOT NULL,
+            count     INTEGER NOT NULL,
+            PRIMARY KEY (queue, path, raw_queue, status)
+        ) STRICT, WITHOUT ROWID;
+        DELETE FROM mrq_job_counts;
+        INSERT INTO mrq_job_counts (queue, path, raw_queue, status, count)
+            SELECT queue, path, COALESCE(raw_queue, ''), status, COUNT(*) FROM mrq_jobs GROUP BY 1, 2, 3, 4;
+        PRAGMA user_version = 8;
         """,
     ];
 

@@ -1,0 +1,9 @@
+namespace Mrq.Storage.Queries;
+
+/// <summary>
+/// A page of <see cref="IJobQueries.FindJobsAsync"/>: the jobs, newest stored first; <paramref name="Next"/>, the cursor
+/// that continues after them (null when nothing is left); and <paramref name="Partial"/>, true when the store stopped
+/// searching after reading its bounded number of candidates before filling the page (some filters have no index), so
+/// more matching jobs may follow <paramref name="Next"/>.
+/// </summary>
+internal sealed record JobPage(IReadOnlyList<JobInfo> Jobs, string? Next, bool Partial);
