@@ -18,7 +18,14 @@ internal sealed class SqliteJobCounts : IDisposable
 
     private const string KeyOfSql = "SELECT queue, path, raw_queue, status FROM mrq_jobs WHERE id = ?1;";
 
+    /// <summary>How many claimed jobs <see cref="RememberStarted"/> keeps before it starts over (jobs never completed here).</summary>
+    private const int MaxRemembered = 100_000;
+
     private readonly Dictionary<Key, long> _pending = [];
+
+    // The combination of each job this store claimed and has not completed yet: a plain success then needs no read
+    // (a RETURNING clause costs SQLite an ephemeral table per execution, measured at several µs per job).
+    private readonly Dictionary<JobId, Key> _started = [];
     private readonly SqliteStatement _upsert;
     private readonly SqliteStatement _keyOf;
 
@@ -49,6 +56,27 @@ internal sealed class SqliteJobCounts : IDisposable
 
     /// <inheritdoc cref="Add(string, string, string?, string, long)"/>
     public void Add(in Key key, long delta) => _pending[key] = _pending.GetValueOrDefault(key) + delta;
+
+    /// <summary>Remembers the combination of a job this store's claim just started.</summary>
+    public void RememberStarted(JobId id, in Key key)
+    {
+        if (_started.Count >= MaxRemembered)
+        {
+            _started.Clear();
+        }
+
+        _started[id] = key;
+    }
+
+    /// <summary>
+    /// The combination of a job this store claimed (forgotten as it is returned), else read from the row; false when
+    /// there is no such job.
+    /// </summary>
+    public bool TryTakeStarted(JobId id, ReadOnlySpan<byte> idBytes, out Key key) =>
+        _started.Remove(id, out key) || TryReadKey(idBytes, out key);
+
+    /// <summary>Forgets a claimed job whose outcome is written another way.</summary>
+    public void Forget(JobId id) => _started.Remove(id);
 
     /// <summary>Reads the combination of the stored job <paramref name="id"/>; false when there is no such job.</summary>
     public bool TryReadKey(ReadOnlySpan<byte> id, out Key key)

@@ -19,7 +19,7 @@ internal sealed partial class SqliteJobStore
         "UPDATE mrq_jobs SET status = 'success', dateupdated = ?2, result = ?3, exceptiontype = NULL, " +
         "traceback = NULL, dateexpires = ?4, totaltime = ?5, dateretry = NULL, " +
         "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE id = ?1 AND status = 'started' AND worker = ?6 RETURNING queue, path, raw_queue;";
+        "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
 
     // Status names as stored (and counted in mrq_job_counts) by the statements of this file.
     private const string QueuedName = "queued";
@@ -154,9 +154,10 @@ internal sealed partial class SqliteJobStore
 
             for (var i = first; i < into.Count; i++)
             {
-                var rawQueue = _claimedRawQueues[i - first];
-                _counts.Add(queue, into[i].Path, rawQueue, QueuedName, -1);
-                _counts.Add(queue, into[i].Path, rawQueue, StartedName, 1);
+                var key = new SqliteJobCounts.Key(queue, into[i].Path, _claimedRawQueues[i - first], StartedName);
+                _counts.Add(key.With(QueuedName), -1);
+                _counts.Add(key, 1);
+                _counts.RememberStarted(into[i].Id, key);
             }
 
             return into.Count - first;
@@ -192,15 +193,11 @@ internal sealed partial class SqliteJobStore
         _completeSuccess.Bind(4, outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : null);
         _completeSuccess.Bind(5, outcome.TotalTime);
         _completeSuccess.Bind(6, outcome.Worker);
-        if (_completeSuccess.Read())
+        if (_completeSuccess.Execute() == 1 && _counts.TryTakeStarted(outcome.Id, id, out var key))
         {
-            // RETURNING: the job was started (the statement's condition) and is now a success, in the same queue.
-            var queue = _counts.Text(_completeSuccess.GetBlob(0));
-            var path = _counts.Text(_completeSuccess.GetBlob(1));
-            var rawQueue = _counts.Text(_completeSuccess.GetBlob(2));
-            _completeSuccess.Reset();
-            _counts.Add(queue, path, rawQueue, StartedName, -1);
-            _counts.Add(queue, path, rawQueue, SuccessName, 1);
+            // The job was started (the statement's condition) and is now a success, in the same queue.
+            _counts.Add(key, -1);
+            _counts.Add(key.With(SuccessName), 1);
         }
 
         return true;

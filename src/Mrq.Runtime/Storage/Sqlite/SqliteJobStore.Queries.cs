@@ -40,11 +40,15 @@ internal sealed partial class SqliteJobStore : IJobQueries
                 return new JobPage([], null, false);
             }
 
+            // The walk reads rowids and the filter's verdict (and params when they are compared here); the page's jobs
+            // are read by rowid afterwards, so a row the filter rejects costs no more than its index entry and verdict.
+            var rows = new List<long>(Math.Min(limit, 1000));
+            string? next = null;
+            var partial = false;
             using (walk)
             {
-                var jobs = new List<JobInfo>(Math.Min(limit, 1000));
                 var rowLimit = walk.Covered ? skip + limit + 1L : ScanBudget + 1L;
-                walk.Open("id, " + JobColumns, before, rowLimit);
+                walk.Open(wanted is null ? "NULL" : "params", before, rowLimit);
                 var skipped = 0;
                 long examined = 0;
                 long last = 0;
@@ -52,33 +56,42 @@ internal sealed partial class SqliteJobStore : IJobQueries
                 {
                     if (!walk.Covered && examined == ScanBudget)
                     {
-                        return new JobPage(jobs, Cursor(last), Partial: true);
+                        (next, partial) = (Cursor(last), true);
+                        break;
                     }
 
                     examined++;
                     last = row.GetInt64(0);
-                    if (row.GetInt64(1) != 0 && (wanted is null || ParamsFilter.Matches(row.GetFieldValue<byte[]>(6), wanted)))
+                    if (row.GetInt64(1) != 0 && (wanted is null || ParamsFilter.Matches(row.GetFieldValue<byte[]>(2), wanted)) && skipped++ >= skip)
                     {
-                        if (skipped < skip)
+                        rows.Add(last);
+                        if (rows.Count == limit)
                         {
-                            skipped++;
-                        }
-                        else
-                        {
-                            jobs.Add(ReadJob(row, 3, new JobId(row.GetFieldValue<byte[]>(2))));
-                            if (jobs.Count == limit)
-                            {
-                                walk.Advance();
-                                return new JobPage(jobs, walk.Current is null ? null : Cursor(last), Partial: false);
-                            }
+                            walk.Advance();
+                            next = walk.Current is null ? null : Cursor(last);
+                            break;
                         }
                     }
 
                     walk.Advance();
                 }
-
-                return new JobPage(jobs, null, Partial: false);
             }
+
+            using var read = _reader.CreateCommand();
+            read.CommandText = $"SELECT id, {JobColumns} FROM mrq_jobs WHERE rowid = $rowid;";
+            var rowid = read.Parameters.Add("$rowid", SqliteType.Integer);
+            var jobs = new List<JobInfo>(rows.Count);
+            foreach (var found in rows)
+            {
+                rowid.Value = found;
+                using var job = read.ExecuteReader();
+                if (job.Read())
+                {
+                    jobs.Add(ReadJob(job, 1, new JobId(job.GetFieldValue<byte[]>(0))));
+                }
+            }
+
+            return new JobPage(jobs, next, partial);
         }
         finally
         {
@@ -116,6 +129,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
                     bind(command);
                     command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM mrq_jobs WHERE {where} LIMIT $cap);";
                     command.Parameters.AddWithValue("$cap", cap);
+                    SqliteJobWalk.Observer?.Invoke(command);
                     var counted = (long)command.ExecuteScalar()!;
                     return new JobCount(counted, IsLowerBound: counted >= cap && cap > 0);
                 }
@@ -216,6 +230,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         {
             using var command = _reader.CreateCommand();
             command.CommandText = sql;
+            SqliteJobWalk.Observer?.Invoke(command);
             using var reader = command.ExecuteReader();
             var groups = new List<JobGroupCount>();
             while (reader.Read())

@@ -371,9 +371,10 @@ internal sealed partial class SqliteJobStore : IJobStore
                     dateStarted,
                     TraceParent: reader.IsDBNull(5) ? null : reader.GetString(5),
                     TraceState: reader.IsDBNull(6) ? null : reader.GetString(6)));
-                var rawQueue = reader.IsDBNull(7) ? null : reader.GetString(7);
-                _counts.Add(queue, into[^1].Path, rawQueue, QueuedName, -1);
-                _counts.Add(queue, into[^1].Path, rawQueue, StartedName, 1);
+                var key = new SqliteJobCounts.Key(queue, into[^1].Path, reader.IsDBNull(7) ? "" : reader.GetString(7), StartedName);
+                _counts.Add(key.With(QueuedName), -1);
+                _counts.Add(key, 1);
+                _counts.RememberStarted(into[^1].Id, key);
             }
         }
         catch
@@ -424,6 +425,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             }
 
             outcome.Id.WriteBytes(_writerId);
+            _counts.Forget(outcome.Id);
             var stored = _counts.TryReadKey(_writerId, out var before);
             _completeStatus.Value = outcome.Status.ToName();
             _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);

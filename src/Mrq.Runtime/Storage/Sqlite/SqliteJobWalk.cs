@@ -13,6 +13,9 @@ internal sealed class SqliteJobWalk : IDisposable
     /// <summary>The most index ranges merged: a family of more subqueues (or an exception type over more task paths) reads the table instead.</summary>
     private const int MaxRanges = 64;
 
+    /// <summary>Sees each dashboard read statement before it runs (the benchmark explains their plans); null otherwise.</summary>
+    internal static Action<SqliteCommand>? Observer;
+
     private readonly SqliteConnection _connection;
     private readonly JobFilter _filter;
     private readonly List<Range> _ranges;
@@ -46,6 +49,7 @@ internal sealed class SqliteJobWalk : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COALESCE(SUM(count), 0) FROM mrq_job_counts WHERE {where};";
         bind(command);
+        Observer?.Invoke(command);
         return (long)command.ExecuteScalar()!;
     }
 
@@ -149,6 +153,7 @@ internal sealed class SqliteJobWalk : IDisposable
             }
 
             command.Parameters.AddWithValue("$rows", rowLimit);
+            Observer?.Invoke(command);
             var reader = command.ExecuteReader();
             _readers.Add(reader);
             _hasRow.Add(reader.Read());
@@ -232,6 +237,7 @@ internal sealed class SqliteJobWalk : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, where) + $" LIMIT {MaxRanges + 1};";
         bind(command);
+        Observer?.Invoke(command);
         using var reader = command.ExecuteReader();
         var names = new List<string>();
         while (reader.Read())
