@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// MRQ's <c>wait_for_idle</c> (the admin endpoint): idle means nothing runs and a whole pass over the queues that began

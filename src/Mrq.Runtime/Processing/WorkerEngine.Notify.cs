@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// MRQ's notify: a worker listening to regular queues configured with <c>notify</c> (<see cref="QueuesConfig"/>)

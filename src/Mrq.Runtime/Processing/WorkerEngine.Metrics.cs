@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Mrq.Diagnostics;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>What the worker shows to the <c>Mrq</c> meter's observable gauges (<see cref="MrqMetrics"/>).</summary>
 internal sealed partial class WorkerEngine

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Scheduling;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>The scheduler of a <c>--scheduler</c> worker: a check at start, then every <c>scheduler_interval</c> seconds until the worker stops dequeuing.</summary>
 internal sealed partial class WorkerEngine

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// Worker reports (MRQ's <c>mrq_workers</c>): written at start, every <c>report_interval</c> seconds and at stop. The

@@ -8,7 +8,7 @@ using Mrq.Infrastructure;
 using Mrq.Maintenance;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// MRQ's worker loop: keeps up to <c>greenlets</c> jobs in flight, asks each queue for as many jobs as there are free

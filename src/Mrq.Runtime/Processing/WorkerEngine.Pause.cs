@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// Paused queues (MRQ's pause/resume): the worker reloads the paused set every <c>paused_queues_refresh_interval</c>
