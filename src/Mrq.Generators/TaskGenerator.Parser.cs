@@ -269,7 +269,7 @@ public sealed partial class TaskGenerator
                     case "Queue" when value is string queue:
                         var location = GetArgumentSyntax(attributeSyntax, name)?.GetLocation();
                         if (CheckQueueName(queue, isRawQueueName: false, $"the Queue of task '{type.Name}'", location)
-                            && QueueNames.TryGetRawType(queue, out _, out var suffix))
+                            && RawQueueRule.TryGetType(queue, out _, out var suffix))
                         {
                             Report(DiagnosticDescriptors.TaskQueueIsRaw, location, queue, type.Name, suffix);
                         }
