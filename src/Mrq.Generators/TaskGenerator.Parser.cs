@@ -31,10 +31,6 @@ public sealed partial class TaskGenerator
         private static readonly SymbolDisplayFormat s_namespaceFormat =
             SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
-        // The longest TTL accepted: 10 years of 365 days, in seconds. Longer ones are typos (milliseconds, or one zero
-        // too many), and the store's expiry dates would overflow long before int does.
-        private const int MaxTtlSeconds = 10 * 365 * 24 * 60 * 60;
-
         private static readonly SymbolDisplayFormat s_taskPathFormat = new(
             globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
@@ -251,7 +247,7 @@ public sealed partial class TaskGenerator
         // MRQ006: option values the runtime would reject or misread; MRQ008 / MRQ009: the default queue's name.
         private TaskOptions ReadOptions(INamedTypeSymbol type, AttributeData attribute, AttributeSyntax? attributeSyntax)
         {
-            var options = new TaskOptions();
+            var options = TaskOptions.None;
             foreach (var argument in attribute.NamedArguments)
             {
                 var name = argument.Key;
@@ -275,43 +271,17 @@ public sealed partial class TaskGenerator
                         }
 
                         break;
-                    case "Timeout" when value is int number:
-                        if (number <= 0)
+                    default:
+                        if (value is int number && FindOption(name) is { } option)
                         {
-                            problem = $"Timeout must be a positive number of seconds, not {Format(number)}; omit it to use the configured default";
+                            if (!option.Accepts(number))
+                            {
+                                problem = option.DescribeProblem(number);
+                            }
+
+                            options = options.With(option, number);
                         }
 
-                        options = options with { Timeout = number };
-                        break;
-                    case "ResultTtl" or "AbortTtl" or "CancelTtl" or "DefaultTtl" when value is int number:
-                        if (number is < 0 or > MaxTtlSeconds)
-                        {
-                            problem = $"{name} must be 0 (the configured default) or a number of seconds up to {Format(MaxTtlSeconds)} (10 years), not {Format(number)}";
-                        }
-
-                        options = name switch
-                        {
-                            "ResultTtl" => options with { ResultTtl = number },
-                            "AbortTtl" => options with { AbortTtl = number },
-                            "CancelTtl" => options with { CancelTtl = number },
-                            _ => options with { DefaultTtl = number },
-                        };
-                        break;
-                    case "MaxConcurrency" when value is int number:
-                        if (number < 0)
-                        {
-                            problem = $"MaxConcurrency must be 0 (unlimited) or a positive number, not {Format(number)}";
-                        }
-
-                        options = options with { MaxConcurrency = number };
-                        break;
-                    case "MaxRetries" or "RetryDelay" when value is int number:
-                        if (number < -1)
-                        {
-                            problem = $"{name} must be -1 (the configured default) or a number ≥ 0, not {Format(number)}";
-                        }
-
-                        options = name == "MaxRetries" ? options with { MaxRetries = number } : options with { RetryDelay = number };
                         break;
                 }
 
@@ -322,6 +292,20 @@ public sealed partial class TaskGenerator
             }
 
             return options;
+        }
+
+        // The row of the task option table for the attribute property <paramref name="name"/>, or null.
+        private static TaskOption? FindOption(string name)
+        {
+            foreach (var option in TaskOption.All)
+            {
+                if (option.AttributeName == name)
+                {
+                    return option;
+                }
+            }
+
+            return null;
         }
 
         // MRQ008: a queue name the runtime's key layouts and command lines cannot carry.
