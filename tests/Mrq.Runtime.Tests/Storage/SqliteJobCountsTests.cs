@@ -123,12 +123,12 @@ public sealed class SqliteJobCountsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Migration_from_version_7_fills_the_counts_from_the_jobs()
+    public async Task Migration_from_version_8_fills_the_counts_from_the_jobs()
     {
         Directory.CreateDirectory(_directory);
         using (var connection = OpenRaw())
         {
-            foreach (var step in SqliteSchema.Migrations.Take(7))
+            foreach (var step in SqliteSchema.Migrations.Take(8))
             {
                 Execute(connection, step);
             }

@@ -56,7 +56,7 @@ internal sealed partial class SqliteJobStore
 
     private const string InsertDocumentSql = "INSERT OR REPLACE INTO mrq_jobs " + DocumentColumns + ";";
 
-    // Writer connection, used only under _writeGate (prepared in the constructor by PrepareHotPath).
+    // Writer connection, used only inside _writes' transactions (prepared in the constructor by PrepareHotPath).
     private SqliteStatement _claimSelect = null!;
     private SqliteStatement _claimRow = null!;
     private SqliteStatement _completeSuccess = null!;

@@ -31,7 +31,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
         var before = ParseCursor(after);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var walk = SqliteJobWalk.Plan(_reader, filter, wanted is not null);
@@ -95,7 +95,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(cap);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (SqliteJobWalk.IsCountable(filter))
@@ -157,7 +157,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -200,7 +200,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
             throw new ArgumentException("The log cursor is not one this store returned.", nameof(afterCursor));
         }
 
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -219,13 +219,13 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
     private async ValueTask<IReadOnlyList<JobGroupCount>> GroupAsync(string sql, CancellationToken cancellationToken)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -242,7 +242,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 }

@@ -30,7 +30,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<WorkerReport>> GetWorkersAsync(CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -46,7 +46,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -60,7 +60,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<StartedJob>> GetStartedJobsAsync(CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -82,7 +82,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -95,50 +95,37 @@ internal sealed partial class SqliteJobStore
             return 0;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute();
-            try
+        return await InWriteTransactionAsync(
+            (Jobs: jobs, Now: now),
+            static (store, a) =>
             {
-                using var command = _writer.CreateCommand();
+                using var command = store._writer.CreateCommand();
                 command.CommandText =
                     "UPDATE mrq_jobs SET status = 'queued', datequeued = $now, dateupdated = $now, dateexpires = NULL " +
                     "WHERE id = $id AND status = 'started' AND worker IS $worker;";
-                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
+                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(a.Now));
                 var id = command.Parameters.Add("$id", SqliteType.Blob);
                 var worker = command.Parameters.Add("$worker", SqliteType.Text);
                 long requeued = 0;
-                foreach (var job in jobs)
+                foreach (var job in a.Jobs)
                 {
                     var bytes = job.Id.ToByteArray();
                     id.Value = bytes;
                     worker.Value = (object?)job.Worker ?? DBNull.Value;
-                    var stored = _counts.TryReadKey(bytes, out var key);
+                    var stored = store._counts.TryReadKey(bytes, out var key);
                     var changed = command.ExecuteNonQuery();
                     if (changed == 1 && stored)
                     {
-                        _counts.Add(key, -1);
-                        _counts.Add(key.With(QueuedName), 1);
+                        store._counts.Add(key, -1);
+                        store._counts.Add(key.With(QueuedName), 1);
                     }
 
                     requeued += changed;
                 }
 
-                _counts.Flush();
-                _commit.Execute();
                 return requeued;
-            }
-            catch
-            {
-                _counts.Discard();
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -16,8 +16,9 @@ namespace Mrq.Storage.Sqlite;
 /// </para>
 /// <para>
 /// The schema version lives in <c>PRAGMA user_version</c>, which is one number for the whole file: every table kept in
-/// this file (jobs now; workers, logs, scheduled jobs and the embedded raw-queue broker later) must be added through
-/// <see cref="s_migrations"/>, never created on the side.
+/// this file (jobs, logs, workers, scheduled jobs, and the raw queues of <see cref="SqliteBroker.SqliteQueueBroker"/>)
+/// is added through <see cref="s_migrations"/>, never created on the side. The job store and the broker both call
+/// <see cref="Migrate"/> when they open the file, so either may be the first to open it.
 /// </para>
 /// <para>
 /// Version 1, table <c>mrq_jobs</c>, one row per job with MRQ's field names as columns. Dates are INTEGER unix
@@ -65,7 +66,16 @@ namespace Mrq.Storage.Sqlite;
 /// halved the regular queue's drain rate (interleaved A/B, docs/benchmarks.md).
 /// </para>
 /// <para>
-/// Version 8 adds <c>mrq_job_counts (queue, path, raw_queue, status, count)</c>: how many jobs each combination holds
+/// Version 8 brings the embedded raw-queue broker's tables into the schema (before, the broker created them itself
+/// with <c>CREATE … IF NOT EXISTS</c> whenever it opened the file, whatever the file's version):
+/// <c>raw_items (seq, queue, value, score, uniq)</c> with its order index and the partial unique index that makes set
+/// members unique, <c>raw_subqueues (root, queue)</c>, <c>paused_queues (queue)</c> and
+/// <c>concurrency_slots (name, holder, expires)</c> (see <see cref="SqliteBroker.SqliteQueueBroker"/>). The step's DDL is
+/// exactly what the broker used to run, with <c>IF NOT EXISTS</c>: a file whose broker already created them upgrades by
+/// keeping them and their rows, and new and upgraded files end with the same tables.
+/// </para>
+/// <para>
+/// Version 9 adds <c>mrq_job_counts (queue, path, raw_queue, status, count)</c>: how many jobs each combination holds
 /// (<c>raw_queue</c> is <c>''</c> for jobs not made from a raw queue), filled from <c>mrq_jobs</c> by the migration and
 /// kept by every write that adds, removes or moves a job, in that write's transaction, one upsert per distinct
 /// combination and transaction (<see cref="SqliteJobCounts"/>). The dashboard's aggregates and its counts by queue, path
@@ -75,7 +85,7 @@ namespace Mrq.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 8;
+    public const int CurrentVersion = 9;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -169,6 +179,32 @@ internal static class SqliteSchema
         PRAGMA user_version = 7;
         """,
         """
+        CREATE TABLE IF NOT EXISTS raw_items (
+          seq INTEGER PRIMARY KEY,
+          queue TEXT NOT NULL,
+          value TEXT NOT NULL,
+          score REAL NOT NULL DEFAULT 0,
+          uniq INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS raw_items_order ON raw_items(queue, score, seq);
+        CREATE UNIQUE INDEX IF NOT EXISTS raw_items_unique ON raw_items(queue, value) WHERE uniq = 1;
+        CREATE TABLE IF NOT EXISTS raw_subqueues (
+          root TEXT NOT NULL,
+          queue TEXT NOT NULL,
+          PRIMARY KEY (root, queue)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS paused_queues (
+          queue TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS concurrency_slots (
+          name TEXT NOT NULL,
+          holder TEXT NOT NULL,
+          expires REAL NOT NULL,
+          PRIMARY KEY (name, holder)
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 8;
+        """,
+        """
         CREATE TABLE IF NOT EXISTS mrq_job_counts (
             queue     TEXT    NOT NULL,
             path      TEXT    NOT NULL,
@@ -180,7 +216,7 @@ internal static class SqliteSchema
         DELETE FROM mrq_job_counts;
         INSERT INTO mrq_job_counts (queue, path, raw_queue, status, count)
             SELECT queue, path, COALESCE(raw_queue, ''), status, COUNT(*) FROM mrq_jobs GROUP BY 1, 2, 3, 4;
-        PRAGMA user_version = 8;
+        PRAGMA user_version = 9;
         """,
     ];
 
@@ -296,30 +332,4 @@ internal static class SqliteSchema
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-}
-
-/// <summary>
-/// Dates in the embedded store: INTEGER unix milliseconds, UTC. <see cref="DateTimeKind.Local"/> values are converted
-/// to UTC, <see cref="DateTimeKind.Unspecified"/> ones are taken as UTC, sub-millisecond ticks are dropped (rounded
-/// down), and reads return <see cref="DateTimeKind.Utc"/>.
-/// </summary>
-internal static class SqliteDates
-{
-    private const long EpochTicks = 621_355_968_000_000_000; // DateTime.UnixEpoch.Ticks
-
-    /// <summary>Unix milliseconds of <paramref name="value"/>, rounded down.</summary>
-    public static long ToUnixMilliseconds(DateTime value)
-    {
-        if (value.Kind == DateTimeKind.Local)
-        {
-            value = value.ToUniversalTime();
-        }
-
-        var ticks = value.Ticks - EpochTicks;
-        return ticks >= 0 ? ticks / TimeSpan.TicksPerMillisecond : ((ticks + 1) / TimeSpan.TicksPerMillisecond) - 1;
-    }
-
-    /// <summary>The UTC date of unix milliseconds.</summary>
-    public static DateTime FromUnixMilliseconds(long milliseconds) =>
-        new(EpochTicks + (milliseconds * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 }
