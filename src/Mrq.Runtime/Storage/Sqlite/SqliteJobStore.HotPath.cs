@@ -242,7 +242,13 @@ internal sealed partial class SqliteJobStore
             ExecuteInsert(_insertDocument, document, id, status);
         }
 
-        _counts.Add(document.Queue, document.Path, document.RawQueue, status, 1);
+        var key = new SqliteJobCounts.Key(document.Queue, document.Path, document.RawQueue ?? "", status);
+        _counts.Add(key, 1);
+        if (document.Status == JobStatus.Started)
+        {
+            // A raw job's worker completes it next: its success then needs no read (see SqliteJobCounts).
+            _counts.RememberStarted(document.Id, key);
+        }
     }
 
     /// <summary>Runs an insert of <paramref name="document"/>; true when it wrote a row.</summary>
