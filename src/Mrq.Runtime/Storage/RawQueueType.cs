@@ -1,7 +1,7 @@
 namespace Mrq.Storage;
 
 /// <summary>The four kinds of raw queue, chosen by the queue name's suffix exactly as MRQ does.</summary>
-internal enum RawQueueType
+public enum RawQueueType
 {
     /// <summary><c>_raw</c>: a list, FIFO, duplicates kept.</summary>
     List,
