@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A regular queue: jobs live in the job store and are claimed atomically, FIFO; MRQ's <c>&lt;queue&gt;_reverse</c>

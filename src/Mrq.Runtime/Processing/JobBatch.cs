@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A claimed batch on the thread pool. One runner per core takes the batch's jobs one after the other, instead of one

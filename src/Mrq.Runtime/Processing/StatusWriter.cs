@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// Final statuses on their way to the store. Jobs post their outcome and move on; the worker loop carries everything

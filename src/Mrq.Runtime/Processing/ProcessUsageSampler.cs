@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>Reads this process's cpu and memory for worker reports and <c>max_memory</c>.</summary>
 internal sealed class ProcessUsageSampler

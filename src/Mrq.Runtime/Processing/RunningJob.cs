@@ -1,7 +1,7 @@
 using Mrq.Configuration;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A job in flight: its cancellation, deadline and the single right to write its final status. Whoever calls

@@ -3,7 +3,7 @@ using Mrq.Configuration;
 using Mrq.Infrastructure;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>Turns the queue names a worker listens to into queue sources, with MRQ's naming rules.</summary>
 internal static class QueueSources

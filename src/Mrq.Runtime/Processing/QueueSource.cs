@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>One queue a worker listens to: hands out up to N jobs, already marked started, in one round trip.</summary>
 internal abstract class QueueSource

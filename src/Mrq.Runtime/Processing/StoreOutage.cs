@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A store or broker the worker loop could not reach: logged once when it begins (with the reason) and once when it

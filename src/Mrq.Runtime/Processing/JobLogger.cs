@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Mrq.Infrastructure;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// The logger a task gets from <see cref="JobContext.Logger"/>: keeps its lines for the job's stored logs (MRQ's

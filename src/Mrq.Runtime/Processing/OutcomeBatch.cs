@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// The outcomes the worker loop carries into its next store call. A queue source that writes them in the same call as

@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>Why a worker's loop ended; a supervisor replaces the workers that stopped to be recycled.</summary>
 internal enum WorkerStopReason

@@ -2,35 +2,37 @@ using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
-/// MRQ's notify: a worker listening to regular queues configured with <c>notify</c> (<see cref="QueuesConfig"/>)
-/// subscribes to their wake-ups and, when idle, waits for one (at most <c>max(1, max_latency)</c> seconds, MRQ's BLPOP
-/// timeout) instead of sleeping <c>max_latency</c>: a job enqueued there starts within milliseconds.
+/// The dequeue loop's wait between empty passes, with MRQ's notify: a worker listening to regular queues configured
+/// with <c>notify</c> (<see cref="QueuesConfig"/>) subscribes to their wake-ups and, when idle, waits for one (at most
+/// <c>max(1, max_latency)</c> seconds, MRQ's BLPOP timeout) instead of sleeping <c>max_latency</c>: a job enqueued
+/// there starts within milliseconds.
 /// </summary>
-internal sealed partial class WorkerEngine
+internal sealed partial class IdleWait(MrqSettings settings, IReadOnlyList<QueueSource> queues, Lazy<IQueueBroker>? broker, WorkerState state, StatusWriter statusWriter, ILogger logger)
 {
+    private readonly ILogger _logger = logger;
     private IQueueWakeups? _wakeups;
 
-    private async Task SubscribeToWakeupsAsync()
+    public async Task SubscribeAsync()
     {
-        if (!_hasBroker)
+        if (broker is null)
         {
             return;
         }
 
         try
         {
-            var notify = QueuesConfig.NotifyQueues(_settings);
-            var queues = _queues
+            var notify = QueuesConfig.NotifyQueues(settings);
+            var names = queues
                 .Select(q => q switch { RegularQueueSource regular => regular.Queue, SubqueuesSource => q.PauseName, _ => null })
                 .OfType<string>()
                 .Where(q => QueuesConfig.Notifies(notify, PausedQueues.Member(q)))
                 .ToArray();
-            if (queues.Length > 0)
+            if (names.Length > 0)
             {
-                _wakeups = await _broker.Value.SubscribeAsync(queues).ConfigureAwait(false);
+                _wakeups = await broker.Value.SubscribeAsync(names).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not MrqConfigurationException)
@@ -44,27 +46,25 @@ internal sealed partial class WorkerEngine
     /// The idle wait between empty passes: <c>max_latency</c> (or a wake-up), cut short when a running job ends, whose
     /// outcome the next pass carries to the store.
     /// </summary>
-    private async Task IdleAsync(TimeSpan latency, CancellationToken stop)
+    public async Task WaitAsync(TimeSpan latency, CancellationToken stop)
     {
         // Wakes left over from the busy passes would only cut this wait short for nothing; an outcome posted meanwhile
         // is written right away instead.
-        while (_wake.Wait(0))
-        {
-        }
+        state.ClearWakes();
 
-        if (_statusWriter!.HasPosted)
+        if (statusWriter.HasPosted)
         {
             return;
         }
 
         if (_wakeups is null)
         {
-            await _wake.WaitAsync(latency, stop).ConfigureAwait(false);
+            await state.WaitForWakeAsync(latency, stop).ConfigureAwait(false);
             return;
         }
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var woken = _wake.WaitAsync(idle.Token);
+        var woken = state.WaitForWakeAsync(idle.Token);
         var notified = _wakeups.WaitAsync(latency > TimeSpan.FromSeconds(1) ? latency : TimeSpan.FromSeconds(1), idle.Token).AsTask();
         await Task.WhenAny(woken, notified).ConfigureAwait(false);
         await idle.CancelAsync().ConfigureAwait(false);
@@ -85,7 +85,7 @@ internal sealed partial class WorkerEngine
         }
     }
 
-    private async Task UnsubscribeFromWakeupsAsync()
+    public async Task UnsubscribeAsync()
     {
         if (_wakeups is { } wakeups)
         {

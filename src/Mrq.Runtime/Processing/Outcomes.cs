@@ -2,7 +2,7 @@ using System.Globalization;
 using Mrq.Infrastructure;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// Maps how a job's run ended to its status, with MRQ's exception type names for interrupts (<c>RetryInterrupt</c>,

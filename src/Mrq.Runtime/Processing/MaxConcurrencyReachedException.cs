@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>A task's max concurrency was reached across workers: the job ends <c>maxconcurrency</c>, as in MRQ.</summary>
 internal sealed class MaxConcurrencyReachedException(string path, int limit)

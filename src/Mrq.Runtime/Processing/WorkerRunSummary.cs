@@ -1,4 +1,4 @@
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>What a worker did: the numbers of MRQ's closing "Worker spent …" line, and why it stopped.</summary>
 internal readonly record struct WorkerRunSummary(TimeSpan Elapsed, long DoneJobs)

@@ -1,20 +1,24 @@
 using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
 using Mrq.Scheduling;
+using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>The scheduler of a <c>--scheduler</c> worker: a check at start, then every <c>scheduler_interval</c> seconds until the worker stops dequeuing.</summary>
-internal sealed partial class WorkerEngine
+internal sealed partial class SchedulerLoop(MrqSettings settings, IJobStore store, Lazy<IQueueBroker>? broker, string workerId, ILogger logger)
 {
-    private async Task SchedulerLoopAsync(CancellationToken stop)
+    private readonly ILogger _logger = logger;
+
+    public async Task RunAsync(CancellationToken stop)
     {
-        if (!_settings.Scheduler || _settings.SchedulerInterval <= 0 || !_hasBroker)
+        if (!settings.Scheduler || settings.SchedulerInterval <= 0 || broker is null)
         {
             return;
         }
 
-        var interval = TimeSpan.FromSeconds(_settings.SchedulerInterval);
-        var scheduler = new Scheduler(_store, _broker.Value, SchedulerConfig.Read(_settings), Id, interval, _logger);
+        var interval = TimeSpan.FromSeconds(settings.SchedulerInterval);
+        var scheduler = new Scheduler(store, broker.Value, SchedulerConfig.Read(settings), workerId, interval, _logger);
         using var timer = new PeriodicTimer(interval);
         try
         {

@@ -3,7 +3,7 @@ using Mrq.Configuration;
 using Mrq.Maintenance;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>The <see cref="JobContext"/> of a job a worker runs.</summary>
 internal sealed class WorkerJobContext(RunningJob running, IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress, IMaintenanceContext worker) : JobContext, IMaintenanceContext

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Mrq.Infrastructure;
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A raw queue: takes up to N raw params from the broker in one round trip, turns each into a job with the queue's

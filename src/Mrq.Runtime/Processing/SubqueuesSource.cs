@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Worker;
+namespace Mrq.Processing;
 
 /// <summary>
 /// A regular listen name ending in <c>/</c> (MRQ's subqueues): <c>main/</c> takes jobs from every known queue whose
