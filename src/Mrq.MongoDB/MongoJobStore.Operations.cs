@@ -30,11 +30,7 @@ internal sealed partial class MongoJobStore
             return await ClaimAsync(queue, max, workerId, into, cancellationToken).ConfigureAwait(false);
         }
 
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(workerId);
-        ArgumentNullException.ThrowIfNull(into);
-        ArgumentOutOfRangeException.ThrowIfNegative(max);
-        if (max == 0 || options.OnlyPaths is { Count: 0 })
+        if (!options.CanClaim(queue, max, workerId, into))
         {
             return 0;
         }
