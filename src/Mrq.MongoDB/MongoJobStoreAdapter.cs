@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Mrq.Configuration;
-using Mrq.Storage;
 
 namespace Mrq.MongoDB;
 
