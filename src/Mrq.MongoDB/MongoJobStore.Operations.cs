@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Mrq.Processing;
 
 namespace Mrq.MongoDB;
 
