@@ -42,7 +42,7 @@ if dotnet format whitespace Mrq.sln --verify-no-changes --no-restore -v q >"$for
 else
   format_ok=0
   grep -E ': (error|warning) ' "$format_log" | sed -E 's|^'"$PWD"'/||; s| \[[^]]*\]$||' | sort -u | head -n 20
-  echo "Format: the code does not follow .editorconfig; fix it with: $format_command"
+  echo "Format: the code does not follow .editorconfig; fix it with: $format_command (repeat the style pass until this passes)"
 fi
 rm -f "$format_log"
 
