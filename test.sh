@@ -30,6 +30,22 @@ if [ "$build_status" -ne 0 ]; then
   exit 1
 fi
 
+# House style (.editorconfig: whitespace, usings, and every IDE rule set to warning), checked right after the build so
+# a formatting slip shows up early; it counts as one check in the summary line. The whitespace and style passes only:
+# the analyzers pass of a bare `dotnet format` would re-run what the build already checks.
+format_command="dotnet format whitespace Mrq.sln --no-restore && dotnet format style Mrq.sln --no-restore"
+format_log=$(mktemp)
+if dotnet format whitespace Mrq.sln --verify-no-changes --no-restore -v q >"$format_log" 2>&1 \
+  && dotnet format style Mrq.sln --verify-no-changes --no-restore -v q >>"$format_log" 2>&1; then
+  format_ok=1
+  echo "Format: the code follows .editorconfig"
+else
+  format_ok=0
+  grep -E ': (error|warning) ' "$format_log" | sed -E 's|^'"$PWD"'/||; s| \[[^]]*\]$||' | sort -u | head -n 20
+  echo "Format: the code does not follow .editorconfig; fix it with: $format_command (repeat the style pass until this passes)"
+fi
+rm -f "$format_log"
+
 dotnet test Mrq.sln -c Release --no-build -nologo -v q "$@" 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
 
@@ -96,6 +112,8 @@ aot_web() { # PUBLISHDIR WORKDIR: run the native web sample on a free port, squa
   tail -n 40 "$work/web.log"
   return 1
 }
+
+count_check "Format (dotnet format --verify-no-changes)" "$format_ok"
 
 if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
   echo "Native AOT: publishing samples/QueuePerformance..."

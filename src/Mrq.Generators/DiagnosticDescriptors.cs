@@ -14,7 +14,9 @@ internal static class DiagnosticDescriptors
     private const string QueuesCategory = "Mrq.Queues";
     private const string RawQueuesCategory = "Mrq.RawQueues";
     private const string GeneratedCodeCategory = "Mrq.GeneratedCode";
-    private const string HelpLinkPrefix = "docs/diagnostics/";
+    // Absolute, so the link resolves from an IDE or a build log outside the repository; the same base as the packages'
+    // RepositoryUrl (src/Directory.Build.props).
+    private const string HelpLinkPrefix = "https://github.com/mrq-dotnet/mrq/blob/main/docs/diagnostics/";
 
     // Written out per descriptor (no helper method) so the release-tracking analyzers (RS2000-RS2008) can read every ID,
     // category and severity as constants.

@@ -16,6 +16,8 @@ public sealed partial class TaskGenerator
         /// </summary>
         private static void WriteExplicitClientOverloads(SourceWriter source, List<ParameterSpec> parameters, HashSet<string> names, string declarations, string arguments, System.Func<string, string> member)
         {
+            // Enqueue and EnqueueAsync are written out one after the other rather than by one parameterized helper: the
+            // emitter reads as the C# it generates, and the pair differs in return type, name, parameters and call.
             var client = Unique("client", names);
             var separator = parameters.Count > 0 ? ", " : string.Empty;
 

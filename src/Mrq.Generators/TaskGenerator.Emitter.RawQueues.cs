@@ -104,6 +104,8 @@ public sealed partial class TaskGenerator
             private static readonly RawShape s_list = Unscored("a list: first in, first out, duplicates kept");
             private static readonly RawShape s_set = Unscored("a set: each raw param once, dequeued in no particular order");
 
+            // The scored shapes are alike by design: a table of what each raw queue type's methods take, one entry a
+            // type, so the generated signatures of a type read in one place.
             private static readonly RawShape s_sorted = new()
             {
                 Description = "a sorted set: each raw param once, dequeued by ascending score",

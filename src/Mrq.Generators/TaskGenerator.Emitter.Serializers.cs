@@ -146,6 +146,9 @@ public sealed partial class TaskGenerator
                     WriteObjectDeserializer(source, type);
                     break;
 
+                // The map loop below has the shape of WriteObjectDeserializer's on purpose: the generated readers are
+                // written as the C# they emit, and the two differ in the key (any string here, a member name there)
+                // and in what an error's path names.
                 case TypeShape.Dictionary:
                     source.WriteLine($"var items = new global::System.Collections.Generic.Dictionary<string, {type.Element!.FullName}>();");
                     source.WriteLine("string key = null;");

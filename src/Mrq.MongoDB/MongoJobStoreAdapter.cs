@@ -1,10 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using Mrq.Configuration;
-using Mrq.Storage;
 
 namespace Mrq.MongoDB;
 
 /// <summary>Opens <see cref="MongoJobStore"/> for the <c>mongodb_jobs</c> setting (creating MRQ's indexes first with <c>ensure_indexes</c>).</summary>
+// Shaped like RedisBrokerAdapter on purpose: each package declares its adapter the same way (instance, package,
+// schemes, expected form); only the values and what it opens differ.
 internal sealed class MongoJobStoreAdapter : JobStoreAdapter
 {
     public static readonly MongoJobStoreAdapter Instance = new();

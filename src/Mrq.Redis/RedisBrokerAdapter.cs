@@ -1,10 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using Mrq.Configuration;
-using Mrq.Storage;
 
 namespace Mrq.Redis;
 
 /// <summary>Connects <see cref="RedisQueueBroker"/> for the <c>redis</c> setting.</summary>
+// Shaped like MongoJobStoreAdapter on purpose: each package declares its adapter the same way (instance, package,
+// schemes, expected form); only the values and what it opens differ.
 internal sealed class RedisBrokerAdapter : QueueBrokerAdapter
 {
     public static readonly RedisBrokerAdapter Instance = new();

@@ -12,6 +12,9 @@ namespace Mrq.Generators.Tests;
 /// </summary>
 public sealed class DiagnosticTests
 {
+    // Where the diagnostics' help links point: the docs/diagnostics pages of this repository on GitHub.
+    private const string RepositoryBlobUrl = "https://github.com/mrq-dotnet/mrq/blob/main/";
+
     [Fact]
     public Task MRQ001_no_public_Run_method() => VerifyAsync(
         """
@@ -834,9 +837,12 @@ public sealed class DiagnosticTests
             var isWarning = descriptor.Id is "MRQ017" or "MRQ018";
             Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.Equal(!isWarning, descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
-            Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
-            var page = Infrastructure.GeneratorHarness.RepositoryFile(descriptor.HelpLinkUri);
-            Assert.True(File.Exists(page), $"{descriptor.HelpLinkUri} is missing.");
+            // An absolute link (IDEs and build logs show it outside the repository) to the page in this repository.
+            Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out var link), $"{descriptor.HelpLinkUri} is not absolute.");
+            Assert.Equal(Uri.UriSchemeHttps, link.Scheme);
+            Assert.Equal(RepositoryBlobUrl + $"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            var page = Infrastructure.GeneratorHarness.RepositoryFile(descriptor.HelpLinkUri[RepositoryBlobUrl.Length..]);
+            Assert.True(File.Exists(page), $"{descriptor.HelpLinkUri} has no page in the repository.");
             var text = File.ReadAllText(page);
             Assert.StartsWith($"# {descriptor.Id}: ", text, StringComparison.Ordinal);
             Assert.Contains("## Wrong", text, StringComparison.Ordinal);

@@ -40,6 +40,8 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
+        // The same setup as TaskAnalyzer's, deliberately not shared: each analyzer reads as one self-contained unit, and
+        // what they register differs after the first lines.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>

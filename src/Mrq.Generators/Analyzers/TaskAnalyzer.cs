@@ -39,6 +39,8 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
+        // The same setup as RawQueueAnalyzer's, deliberately not shared: each analyzer reads as one self-contained unit, and
+        // what they register differs after the first lines.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>

@@ -14,7 +14,7 @@ public static class ParamsBuffer
     private const int MaxRetainedCapacity = 64 * 1024;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ArrayBufferWriter<byte>? s_threadBuffer;
 
     /// <summary>The params of a task without params: an empty MessagePack map.</summary>
     public static ReadOnlyMemory<byte> EmptyMap { get; } = new byte[] { 0x80 };
@@ -22,8 +22,8 @@ public static class ParamsBuffer
     /// <summary>Takes the thread's buffer (a new one if it is in use, so nested calls are safe).</summary>
     public static ArrayBufferWriter<byte> Rent()
     {
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
-        t_buffer = null;
+        var buffer = s_threadBuffer ?? new ArrayBufferWriter<byte>(256);
+        s_threadBuffer = null;
         return buffer;
     }
 
@@ -35,7 +35,7 @@ public static class ParamsBuffer
         if (buffer.Capacity <= MaxRetainedCapacity)
         {
             buffer.ResetWrittenCount();
-            t_buffer = buffer;
+            s_threadBuffer = buffer;
         }
 
         return bytes;

@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Mrq.Infrastructure;
 
 /// <summary>The process-wide table of raw queues, registered by generated module initializers.</summary>
+// A thin facade over Catalog<T>, like TaskCatalog: generated code registers into each table by its own type name.
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RawQueueCatalog
 {

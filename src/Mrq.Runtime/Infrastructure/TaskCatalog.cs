@@ -7,6 +7,7 @@ namespace Mrq.Infrastructure;
 /// The process-wide dispatch table from task path to <see cref="TaskDescriptor"/>. Generated code registers every task of
 /// its assembly from a module initializer, so a worker finds tasks without reflection.
 /// </summary>
+// A thin facade over Catalog<T>, like RawQueueCatalog: generated code registers into each table by its own type name.
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TaskCatalog
 {

@@ -21,4 +21,17 @@ public sealed record ClaimOptions
 
     /// <summary>True when these options are plain FIFO over every path.</summary>
     public bool IsFifo => !NewestFirst && OnlyPaths is null && ExceptPaths is null;
+
+    /// <summary>
+    /// Checks the arguments of a claim with these options, the same for every <see cref="IJobStore"/>; false when the
+    /// claim can take nothing (<paramref name="max"/> is 0, or the whitelist is empty).
+    /// </summary>
+    public bool CanClaim(string queue, int max, string workerId, List<ClaimedJob> into)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(workerId);
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        return max > 0 && OnlyPaths is not { Count: 0 };
+    }
 }
