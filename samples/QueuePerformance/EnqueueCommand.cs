@@ -12,6 +12,8 @@ namespace QueuePerformance;
 /// </summary>
 internal static class EnqueueCommand
 {
+    public const string Usage = "QUEUE COUNT [io MS|cpu N]  enqueue COUNT Square jobs with n=42 (or IO/CPU jobs) on QUEUE";
+
     public static Task<int> RunAsync(MrqCommandContext context)
     {
         if (context.Arguments is not ([_, _] or [_, _, _, _]))
@@ -25,13 +27,13 @@ internal static class EnqueueCommand
             throw new MrqUsageException($"COUNT must be a positive integer, got '{countText}'.");
         }
 
-        if (IsRaw(queue))
+        if (RawQueueNaming.TypeOf(queue) is { } rawType)
         {
             var items = new RawParam[count];
             for (var i = 0; i < items.Length; i++)
             {
-                // Sets keep one copy of a param, so sets get distinct params; lists and sorted sets take "42" as MRQ's example.
-                items[i] = queue.Contains("_set", StringComparison.Ordinal) ? new RawParam(i.ToString(CultureInfo.InvariantCulture), i) : "42";
+                // Every kind of set keeps one copy of a member, so sets get distinct params; lists take "42" as MRQ's example.
+                items[i] = rawType != RawQueueType.List ? new RawParam(i.ToString(CultureInfo.InvariantCulture), i) : "42";
             }
 
             context.Client.EnqueueRaw(queue, items);
@@ -48,8 +50,6 @@ internal static class EnqueueCommand
         return Task.FromResult(0);
     }
 
-    public const string Usage = "QUEUE COUNT [io MS|cpu N]  enqueue COUNT Square jobs with n=42 (or IO/CPU jobs) on QUEUE";
-
     private static JobRequest OtherTask(string task, string argText)
     {
         if (!int.TryParse(argText, NumberStyles.None, CultureInfo.InvariantCulture, out var arg))
@@ -63,11 +63,5 @@ internal static class EnqueueCommand
             "cpu" => Tasks.Cpu.Job(n: arg),
             _ => throw new MrqUsageException($"TASK must be io or cpu, got '{task}'."),
         };
-    }
-
-    private static bool IsRaw(string queue)
-    {
-        var root = queue.Split('/')[0];
-        return root.EndsWith("_raw", StringComparison.Ordinal) || root.EndsWith("_set", StringComparison.Ordinal);
     }
 }
