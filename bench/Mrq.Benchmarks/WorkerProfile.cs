@@ -16,6 +16,7 @@ namespace Mrq.Benchmarks;
 /// <c>profile QUEUE [JOBS] [GREENLETS]</c>: a stopwatch breakdown of one in-process drain. The worker engine runs
 /// unchanged against the real stores wrapped in timers, and the report says how many store calls it made, how many
 /// jobs each carried, how long they took, and what the process spent in CPU, allocations and thread-pool items.
+/// Queue <c>io</c> is a regular queue of jobs that await <c>Task.Delay(MRQ_PROFILE_IO_MS)</c> (default 20 ms).
 /// </summary>
 internal static class WorkerProfile
 {
@@ -24,7 +25,7 @@ internal static class WorkerProfile
         var queue = args.Length > 1 ? args[1] : "square";
         var jobs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50_000;
         var greenlets = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : queue == "square_raw" ? 30 : 50;
-        var raw = queue != "square";
+        var raw = queue is not ("square" or "io");
 
         using var redis = raw ? BenchRedis.Start(out var why) ?? throw new InvalidOperationException(why) : null;
         var directory = Directory.CreateTempSubdirectory("mrq-profile-").FullName;
@@ -44,7 +45,8 @@ internal static class WorkerProfile
             }
             else
             {
-                var job = Tasks.Square.Job(n: 42).OnQueue(queue);
+                var ioMs = int.TryParse(Environment.GetEnvironmentVariable("MRQ_PROFILE_IO_MS"), CultureInfo.InvariantCulture, out var ms) ? ms : 20;
+                var job = queue == "io" ? Tasks.Sleep.Job(ms: ioMs) : Tasks.Square.Job(n: 42).OnQueue(queue);
                 await client.EnqueueManyAsync(Enumerable.Repeat(job, jobs).ToArray());
             }
 
@@ -88,6 +90,12 @@ internal static class WorkerProfile
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  drain: {summary}"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process CPU {cpu.TotalMilliseconds:F0} ms = {cpu.TotalMilliseconds / wall:F2} cores busy; {cpu.TotalMilliseconds * 1000 / summary.DoneJobs:F1} µs CPU/job"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated {alloc / (double)summary.DoneJobs:F0} B/job; gen0 GCs {GC.CollectionCount(0) - gc0}; thread-pool items {(ThreadPool.CompletedWorkItemCount - items0) / (double)summary.DoneJobs:F2}/job"));
+            if (queue == "io")
+            {
+                var busy = summary.DoneJobs / summary.Elapsed.TotalSeconds * Sleep.AverageWait.TotalSeconds;
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  each await took {Sleep.AverageWait.TotalMilliseconds:F1} ms on average; jobs in flight on average {busy:F0} of {greenlets}"));
+            }
+
             o.WriteLine("  store/broker calls (rows: jobs claimed + outcomes or documents written; time inside the call, µs; share of the drain's wall time):");
             foreach (var timer in ((TimingProxy)(object)store).Timers.Concat(broker is null ? [] : ((TimingProxy)(object)broker).Timers))
             {

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 
 namespace Mrq;
 
@@ -13,8 +12,11 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
     /// <summary>The number of bytes in an id.</summary>
     public const int Size = 12;
 
-    private static readonly long s_processRandom = CreateProcessRandom();
-    private static int s_counter = RandomNumberGenerator.GetInt32(0, 1 << 24);
+    // Both from one Guid (its bytes 0-4 and 9-11 hold no version or variant bits): Guid.NewGuid is cryptographically
+    // random and, unlike RandomNumberGenerator, does not load OpenSSL on Linux (about 4 MB of a native worker's
+    // resident memory; see docs/benchmarks.md).
+    private static readonly long s_processRandom = CreateProcessRandom(out s_counter);
+    private static int s_counter;
 
     // Three big-endian words: comparing them in order compares the 12 bytes lexicographically.
     private readonly uint _time;
@@ -157,10 +159,15 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
     /// <summary>Ordering of ids.</summary>
     public static bool operator >=(JobId left, JobId right) => left.CompareTo(right) >= 0;
 
-    private static long CreateProcessRandom()
+    private static long CreateProcessRandom(out int counterStart)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        RandomNumberGenerator.Fill(bytes);
+        Span<byte> bytes = stackalloc byte[16];
+        if (!Guid.NewGuid().TryWriteBytes(bytes))
+        {
+            throw new InvalidOperationException("A Guid has 16 bytes.");
+        }
+
+        counterStart = BinaryPrimitives.ReadInt32LittleEndian(bytes[9..]) & 0xFF_FFFF;
         return BinaryPrimitives.ReadInt64LittleEndian(bytes) & 0xFF_FFFF_FFFF;
     }
 }
