@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interleaved A/B of the sample worker: publishes samples/QueuePerformance from git revision OLD (a temporary
 # worktree) and from the working tree, then runs each target row old, new, old, new, … on one redis-server and prints
-# the worker lines and the per-round ratio new / old. On a noisy machine only interleaved runs compare. See
+# the worker lines and the per-round ratio new / old, with each worker process's CPU time per job (user + system,
+# from GNU time) and the load average. On a noisy machine only interleaved runs and CPU per job compare. See
 # docs/benchmarks.md.
 #
 # usage: bench/ab.sh OLD_REV [--rounds N] [--count N] [--only REGEX]
@@ -51,20 +52,28 @@ REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 REDIS="redis://127.0.0.1:$PORT"
 
-# run VERSION QUEUE GREENLETS [--redis URI] -> the worker line's jobs/s
+# timed FILE COMMAND...: GNU time writes the command's user and system seconds to FILE; without it the CPU columns show "?".
+timed() {
+  local out=$1; shift
+  if [[ -x /usr/bin/time ]]; then /usr/bin/time -f "%U %S" -o "$out" "$@"; else "$@"; fi
+}
+
+# run VERSION QUEUE GREENLETS [--redis URI] -> the worker line's jobs/s (and VERSION.cpu: its CPU µs per job)
 run() {
   local version=$1 queue=$2 greenlets=$3; shift 3
   local dir; dir="$(mktemp -d "$WORK/run.XXXX")"
   cp "$WORK/$version/mrq-config.json" "$dir/" 2>/dev/null || true
   redis-cli -p "$PORT" flushall >/dev/null
   (cd "$dir" && "$WORK/$version/QueuePerformance" enqueue "$queue" "$COUNT" "$@" >/dev/null 2>&1)
-  (cd "$dir" && "$WORK/$version/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" 2>&1) \
+  (cd "$dir" && timed "$dir/cpu" "$WORK/$version/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" 2>&1) \
     | sed -n 's/.*performing [0-9]* jobs (\([0-9.]*\) jobs\/second).*/\1/p'
+  # The worker process's user + system CPU per job, which a loaded machine moves much less than the wall-clock rate.
+  awk -v c="$COUNT" '{ printf "%.1f", ($1 + $2) * 1e6 / c }' "$dir/cpu" >"$WORK/$version.cpu" 2>/dev/null || echo "?" >"$WORK/$version.cpu"
   rm -rf "$dir"
 }
 
-echo "| row ($COUNT jobs) | round | $OLD_REV jobs/s | working tree jobs/s | new / old |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| row ($COUNT jobs) | round | $OLD_REV jobs/s | working tree jobs/s | new / old | old CPU µs/job | new CPU µs/job | load |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for row in "square 50" "square_raw 30 --redis $REDIS" "square_nostorage_raw 50 --redis $REDIS"; do
   set -- $row
   queue=$1
@@ -72,6 +81,6 @@ for row in "square 50" "square_raw 30 --redis $REDIS" "square_nostorage_raw 50 -
   for round in $(seq "$ROUNDS"); do
     old=$(run old "$@")
     new=$(run new "$@")
-    echo "| \`$queue\` | $round | $old | $new | $(awk -v o="$old" -v n="$new" 'BEGIN { if (o > 0) printf "%.2f×", n / o; else print "?" }') |"
+    echo "| \`$queue\` | $round | $old | $new | $(awk -v o="$old" -v n="$new" 'BEGIN { if (o > 0) printf "%.2f×", n / o; else print "?" }') | $(cat "$WORK/old.cpu") | $(cat "$WORK/new.cpu") | $(cut -d' ' -f1 /proc/loadavg) |"
   done
 done

@@ -215,7 +215,10 @@ internal sealed partial class DequeueLoop(
         state.ClearWakes();
     }
 
-    /// <summary>Completes once the worker is idle; false when it stopped first (or <paramref name="cancellationToken"/> fired).</summary>
+    /// <summary>
+    /// MRQ's <c>wait_for_idle</c>: completes once the worker is idle; false when it stopped first (or
+    /// <paramref name="cancellationToken"/> fired).
+    /// </summary>
     public async Task<bool> WaitForIdleAsync(Task stopped, CancellationToken cancellationToken)
     {
         // The pass under way when asked may have looked at a queue before a job arrived there: count from the next one.
@@ -226,7 +229,6 @@ internal sealed partial class DequeueLoop(
             {
                 // Idle also means every status is in the store, so whoever waited can read the outcomes.
                 await statusWriter.FlushAsync().ConfigureAwait(false);
-
                 return true;
             }
 
