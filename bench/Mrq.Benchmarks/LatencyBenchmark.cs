@@ -14,7 +14,7 @@ using Mrq.Worker;
 namespace Mrq.Benchmarks;
 
 /// <summary>
-/// <c>latency [--samples N] [--count N] [--load-seconds S] [--idle-seconds S] [--out FILE]</c>: enqueue-to-start
+/// <c>latency [--samples N] [--count N] [--load-seconds S] [--idle-seconds S] [--idle-warmup S] [--out FILE]</c>: enqueue-to-start
 /// latency of each queue type with the default settings (max_latency 1 s, wake-ups on). For each type a worker engine
 /// runs in this process on its own store and broker connections, and a client on others: (1) idle: one job at a time,
 /// each enqueued 10–20 ms after the previous one started, so the worker is back in its idle wait; (2) throughput: N jobs
@@ -48,6 +48,7 @@ internal static class LatencyBenchmark
         var count = Option(args, "--count", 20_000);
         var loadSeconds = Option(args, "--load-seconds", 3.0);
         var idleSeconds = Option(args, "--idle-seconds", 30.0);
+        var idleWarmup = Option(args, "--idle-warmup", 10.0);
         var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 
         using var redis = BenchRedis.Start(out var why);
@@ -60,7 +61,7 @@ internal static class LatencyBenchmark
         try
         {
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-            var idle = MeasureIdleCpuAsync(root, redis?.Uri, idleSeconds);
+            var idle = MeasureIdleCpuAsync(root, redis?.Uri, idleWarmup, idleSeconds);
             var rows = new List<string>();
             foreach (var type in s_types.Where(t => !t.OnRedis || redis is not null))
             {
@@ -81,7 +82,7 @@ internal static class LatencyBenchmark
             }
 
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture, $"Idle worker CPU over {idleSeconds:0} s (utime + stime from /proc/<pid>/stat, after 5 s of start-up): {cpu}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"Idle worker CPU over {idleSeconds:0} s (utime + stime from /proc/<pid>/stat, after {idleWarmup:0} s of start-up): {cpu}");
             Console.Out.Write(report.ToString());
             if (output is not null)
             {
@@ -267,7 +268,7 @@ internal static class LatencyBenchmark
     }
 
     /// <summary>Two idle worker processes (embedded: regular + raw; Redis: regular + both raw kinds), their CPU over <paramref name="seconds"/>.</summary>
-    private static async Task<string> MeasureIdleCpuAsync(string root, string? redisUri, double seconds)
+    private static async Task<string> MeasureIdleCpuAsync(string root, string? redisUri, double warmup, double seconds)
     {
         var workers = new List<(string Label, Process Process)>();
         try
@@ -288,7 +289,7 @@ internal static class LatencyBenchmark
                     info.ArgumentList.Add(typeof(LatencyBenchmark).Assembly.Location);
                 }
 
-                foreach (var argument in new[] { "latency-idle-worker", directory, uri ?? "-", (seconds + 30).ToString(CultureInfo.InvariantCulture) })
+                foreach (var argument in new[] { "latency-idle-worker", directory, uri ?? "-", (warmup + seconds + 30).ToString(CultureInfo.InvariantCulture) })
                 {
                     info.ArgumentList.Add(argument);
                 }
@@ -296,7 +297,7 @@ internal static class LatencyBenchmark
                 workers.Add((label, Process.Start(info)!));
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(warmup));
             var before = workers.Select(w => CpuSeconds(w.Process.Id)).ToArray();
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
