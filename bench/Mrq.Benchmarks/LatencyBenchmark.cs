@@ -9,7 +9,7 @@ using Mrq.Redis;
 using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Storage.SqliteBroker;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Benchmarks;
 

@@ -6,7 +6,7 @@ using Mrq.Infrastructure;
 using Mrq.Storage;
 using Mrq.Redis;
 using Mrq.Storage.Sqlite;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Benchmarks;
 

@@ -22,13 +22,13 @@ internal static class EnqueueCommand
             throw new MrqUsageException($"COUNT must be a positive integer, got '{countText}'.");
         }
 
-        if (IsRaw(queue))
+        if (RawQueueNaming.TypeOf(queue) is { } rawType)
         {
             var items = new RawParam[count];
             for (var i = 0; i < items.Length; i++)
             {
-                // Sets keep one copy of a param, so sets get distinct params; lists and sorted sets take "42" as MRQ's example.
-                items[i] = queue.Contains("_set", StringComparison.Ordinal) ? new RawParam(i.ToString(CultureInfo.InvariantCulture), i) : "42";
+                // Every kind of set keeps one copy of a member, so sets get distinct params; lists take "42" as MRQ's example.
+                items[i] = rawType != RawQueueType.List ? new RawParam(i.ToString(CultureInfo.InvariantCulture), i) : "42";
             }
 
             context.Client.EnqueueRaw(queue, items);
@@ -42,11 +42,5 @@ internal static class EnqueueCommand
         var ids = context.Client.EnqueueMany(jobs);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Enqueued {ids.Count} jobs on {queue}"));
         return Task.FromResult(0);
-    }
-
-    private static bool IsRaw(string queue)
-    {
-        var root = queue.Split('/')[0];
-        return root.EndsWith("_raw", StringComparison.Ordinal) || root.EndsWith("_set", StringComparison.Ordinal);
     }
 }

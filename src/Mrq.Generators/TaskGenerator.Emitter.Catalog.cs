@@ -59,24 +59,35 @@ public sealed partial class TaskGenerator
             source.OpenBlock();
             foreach (var task in spec.Tasks)
             {
-                var options = task.Options;
                 source.WriteLine("new global::Mrq.Infrastructure.TaskDescriptor");
                 source.OpenBlock();
                 source.WriteLine($"Path = {task.Facade}.Path,");
                 source.WriteLine($"DefaultQueue = {task.Facade}.DefaultQueue,");
                 source.WriteLine($"Invoke = {task.Facade}.Invoke,");
-                source.WriteLine($"Timeout = {Number(options.Timeout)},");
-                source.WriteLine($"MaxRetries = {Number(options.MaxRetries)},");
-                source.WriteLine($"RetryDelay = {Number(options.RetryDelay)},");
-                source.WriteLine($"ResultTtl = {Number(options.ResultTtl)},");
-                source.WriteLine($"AbortTtl = {Number(options.AbortTtl)},");
-                source.WriteLine($"CancelTtl = {Number(options.CancelTtl)},");
-                source.WriteLine($"DefaultTtl = {Number(options.DefaultTtl)},");
-                source.WriteLine($"MaxConcurrency = {Number(options.MaxConcurrency)},");
+                WriteOptions(source, task.Options);
                 source.CloseBlock(",");
             }
 
             source.CloseBlock(");");
+        }
+
+        // Only the options the attribute gives, by their config key: the runtime applies the configured defaults to the rest.
+        private static void WriteOptions(SourceWriter source, TaskOptions options)
+        {
+            var given = TaskOption.All.Where(o => options[o] != o.Unset).ToList();
+            if (given.Count == 0)
+            {
+                return;
+            }
+
+            source.WriteLine("Options = new global::System.Collections.Generic.Dictionary<string, int>");
+            source.OpenBlock();
+            foreach (var option in given)
+            {
+                source.WriteLine($"[{StringLiteral(option.ConfigKey)}] = {Number(options[option])},");
+            }
+
+            source.CloseBlock(",");
         }
 
         // The factory is registered as a method group: the user's static method becomes the RawJobFactory delegate.

@@ -88,7 +88,7 @@ public sealed partial class TaskGenerator
             RawQueueType? type = null;
             if (CheckQueueName(name, isRawQueueName: true, $"the raw queue of '{GetFactoryName(method)}'", nameLocation))
             {
-                if (QueueNames.TryGetRawType(name!, out var rawType, out _))
+                if (RawQueueRule.TryGetType(name!, out var rawType, out _))
                 {
                     type = rawType;
                 }
@@ -111,7 +111,7 @@ public sealed partial class TaskGenerator
                     case "RetryQueue":
                         retryQueue = argument.Value.Value as string ?? string.Empty;
                         if (CheckQueueName(argument.Value.Value as string, isRawQueueName: false, $"the RetryQueue of raw queue '{name}'", location)
-                            && QueueNames.TryGetRawType(retryQueue, out _, out var suffix))
+                            && RawQueueRule.TryGetType(retryQueue, out _, out var suffix))
                         {
                             Report(DiagnosticDescriptors.RetryQueueIsRaw, location, retryQueue, name, suffix);
                         }

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.MongoDB;
 

@@ -215,7 +215,7 @@ internal static class DashboardApi
 
     public static Task CatalogAsync(HttpContext http, DashboardState state) => WriteAsync(http, new CatalogResponse(
         TaskCatalog.All.OrderBy(t => t.Path, StringComparer.Ordinal)
-            .Select(t => new TaskRow(t.Path, t.DefaultQueue, t.Timeout, t.MaxRetries, t.RetryDelay, t.ResultTtl, t.MaxConcurrency)).ToList(),
+            .Select(t => new TaskRow(t.Path, t.DefaultQueue, t.Get(TaskOption.Timeout), t.Get(TaskOption.MaxRetries), t.Get(TaskOption.RetryDelay), t.Get(TaskOption.ResultTtl), t.Get(TaskOption.MaxConcurrency))).ToList(),
         RawQueueCatalog.All.OrderBy(q => q.Name, StringComparer.Ordinal)
             .Select(q => new RawFactoryRow(q.Name, q.FactoryName, q.RetryQueue, q.StatusesNoStorage.Select(s => s.ToName()).ToList(), q.PushbackSeconds)).ToList()),
         Json.Default.CatalogResponse);

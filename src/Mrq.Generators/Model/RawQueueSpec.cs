@@ -88,22 +88,6 @@ internal sealed record RawQueueConflicts(EquatableArray<string> Names, Equatable
     public bool Excludes(RawQueueSpec queue) => Names.AsSpan().IndexOf(queue.Name) >= 0 || Classes.AsSpan().IndexOf(queue.HintName) >= 0;
 }
 
-/// <summary>The type of a raw queue, decided by its name's suffix.</summary>
-internal enum RawQueueType
-{
-    /// <summary><c>_raw</c>: a list, first in first out, duplicates kept.</summary>
-    List,
-
-    /// <summary><c>_set</c>: unique members, dequeued in no particular order.</summary>
-    Set,
-
-    /// <summary><c>_sorted_set</c>: unique members, dequeued by ascending score.</summary>
-    SortedSet,
-
-    /// <summary><c>_timed_set</c>: unique members scored by due time; only due members are dequeued.</summary>
-    TimedSet,
-}
-
 /// <summary>Finds the keys several values claim.</summary>
 internal static class DuplicateKeys
 {

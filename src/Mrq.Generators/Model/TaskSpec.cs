@@ -90,24 +90,25 @@ internal sealed record TaskConflicts(EquatableArray<string> FacadeTypes) : IConf
     public bool Excludes(TaskSpec task) => FacadeTypes.AsSpan().IndexOf(task.FacadeType) >= 0;
 }
 
-/// <summary>The numeric options of <c>[MrqTask]</c>, with the attribute's defaults.</summary>
-internal sealed record TaskOptions
+/// <summary>
+/// The attribute's values of the numeric task options, by <see cref="TaskOption.Index"/>; an option the attribute does
+/// not give holds its <see cref="TaskOption.Unset"/> value.
+/// </summary>
+internal sealed record TaskOptions(EquatableArray<int> Values)
 {
-    public int Timeout { get; init; }
+    /// <summary>No option given.</summary>
+    public static TaskOptions None { get; } = new(TaskOption.All.Select(static o => o.Unset).ToEquatableArray());
 
-    public int MaxRetries { get; init; } = -1;
+    /// <summary>The value of <paramref name="option"/>.</summary>
+    public int this[TaskOption option] => Values[option.Index];
 
-    public int RetryDelay { get; init; } = -1;
-
-    public int ResultTtl { get; init; }
-
-    public int AbortTtl { get; init; }
-
-    public int CancelTtl { get; init; }
-
-    public int DefaultTtl { get; init; }
-
-    public int MaxConcurrency { get; init; }
+    /// <summary>These values with <paramref name="option"/> set to <paramref name="value"/>.</summary>
+    public TaskOptions With(TaskOption option, int value)
+    {
+        var values = Values.AsSpan().ToArray();
+        values[option.Index] = value;
+        return new TaskOptions(new EquatableArray<int>(values));
+    }
 }
 
 /// <summary>A parameter of Run.</summary>

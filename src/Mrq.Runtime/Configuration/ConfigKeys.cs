@@ -42,13 +42,9 @@ internal static class ConfigKeys
         ConfigKey.Switch("trace_links_only", (s, v) => s.TraceLinksOnly = v),
         ConfigKey.Validated("otlp", "an http:// or https:// URL of an OTLP endpoint", v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https", (s, v) => s.Otlp = v),
         ConfigKey.Choice("log_level", ["DEBUG", "INFO", "WARNING", "ERROR"], (s, v) => s.LogLevel = v),
-        ConfigKey.Int("default_job_timeout", 1, (s, v) => s.DefaultJobTimeout = v),
-        ConfigKey.Int("default_job_max_retries", 0, (s, v) => s.DefaultJobMaxRetries = v),
-        ConfigKey.Int("default_job_retry_delay", 0, (s, v) => s.DefaultJobRetryDelay = v),
-        ConfigKey.Int("default_job_result_ttl", 1, (s, v) => s.DefaultJobResultTtl = v),
-        ConfigKey.Int("default_job_abort_ttl", 1, (s, v) => s.DefaultJobAbortTtl = v),
-        ConfigKey.Int("default_job_cancel_ttl", 1, (s, v) => s.DefaultJobCancelTtl = v),
-        ConfigKey.Int("default_job_ttl", 1, (s, v) => s.DefaultJobTtl = v),
+        .. TaskOption.All
+            .Where(static o => o.DefaultSetting is not null)
+            .Select(static o => ConfigKey.Int(o.DefaultSetting!, o.DefaultMinimum, (s, v) => s.SetTaskDefault(o, v))),
     ];
 
     /// <summary>

@@ -6,6 +6,9 @@ namespace Mrq.Configuration;
 /// </summary>
 public sealed class MrqSettings
 {
+    // The default_job_* settings, by TaskOption.Index: an option's default is declared once, in its TaskOption row.
+    private readonly int[] _taskDefaults = [.. TaskOption.All.Select(static o => o.DefaultValue)];
+
     /// <summary>The config file that was read, if any.</summary>
     public string? ConfigFile { get; set; }
 
@@ -125,25 +128,31 @@ public sealed class MrqSettings
     public string LogLevel { get; set; } = "INFO";
 
     /// <summary>Seconds a job may run when its task names no timeout.</summary>
-    public int DefaultJobTimeout { get; set; } = 3600;
+    public int DefaultJobTimeout { get => GetTaskDefault(TaskOption.Timeout); set => SetTaskDefault(TaskOption.Timeout, value); }
 
     /// <summary>Retries a job gets when its task names no limit.</summary>
-    public int DefaultJobMaxRetries { get; set; } = 3;
+    public int DefaultJobMaxRetries { get => GetTaskDefault(TaskOption.MaxRetries); set => SetTaskDefault(TaskOption.MaxRetries, value); }
 
     /// <summary>Seconds between retries when the task names no delay.</summary>
-    public int DefaultJobRetryDelay { get; set; } = 3;
+    public int DefaultJobRetryDelay { get => GetTaskDefault(TaskOption.RetryDelay); set => SetTaskDefault(TaskOption.RetryDelay, value); }
 
     /// <summary>Seconds a <c>success</c> job is kept.</summary>
-    public int DefaultJobResultTtl { get; set; } = 7 * 24 * 3600;
+    public int DefaultJobResultTtl { get => GetTaskDefault(TaskOption.ResultTtl); set => SetTaskDefault(TaskOption.ResultTtl, value); }
 
     /// <summary>Seconds an <c>abort</c> job is kept.</summary>
-    public int DefaultJobAbortTtl { get; set; } = 24 * 3600;
+    public int DefaultJobAbortTtl { get => GetTaskDefault(TaskOption.AbortTtl); set => SetTaskDefault(TaskOption.AbortTtl, value); }
 
     /// <summary>Seconds a <c>cancel</c> job is kept.</summary>
-    public int DefaultJobCancelTtl { get; set; } = 24 * 3600;
+    public int DefaultJobCancelTtl { get => GetTaskDefault(TaskOption.CancelTtl); set => SetTaskDefault(TaskOption.CancelTtl, value); }
 
     /// <summary>Seconds a job in another final status is kept.</summary>
-    public int DefaultJobTtl { get; set; } = 180 * 24 * 3600;
+    public int DefaultJobTtl { get => GetTaskDefault(TaskOption.DefaultTtl); set => SetTaskDefault(TaskOption.DefaultTtl, value); }
+
+    /// <summary>The default of <paramref name="option"/> for tasks that do not name it.</summary>
+    internal int GetTaskDefault(TaskOption option) => _taskDefaults[option.Index];
+
+    /// <summary>Sets the default of <paramref name="option"/>, from its <see cref="TaskOption.DefaultSetting"/>.</summary>
+    internal void SetTaskDefault(TaskOption option, int value) => _taskDefaults[option.Index] = value;
 
     /// <summary>The config file's JSON sections (<c>TASKS</c>, <c>QUEUES_CONFIG</c>, <c>SCHEDULER_TASKS</c>) as raw JSON, by key.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);

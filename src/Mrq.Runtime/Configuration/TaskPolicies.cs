@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using Mrq.Infrastructure;
 
@@ -11,7 +12,9 @@ namespace Mrq.Configuration;
 /// <example><c>"TASKS": { "tasks.Square": { "timeout": 30, "max_retries": 5, "max_concurrency": 2 } }</c></example>
 internal sealed class TaskPolicies
 {
-    private static readonly string[] s_keys = ["timeout", "max_retries", "retry_delay", "result_ttl", "abort_ttl", "cancel_ttl", "default_ttl", "max_concurrency", "queue"];
+    private const string QueueKey = "queue";
+
+    private static readonly string[] s_keys = [.. TaskOption.All.Select(static o => o.ConfigKey), QueueKey];
 
     private readonly MrqSettings _settings;
     private readonly Dictionary<string, Dictionary<string, JsonElement>> _configured;
@@ -53,12 +56,14 @@ internal sealed class TaskPolicies
                         throw new MrqConfigurationException($"{where}: unknown option; expected one of {string.Join(", ", s_keys)}.");
                     }
 
-                    var valid = key == "queue"
+                    var minimum = TaskOption.All.FirstOrDefault(o => o.ConfigKey == key)?.ConfigMinimum ?? 0;
+                    var valid = key == QueueKey
                         ? option.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(option.Value.GetString())
-                        : option.Value.ValueKind == JsonValueKind.Number && option.Value.TryGetInt32(out var number) && number >= (key is "timeout" ? 1 : 0);
+                        : option.Value.ValueKind == JsonValueKind.Number && option.Value.TryGetInt32(out var number) && number >= minimum;
                     if (!valid)
                     {
-                        throw new MrqConfigurationException($"{where}: expected {(key == "queue" ? "a queue name" : key == "timeout" ? "an integer of at least 1" : "an integer of at least 0")}, got {option.Value.GetRawText()}.");
+                        var expected = key == QueueKey ? "a queue name" : string.Create(CultureInfo.InvariantCulture, $"an integer of at least {minimum}");
+                        throw new MrqConfigurationException($"{where}: expected {expected}, got {option.Value.GetRawText()}.");
                     }
 
                     options[key] = option.Value.Clone();
@@ -78,18 +83,15 @@ internal sealed class TaskPolicies
     {
         TaskCatalog.TryFind(path, out var task);
         _configured.TryGetValue(path, out var options);
-        int Pick(string key, int fromAttribute, bool attributeSet, int fallback) =>
-            options is not null && options.TryGetValue(key, out var value) ? value.GetInt32() : attributeSet ? fromAttribute : fallback;
+        var values = new int[TaskOption.All.Count];
+        foreach (var option in TaskOption.All)
+        {
+            var fromAttribute = task?.Get(option) ?? option.Unset;
+            values[option.Index] = options is not null && options.TryGetValue(option.ConfigKey, out var value) ? value.GetInt32()
+                : fromAttribute != option.Unset ? fromAttribute
+                : _settings.GetTaskDefault(option);
+        }
 
-        return new TaskPolicy(
-            Timeout: Pick("timeout", task?.Timeout ?? 0, task?.Timeout > 0, _settings.DefaultJobTimeout),
-            MaxRetries: Pick("max_retries", task?.MaxRetries ?? -1, task?.MaxRetries >= 0, _settings.DefaultJobMaxRetries),
-            RetryDelay: Pick("retry_delay", task?.RetryDelay ?? -1, task?.RetryDelay >= 0, _settings.DefaultJobRetryDelay),
-            ResultTtl: Pick("result_ttl", task?.ResultTtl ?? 0, task?.ResultTtl > 0, _settings.DefaultJobResultTtl),
-            AbortTtl: Pick("abort_ttl", task?.AbortTtl ?? 0, task?.AbortTtl > 0, _settings.DefaultJobAbortTtl),
-            CancelTtl: Pick("cancel_ttl", task?.CancelTtl ?? 0, task?.CancelTtl > 0, _settings.DefaultJobCancelTtl),
-            DefaultTtl: Pick("default_ttl", task?.DefaultTtl ?? 0, task?.DefaultTtl > 0, _settings.DefaultJobTtl),
-            MaxConcurrency: Pick("max_concurrency", task?.MaxConcurrency ?? 0, task?.MaxConcurrency > 0, 0),
-            Queue: options is not null && options.TryGetValue("queue", out var queue) ? queue.GetString() : null);
+        return new TaskPolicy(values, options is not null && options.TryGetValue(QueueKey, out var queue) ? queue.GetString() : null);
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Hosting;
 

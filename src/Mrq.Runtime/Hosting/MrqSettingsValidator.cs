@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Mrq.Configuration;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Hosting;
 

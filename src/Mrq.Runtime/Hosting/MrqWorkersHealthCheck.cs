@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Hosting;
 

@@ -9,6 +9,8 @@ namespace Mrq.Infrastructure;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TaskDescriptor
 {
+    private static readonly IReadOnlyDictionary<string, int> s_noOptions = new Dictionary<string, int>(StringComparer.Ordinal);
+
     /// <summary>The stable task path.</summary>
     public required string Path { get; init; }
 
@@ -18,27 +20,12 @@ public sealed class TaskDescriptor
     /// <summary>Runs one job of the task.</summary>
     public required TaskInvoker Invoke { get; init; }
 
-    /// <summary>Timeout in seconds (0: configured default).</summary>
-    public int Timeout { get; init; }
+    /// <summary>
+    /// The options the task's attribute gives, by their <c>TASKS</c> config key (<c>timeout</c>, <c>max_retries</c>...);
+    /// the configured defaults apply to the others.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Options { get; init; } = s_noOptions;
 
-    /// <summary>Max retries (-1: configured default).</summary>
-    public int MaxRetries { get; init; } = -1;
-
-    /// <summary>Retry delay in seconds (-1: configured default).</summary>
-    public int RetryDelay { get; init; } = -1;
-
-    /// <summary>Success TTL in seconds (0: configured default).</summary>
-    public int ResultTtl { get; init; }
-
-    /// <summary>Abort TTL in seconds (0: configured default).</summary>
-    public int AbortTtl { get; init; }
-
-    /// <summary>Cancel TTL in seconds (0: configured default).</summary>
-    public int CancelTtl { get; init; }
-
-    /// <summary>TTL of other final statuses in seconds (0: configured default).</summary>
-    public int DefaultTtl { get; init; }
-
-    /// <summary>Jobs of this task allowed to run at once across workers (0: unlimited).</summary>
-    public int MaxConcurrency { get; init; }
+    /// <summary>The attribute's value of <paramref name="option"/>, or its unset value when the attribute does not give it.</summary>
+    internal int Get(TaskOption option) => Options.TryGetValue(option.ConfigKey, out var value) ? value : option.Unset;
 }

@@ -46,7 +46,7 @@ internal static class MaintenanceTasks
     {
         Path = path,
         DefaultQueue = "default",
-        MaxConcurrency = 1,
+        Options = new Dictionary<string, int> { [TaskOption.MaxConcurrency.ConfigKey] = 1 },
         Invoke = async (context, parameters, result) =>
         {
             var maintenance = context as IMaintenanceContext

@@ -1,9 +1,9 @@
 namespace Mrq.Storage;
 
 /// <summary>
-/// Raw-queue naming rules, exactly as MRQ's <c>Queue.get_queue_type</c> / <c>root_id</c> / <c>is_subqueue</c>:
-/// the type comes from the part of the name before the first <c>/</c> (the root), checked in the order
-/// <c>_timed_set</c>, <c>_sorted_set</c>, <c>_set</c>, <c>_raw</c>; any other name is a regular queue.
+/// Raw-queue naming rules, exactly as MRQ's <c>Queue.get_queue_type</c> / <c>root_id</c> / <c>is_subqueue</c>: the type
+/// comes from the root's suffix (<see cref="RawQueueRule"/>, shared with the source generator); any other name is a
+/// regular queue.
 /// <list type="bullet">
 /// <item><c>a_timed_set/sub</c> is a timed set (subqueue of <c>a_timed_set</c>).</item>
 /// <item><c>x_raw_reverse</c> is <b>not</b> raw (MRQ treats <c>_reverse</c> names as regular queues).</item>
@@ -14,39 +14,13 @@ namespace Mrq.Storage;
 internal static class RawQueueNames
 {
     /// <summary>Separator between a root queue and its subqueue.</summary>
-    public const char SubqueueSeparator = '/';
+    public const char SubqueueSeparator = RawQueueRule.SubqueueSeparator;
 
-    /// <summary>The raw type of <paramref name="queue"/>, or false for a regular queue.</summary>
+    /// <summary>The raw type of <paramref name="queue"/>, or false for a regular queue (<see cref="RawQueueRule"/>).</summary>
     public static bool TryGetType(string queue, out RawQueueType type)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        ReadOnlySpan<char> root = RootSpan(queue);
-        if (root.EndsWith("_timed_set", StringComparison.Ordinal))
-        {
-            type = RawQueueType.TimedSet;
-            return true;
-        }
-
-        if (root.EndsWith("_sorted_set", StringComparison.Ordinal))
-        {
-            type = RawQueueType.SortedSet;
-            return true;
-        }
-
-        if (root.EndsWith("_set", StringComparison.Ordinal))
-        {
-            type = RawQueueType.Set;
-            return true;
-        }
-
-        if (root.EndsWith("_raw", StringComparison.Ordinal))
-        {
-            type = RawQueueType.List;
-            return true;
-        }
-
-        type = default;
-        return false;
+        return RawQueueRule.TryGetType(queue, out type, out _);
     }
 
     /// <summary>True when <paramref name="queue"/> names a raw queue (any of the four types).</summary>

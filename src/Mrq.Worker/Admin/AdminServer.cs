@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Mrq.Processing;
 using Mrq.Storage;
 
 namespace Mrq.Worker.Admin;

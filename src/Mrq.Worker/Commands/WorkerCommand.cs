@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
+using Mrq.Processing;
 using Mrq.Worker.Admin;
 using Mrq.Worker.Supervision;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mrq.Infrastructure;
+using Mrq.Processing;
 
 namespace Mrq.Worker.Logging;
 

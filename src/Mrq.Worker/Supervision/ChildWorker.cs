@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mrq.Processing;
 
 namespace Mrq.Worker.Supervision;
 

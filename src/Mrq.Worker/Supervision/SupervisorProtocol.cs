@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mrq.Processing;
 
 namespace Mrq.Worker.Supervision;
 

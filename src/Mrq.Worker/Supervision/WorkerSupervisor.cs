@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Mrq.Processing;
 
 namespace Mrq.Worker.Supervision;
 

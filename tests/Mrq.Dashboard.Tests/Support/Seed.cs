@@ -1,6 +1,6 @@
 using Mrq.Serialization;
 using Mrq.Storage;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Dashboard.Tests.Support;
 

@@ -64,4 +64,18 @@ public sealed class RawQueueNamesTests
         Assert.Equal("test_raw/", RawQueueNames.ListenForm("test_raw"));
         Assert.Equal("test_raw/", RawQueueNames.ListenForm("test_raw/sub/nested"));
     }
+
+    [Theory]
+    [InlineData("square_raw", RawQueueType.List)]
+    [InlineData("square_set/eu", RawQueueType.Set)]
+    [InlineData("square_sorted_set", RawQueueType.SortedSet)]
+    [InlineData("square_timed_set/", RawQueueType.TimedSet)]
+    [InlineData("default", null)]
+    [InlineData("high/square_raw", null)]
+    public void The_public_helper_reads_names_like_the_brokers(string queue, RawQueueType? expected)
+    {
+        Assert.Equal(expected, RawQueueNaming.TypeOf(queue));
+        Assert.Equal(expected is not null, RawQueueNaming.IsRaw(queue));
+        Assert.Equal(RawQueueNames.IsRaw(queue), RawQueueNaming.IsRaw(queue));
+    }
 }

@@ -167,13 +167,17 @@ public sealed class GeneratedTaskTests
     {
         Assert.True(TaskCatalog.TryFind("tests.generated.Scalars", out var scalars));
         Assert.Equal("scalars", scalars.DefaultQueue);
-        Assert.Equal(-1, scalars.MaxRetries);
-        Assert.Equal(-1, scalars.RetryDelay);
-        Assert.Equal(0, scalars.Timeout);
+        Assert.Empty(scalars.Options);
+        Assert.Equal((-1, -1, 0), (scalars.Get(TaskOption.MaxRetries), scalars.Get(TaskOption.RetryDelay), scalars.Get(TaskOption.Timeout)));
         Assert.True(TaskCatalog.TryFind(Tasks.WithOptions.Path, out var options));
+        Assert.Equal("options", options.DefaultQueue);
         Assert.Equal(
-            (30, 5, 10, 60, 70, 80, 90, 4, "options"),
-            (options.Timeout, options.MaxRetries, options.RetryDelay, options.ResultTtl, options.AbortTtl, options.CancelTtl, options.DefaultTtl, options.MaxConcurrency, options.DefaultQueue));
+            new Dictionary<string, int>
+            {
+                ["timeout"] = 30, ["max_retries"] = 5, ["retry_delay"] = 10, ["result_ttl"] = 60,
+                ["abort_ttl"] = 70, ["cancel_ttl"] = 80, ["default_ttl"] = 90, ["max_concurrency"] = 4,
+            },
+            options.Options);
     }
 
     [Fact]

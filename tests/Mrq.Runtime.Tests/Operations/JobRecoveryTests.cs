@@ -3,7 +3,7 @@ using Mrq.Configuration;
 using Mrq.Maintenance;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

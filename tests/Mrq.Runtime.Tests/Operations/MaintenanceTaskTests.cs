@@ -2,7 +2,7 @@ using Mrq.Storage;
 using Mrq.Maintenance;
 using Mrq.Serialization;
 using Mrq.Tests.Worker;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

@@ -4,7 +4,7 @@ using Mrq.Storage;
 using Mrq.Tests.Broker;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

@@ -56,7 +56,7 @@ public sealed class QueueSelectionTests
 
         var summary = await harness.RunAsync(new MrqSettings { Greenlets = 2, MaxTime = 0.5, MaxLatency = 0.05 }, "default");
 
-        Assert.Equal(Mrq.Worker.WorkerStopReason.MaxTime, summary.StopReason);
+        Assert.Equal(Mrq.Processing.WorkerStopReason.MaxTime, summary.StopReason);
         Assert.Equal(2, summary.DoneJobs);
         Assert.Equal(2, await harness.Store.CountAsync("default", JobStatus.Success));
         Assert.Equal(3, await harness.Store.CountAsync("default", JobStatus.Queued));

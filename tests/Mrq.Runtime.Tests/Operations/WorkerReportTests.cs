@@ -2,7 +2,7 @@ using Mrq.Storage;
 using Mrq.Configuration;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

@@ -2,7 +2,7 @@ using Mrq.Storage;
 using Mrq.MongoDB;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Storage;
 

@@ -7,7 +7,7 @@ using Mrq.Diagnostics;
 using Mrq.OpenTelemetry;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Worker;
+using Mrq.Processing;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

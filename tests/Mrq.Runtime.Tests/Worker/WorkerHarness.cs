@@ -6,7 +6,7 @@ using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Storage.SqliteBroker;
 using Mrq.Tests.Support;
-using Mrq.Worker;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Worker;
 

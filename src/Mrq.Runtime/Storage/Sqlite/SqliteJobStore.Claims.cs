@@ -66,7 +66,7 @@ internal sealed partial class SqliteJobStore
     public async ValueTask<IReadOnlyList<string>> GetQueuesAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -87,7 +87,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed partial class SqliteJobStore
         "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history) " +
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17);";
 
-    // Writer connection, used only under _writeGate (prepared in the constructor by PrepareHotPath).
+    // Writer connection, used only inside _writes' transactions (prepared in the constructor by PrepareHotPath).
     private SqliteStatement _claimSelect = null!;
     private SqliteStatement _claimRow = null!;
     private SqliteStatement _completeSuccess = null!;

@@ -57,7 +57,7 @@ internal sealed partial class SqliteJobStore
             return [];
         }
 
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // One statement per id on an in-process file is microseconds each; a job missing from the table is lost too.
@@ -79,7 +79,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -97,7 +97,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -114,7 +114,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -138,30 +138,28 @@ internal sealed partial class SqliteJobStore
 
         // Params are MessagePack: select candidates with the other criteria, compare their params here, update by id.
         var wanted = ParamsFilter.Parse(filter.Params);
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute();
-            try
+        return await InWriteTransactionAsync(
+            (StatusCondition: statusCondition, Assignments: assignments, Bind: bind, Where: where, BindFilter: bindFilter, Wanted: wanted),
+            static (store, a) =>
             {
                 var ids = new List<byte[]>();
-                using (var select = _writer.CreateCommand())
+                using (var select = store._writer.CreateCommand())
                 {
-                    select.CommandText = $"SELECT id, params FROM mrq_jobs WHERE {statusCondition} AND {where};";
-                    bindFilter(select);
+                    select.CommandText = $"SELECT id, params FROM mrq_jobs WHERE {a.StatusCondition} AND {a.Where};";
+                    a.BindFilter(select);
                     using var reader = select.ExecuteReader();
                     while (reader.Read())
                     {
-                        if (ParamsFilter.Matches(reader.GetFieldValue<byte[]>(1), wanted))
+                        if (ParamsFilter.Matches(reader.GetFieldValue<byte[]>(1), a.Wanted))
                         {
                             ids.Add(reader.GetFieldValue<byte[]>(0));
                         }
                     }
                 }
 
-                using var update = _writer.CreateCommand();
-                update.CommandText = $"UPDATE mrq_jobs SET {assignments} WHERE id = $target;";
-                bind(update);
+                using var update = store._writer.CreateCommand();
+                update.CommandText = $"UPDATE mrq_jobs SET {a.Assignments} WHERE id = $target;";
+                a.Bind(update);
                 var target = update.Parameters.Add("$target", SqliteType.Blob);
                 foreach (var id in ids)
                 {
@@ -169,19 +167,10 @@ internal sealed partial class SqliteJobStore
                     update.ExecuteNonQuery();
                 }
 
-                _commit.Execute();
-                return ids.Count;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+                return (long)ids.Count;
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null) =>
@@ -204,119 +193,4 @@ internal sealed partial class SqliteJobStore
             },
             null,
             cancellationToken);
-}
-
-/// <summary>Translates a <see cref="JobFilter"/> into a WHERE clause of the embedded store.</summary>
-internal static class SqliteJobFilter
-{
-    public static (string Where, Action<SqliteCommand> Bind) Where(JobFilter filter)
-    {
-        var conditions = new List<string>();
-        var values = new List<(string Name, object Value)>();
-        if (filter.Id is { } id)
-        {
-            conditions.Add("id = $f_id");
-            values.Add(("$f_id", id.ToByteArray()));
-        }
-
-        if (filter.Queue is { Length: > 1 } listen && listen[^1] == RawQueueNames.SubqueueSeparator)
-        {
-            // "x/": the queue x and its subqueues x/..., two ranges of the queue index.
-            conditions.Add("(queue = $f_root OR (queue >= $f_sub_from AND queue < $f_sub_to))");
-            values.Add(("$f_root", listen[..^1]));
-            values.Add(("$f_sub_from", listen));
-            values.Add(("$f_sub_to", listen[..^1] + (char)(RawQueueNames.SubqueueSeparator + 1)));
-        }
-        else
-        {
-            Add(conditions, values, "queue", filter.Queue);
-        }
-
-        Add(conditions, values, "path", filter.Path);
-        Add(conditions, values, "raw_queue", filter.RawQueue);
-        Add(conditions, values, "exceptiontype", filter.ExceptionType);
-        Add(conditions, values, "worker", filter.Worker);
-        if (filter.Statuses is { } statuses)
-        {
-            // Literals, not parameters (the names come from the fixed set of statuses): a literal status is what lets
-            // SQLite use the partial indexes (interrupt jobs, due retries) instead of scanning every job.
-            var names = statuses.Select(s => "'" + s.ToName() + "'").Distinct(StringComparer.Ordinal).ToList();
-            conditions.Add(names.Count switch
-            {
-                0 => "0 = 1",
-                1 => "status = " + names[0],
-                _ => $"status IN ({string.Join(", ", names)})",
-            });
-        }
-
-        var where = conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions);
-        return (where, command =>
-        {
-            foreach (var (name, value) in values)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-        });
-    }
-
-    private static void Add(List<string> conditions, List<(string, object)> values, string column, string? value)
-    {
-        if (value is not null)
-        {
-            conditions.Add($"{column} = $f_{column}");
-            values.Add(($"$f_{column}", value));
-        }
-    }
-}
-
-/// <summary>Reads the JSON <c>traceback_history</c> column.</summary>
-internal static class SqliteTracebackHistory
-{
-    public static IReadOnlyList<TracebackEntry> Parse(string json)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        var entries = new List<TracebackEntry>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            entries.Add(new TracebackEntry
-            {
-                Date = SqliteDates.FromUnixMilliseconds(item.GetProperty("date").GetInt64()),
-                Status = JobStatusNames.Parse(item.GetProperty("status").GetString()!),
-                ExceptionType = Text(item, "exceptiontype"),
-                Traceback = Text(item, "traceback"),
-                OriginalTraceback = Text(item, "original_traceback"),
-                Worker = Text(item, "worker"),
-            });
-        }
-
-        return entries;
-    }
-
-    /// <summary>The column's JSON for a whole document's history, in the shape the completion statement appends.</summary>
-    public static string ToJson(IReadOnlyList<TracebackEntry> entries)
-    {
-        var output = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(output))
-        {
-            writer.WriteStartArray();
-            foreach (var entry in entries)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("date", SqliteDates.ToUnixMilliseconds(entry.Date));
-                writer.WriteString("status", entry.Status.ToName());
-                writer.WriteString("exceptiontype", entry.ExceptionType);
-                writer.WriteString("traceback", entry.Traceback);
-                writer.WriteString("original_traceback", entry.OriginalTraceback);
-                writer.WriteString("worker", entry.Worker);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(output.WrittenSpan);
-    }
-
-    private static string? Text(System.Text.Json.JsonElement item, string name) =>
-        item.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 }

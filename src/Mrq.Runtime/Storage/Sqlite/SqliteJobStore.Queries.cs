@@ -19,7 +19,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
         var (where, bind) = SqliteJobFilter.Where(filter);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -64,7 +64,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         ArgumentOutOfRangeException.ThrowIfNegative(cap);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
         var (where, bind) = SqliteJobFilter.Where(filter);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -102,7 +102,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -131,7 +131,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
             throw new ArgumentException("The log cursor is not one this store returned.", nameof(afterCursor));
         }
 
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -150,13 +150,13 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
     private async ValueTask<IReadOnlyList<JobGroupCount>> GroupAsync(string sql, CancellationToken cancellationToken)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -172,7 +172,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 }

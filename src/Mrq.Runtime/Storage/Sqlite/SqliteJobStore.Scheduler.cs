@@ -12,15 +12,13 @@ internal sealed partial class SqliteJobStore
     public async ValueTask<IReadOnlyList<ScheduledJob>> SyncScheduledJobsAsync(IReadOnlyList<ScheduledJob> configured, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute();
-            try
+        return await InWriteTransactionAsync(
+            configured,
+            static (store, entries) =>
             {
-                var stored = ReadScheduled(_writer);
-                var wanted = configured.Select(c => c.Hash).ToHashSet(StringComparer.Ordinal);
-                using (var delete = _writer.CreateCommand())
+                var stored = ReadScheduled(store._writer);
+                var wanted = entries.Select(c => c.Hash).ToHashSet(StringComparer.Ordinal);
+                using (var delete = store._writer.CreateCommand())
                 {
                     delete.CommandText = "DELETE FROM mrq_scheduled_jobs WHERE hash = $hash;";
                     var hash = delete.Parameters.Add("$hash", SqliteType.Text);
@@ -31,10 +29,10 @@ internal sealed partial class SqliteJobStore
                     }
                 }
 
-                using (var insert = _writer.CreateCommand())
+                using (var insert = store._writer.CreateCommand())
                 {
                     insert.CommandText = $"INSERT INTO mrq_scheduled_jobs ({ScheduledColumns}) VALUES ($hash, $path, $params, $queue, $interval, $dailytime, $weekday, $monthday, $datelastqueued) ON CONFLICT (hash) DO NOTHING;";
-                    foreach (var entry in configured)
+                    foreach (var entry in entries)
                     {
                         insert.Parameters.Clear();
                         insert.Parameters.AddWithValue("$hash", entry.Hash);
@@ -50,33 +48,23 @@ internal sealed partial class SqliteJobStore
                     }
                 }
 
-                var result = ReadScheduled(_writer);
-                _commit.Execute();
-                return result;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+                return ReadScheduled(store._writer);
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<ScheduledJob>> GetScheduledJobsAsync(CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return ReadScheduled(_reader);
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<WorkerReport>> GetWorkersAsync(CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -46,7 +46,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -60,7 +60,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<StartedJob>> GetStartedJobsAsync(CancellationToken cancellationToken = default)
     {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
+        await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _reader.CreateCommand();
@@ -82,7 +82,7 @@ internal sealed partial class SqliteJobStore
         }
         finally
         {
-            _readGate.Release();
+            _readGate.Exit();
         }
     }
 
@@ -95,39 +95,28 @@ internal sealed partial class SqliteJobStore
             return 0;
         }
 
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _begin.Execute();
-            try
+        return await InWriteTransactionAsync(
+            (Jobs: jobs, Now: now),
+            static (store, a) =>
             {
-                using var command = _writer.CreateCommand();
+                using var command = store._writer.CreateCommand();
                 command.CommandText =
                     "UPDATE mrq_jobs SET status = 'queued', datequeued = $now, dateupdated = $now, dateexpires = NULL " +
                     "WHERE id = $id AND status = 'started' AND worker IS $worker;";
-                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
+                command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(a.Now));
                 var id = command.Parameters.Add("$id", SqliteType.Blob);
                 var worker = command.Parameters.Add("$worker", SqliteType.Text);
                 long requeued = 0;
-                foreach (var job in jobs)
+                foreach (var job in a.Jobs)
                 {
                     id.Value = job.Id.ToByteArray();
                     worker.Value = (object?)job.Worker ?? DBNull.Value;
                     requeued += command.ExecuteNonQuery();
                 }
 
-                _commit.Execute();
                 return requeued;
-            }
-            catch
-            {
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 }

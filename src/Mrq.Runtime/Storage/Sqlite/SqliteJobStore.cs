@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Mrq.Storage.Sqlite;
@@ -14,10 +13,12 @@ namespace Mrq.Storage.Sqlite;
 /// connection and re-executed with re-bound parameters.
 /// </para>
 /// <para>
-/// Writes run as <c>BEGIN IMMEDIATE … COMMIT</c>: the write lock is taken before anything is read, so a transaction can
-/// never fail to upgrade a stale read snapshot under WAL, and waiting for the lock is retried (see
-/// <see cref="SqliteSchema"/>) rather than reported. Between processes SQLite's single write lock is what makes a
-/// claim exclusive; within a process the writer gate serializes the one connection.
+/// Every write runs through <see cref="SqliteWriteTransactions"/> (the writer's gate, <c>BEGIN IMMEDIATE … COMMIT</c>,
+/// rollback, and faults as one line naming the file), shared with the raw-queue broker of the same file. The partial
+/// files split the store by concern: this one owns the connections; <c>.Jobs</c> the core calls (enqueue, claim,
+/// complete, get, count), <c>.HotPath</c> the worker's per-job statements, <c>.Claims</c> the filtered claims,
+/// <c>.Lifecycle</c> cancel/requeue/retries/purge/logs, <c>.Scheduler</c>, <c>.Workers</c> and <c>.Queries</c> (the
+/// dashboard's reads).
 /// </para>
 /// <para>
 /// Enqueue inserts in transactions of <see cref="EnqueueChunkSize"/> jobs, releasing the write lock between chunks so
@@ -61,14 +62,12 @@ internal sealed partial class SqliteJobStore : IJobStore
         "THEN (SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = 'queued') " +
         "ELSE (SELECT COUNT(*) FROM mrq_jobs WHERE queue = $queue AND status = $status) END;";
 
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly SemaphoreSlim _readGate = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly SqliteConnection _reader;
+    private readonly SqliteGate _readGate = new(typeof(SqliteJobStore).FullName!);
 
-    // Writer connection, used only under _writeGate.
-    private readonly SqliteStatement _begin;
-    private readonly SqliteStatement _commit;
+    // Writer connection, used only inside _writes' transactions.
+    private readonly SqliteWriteTransactions _writes;
     private readonly SqliteCommand _complete;
     private readonly SqliteParameter _completeId;
     private readonly SqliteParameter _completeStatus;
@@ -96,8 +95,6 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteParameter _countStatus;
     private readonly byte[] _readerId = new byte[JobId.Size];
 
-    private int _disposed;
-
     private SqliteJobStore(string fullPath)
     {
         FilePath = fullPath;
@@ -107,8 +104,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             SqliteSchema.Migrate(_writer);
             _reader = SqliteSchema.OpenConnection(fullPath, readOnly: true);
 
-            _begin = new SqliteStatement(_writer, "BEGIN IMMEDIATE;");
-            _commit = new SqliteStatement(_writer, "COMMIT;");
+            _writes = new SqliteWriteTransactions(_writer, fullPath, new SqliteGate(typeof(SqliteJobStore).FullName!));
 
             _complete = _writer.CreateCommand();
             _complete.CommandText = CompleteSql;
@@ -152,8 +148,11 @@ internal sealed partial class SqliteJobStore : IJobStore
         catch
         {
             DisposeHotPath();
-            _begin?.Dispose();
-            _commit?.Dispose();
+            _complete?.Dispose();
+            _insertLogs?.Dispose();
+            _get?.Dispose();
+            _count?.Dispose();
+            _writes?.DisposeStatements();
             _reader?.Dispose();
             _writer.Dispose();
             throw;
@@ -181,138 +180,21 @@ internal sealed partial class SqliteJobStore : IJobStore
         return new SqliteJobStore(fullPath);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask EnqueueAsync(ReadOnlyMemory<NewJob> jobs, CancellationToken cancellationToken = default)
-    {
-        for (var start = 0; start < jobs.Length; start += EnqueueChunkSize)
-        {
-            var chunk = jobs.Slice(start, Math.Min(EnqueueChunkSize, jobs.Length - start));
-            await InWriteTransactionAsync(chunk, static (store, c) => store.EnqueueRows(c.Span), null, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(workerId);
-        ArgumentNullException.ThrowIfNull(into);
-        ArgumentOutOfRangeException.ThrowIfNegative(max);
-        if (max == 0)
-        {
-            return 0;
-        }
-
-        return await InWriteTransactionAsync(
-            (Queue: queue, Max: max, WorkerId: workerId, Into: into),
-            static (store, a) => store.ClaimFifoRows(a.Queue, a.Max, a.WorkerId, a.Into),
-            into,
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask CompleteAsync(ReadOnlyMemory<JobOutcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        if (outcomes.IsEmpty)
-        {
-            return;
-        }
-
-        await InWriteTransactionAsync(outcomes, static (store, o) => store.WriteOutcomes(o.Span), null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask InsertAsync(ReadOnlyMemory<JobInfo> documents, CancellationToken cancellationToken = default)
-    {
-        if (documents.IsEmpty)
-        {
-            return;
-        }
-
-        await InWriteTransactionAsync(documents, static (store, d) => store.InsertDocuments(d.Span), null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<JobInfo?> GetAsync(JobId id, CancellationToken cancellationToken = default)
-    {
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            id.WriteBytes(_readerId);
-            using var reader = _get.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            return ReadJob(reader, 0, id);
-        }
-        finally
-        {
-            _readGate.Release();
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<long> CountAsync(string queue, JobStatus status, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(queue);
-        await EnterAsync(_readGate, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _countQueue.Value = queue;
-            _countStatus.Value = status.ToName();
-            return (long)_count.ExecuteScalar()!;
-        }
-        finally
-        {
-            _readGate.Release();
-        }
-    }
-
-    /// <summary>Reads the <see cref="JobColumns"/> of the current row, starting at column <paramref name="first"/>.</summary>
-    private static JobInfo ReadJob(SqliteDataReader reader, int first, JobId id) => new()
-    {
-        Id = id,
-        Path = reader.GetString(first),
-        Queue = reader.GetString(first + 1),
-        Status = JobStatusNames.Parse(reader.GetString(first + 2)),
-        Params = reader.GetFieldValue<byte[]>(first + 3),
-        Result = reader.IsDBNull(first + 4) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(first + 4),
-        ExceptionType = reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5),
-        Traceback = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
-        DateQueued = ReadDate(reader, first + 7),
-        DateStarted = ReadDate(reader, first + 8),
-        DateUpdated = ReadDate(reader, first + 9),
-        DateExpires = ReadDate(reader, first + 10),
-        Worker = reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
-        RetryCount = reader.GetInt32(first + 12),
-        TotalTime = reader.IsDBNull(first + 13) ? null : reader.GetDouble(first + 13),
-        RawQueue = reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14),
-        DateRetry = ReadDate(reader, first + 15),
-        Progress = reader.IsDBNull(first + 16) ? null : reader.GetDouble(first + 16),
-        TracebackHistory = reader.IsDBNull(first + 17) ? [] : SqliteTracebackHistory.Parse(reader.GetString(first + 17)),
-    };
-
     /// <summary>
-    /// Waits for calls in flight, then closes both connections (the last connection to the file checkpoints the WAL
-    /// into it). Later calls throw <see cref="ObjectDisposedException"/>.
+    /// Waits for calls in flight, then closes both connections, the reader first (the last connection to the file
+    /// checkpoints the WAL into it). Later calls throw <see cref="ObjectDisposedException"/>.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _writeGate.WaitAsync().ConfigureAwait(false);
-        await _readGate.WaitAsync().ConfigureAwait(false);
-        try
+        await _readGate.CloseAsync(() =>
         {
             _get.Dispose();
             _count.Dispose();
             _reader.Dispose();
+        }).ConfigureAwait(false);
 
+        await _writes.Gate.CloseAsync(() =>
+        {
             try
             {
                 // Copies what it can of the WAL into the file without waiting for other processes' readers.
@@ -325,253 +207,31 @@ internal sealed partial class SqliteJobStore : IJobStore
                 // Best effort: the WAL is checkpointed later by whoever writes or closes last.
             }
 
-            _begin.Dispose();
-            _commit.Dispose();
+            _writes.DisposeStatements();
             _complete.Dispose();
             DisposeHotPath();
             _insertLogs.Dispose();
             _writer.Dispose();
-        }
-        finally
-        {
-            // Callers queued on the gates wake up, see the store disposed and throw.
-            _readGate.Release();
-            _writeGate.Release();
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs a bound claim statement inside the open transaction and appends the jobs in the order they were chosen; on
-    /// failure <paramref name="into"/> is left as it was and the caller rolls back.
+    /// Runs <paramref name="body"/> in one write transaction (<see cref="SqliteWriteTransactions.RunAsync{TState, TResult}"/>).
+    /// The jobs a failed transaction appended to <paramref name="claimed"/> are removed again, so no caller ever holds a
+    /// claim that did not commit.
     /// </summary>
-    private int ExecuteClaimRows(SqliteCommand claim, string queue, DateTime dateStarted, bool newestFirst, List<ClaimedJob> into)
-    {
-        var first = into.Count;
-        try
-        {
-            using var reader = claim.ExecuteReader();
-            while (reader.Read())
-            {
-                if (reader.GetBytes(0, 0, _writerId, 0, JobId.Size) != JobId.Size)
-                {
-                    throw new InvalidDataException("A job id in the store is not 12 bytes long.");
-                }
-
-                into.Add(new ClaimedJob(
-                    new JobId(_writerId),
-                    reader.GetString(1),
-                    queue,
-                    reader.GetFieldValue<byte[]>(2),
-                    reader.GetInt32(3),
-                    SqliteDates.FromUnixMilliseconds(reader.GetInt64(4)),
-                    dateStarted,
-                    TraceParent: reader.IsDBNull(5) ? null : reader.GetString(5),
-                    TraceState: reader.IsDBNull(6) ? null : reader.GetString(6)));
-            }
-        }
-        catch
-        {
-            into.RemoveRange(first, into.Count - first);
-            throw;
-        }
-
-        // RETURNING yields rows in no particular order.
-        var count = into.Count - first;
-        if (count > 1)
-        {
-            into.Sort(first, count, newestFirst ? FifoOrder.Reversed : FifoOrder.Instance);
-        }
-
-        return count;
-    }
-
-    private void InsertDocuments(ReadOnlySpan<JobInfo> documents)
-    {
-        foreach (var document in documents)
-        {
-            InsertDocument(document);
-        }
-    }
-
-    /// <summary>Writes outcomes inside the open transaction (the caller commits or rolls back).</summary>
-    private void WriteOutcomes(ReadOnlySpan<JobOutcome> outcomes)
-    {
-        foreach (ref readonly var outcome in outcomes)
-        {
-            if (outcome.Document is { } document)
-            {
-                InsertDocument(document);
-                if (outcome.Logs is { Length: > 0 } documentLogs)
-                {
-                    document.Id.WriteBytes(_writerId);
-                    _insertLogsText.Value = documentLogs;
-                    _insertLogs.ExecuteNonQuery();
-                }
-
-                continue;
-            }
-
-            if (TryCompleteSuccess(outcome))
-            {
-                continue;
-            }
-
-            outcome.Id.WriteBytes(_writerId);
-            _completeStatus.Value = outcome.Status.ToName();
-            _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
-            if (outcome.Result is { } result)
-            {
-                BindBlob(_completeResult, result);
-            }
-            else
-            {
-                _completeResult.Value = DBNull.Value;
-            }
-
-            _completeExceptionType.Value = (object?)outcome.ExceptionType ?? DBNull.Value;
-            _completeTraceback.Value = (object?)outcome.Traceback ?? DBNull.Value;
-            _completeDateExpires.Value = outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : DBNull.Value;
-            _completeTotalTime.Value = outcome.TotalTime is { } totalTime ? totalTime : DBNull.Value;
-            _completeQueue.Value = (object?)outcome.Queue ?? DBNull.Value;
-            _completeRetryCount.Value = outcome.RetryCount is { } retryCount ? retryCount : DBNull.Value;
-            _completeDateRetry.Value = DateOrNull(outcome.DateRetry);
-            _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
-            _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
-            _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
-            _complete.ExecuteNonQuery();
-            if (outcome.Logs is { Length: > 0 } logs)
-            {
-                _insertLogsText.Value = logs;
-                _insertLogs.ExecuteNonQuery();
-            }
-        }
-    }
-
-    private static object DateOrNull(DateTime? value) => value is { } date ? SqliteDates.ToUnixMilliseconds(date) : DBNull.Value;
-
-    /// <summary>
-    /// Runs <paramref name="body"/> in one write transaction under the write gate: <c>BEGIN IMMEDIATE</c> … <c>COMMIT</c>,
-    /// rolled back if anything throws, commit included. The jobs a failed transaction appended to
-    /// <paramref name="claimed"/> are removed again, so no caller ever holds a claim that did not commit.
-    /// </summary>
-    private async ValueTask<TResult> InWriteTransactionAsync<TState, TResult>(TState state, Func<SqliteJobStore, TState, TResult> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken)
-    {
-        await EnterAsync(_writeGate, cancellationToken).ConfigureAwait(false);
-        var first = claimed?.Count ?? 0;
-        try
-        {
-            _begin.Execute();
-            try
-            {
-                var result = body(this, state);
-                _commit.Execute();
-                return result;
-            }
-            catch
-            {
-                claimed?.RemoveRange(first, claimed.Count - first);
-                SqliteSchema.TryRollback(_writer);
-                throw;
-            }
-        }
-        catch (Exception e) when (SqliteFaults.IsUnusable(e))
-        {
-            // A read-only file, a full disk, a lock held past the command timeout: one line naming the file.
-            throw SqliteFaults.Unusable(FilePath, e);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    private ValueTask<TResult> InWriteTransactionAsync<TState, TResult>(TState state, Func<SqliteJobStore, TState, TResult> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken) =>
+        _writes.RunAsync(
+            (Store: this, State: state, Body: body, Claimed: claimed, First: claimed?.Count ?? 0),
+            static s => s.Body(s.Store, s.State),
+            static s => s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First),
+            cancellationToken);
 
     /// <inheritdoc cref="InWriteTransactionAsync{TState, TResult}"/>
-    private ValueTask InWriteTransactionAsync<TState>(TState state, Action<SqliteJobStore, TState> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken)
-    {
-        var written = InWriteTransactionAsync(
-            (State: state, Body: body),
-            static (store, s) =>
-            {
-                s.Body(store, s.State);
-                return true;
-            },
-            claimed,
+    private ValueTask InWriteTransactionAsync<TState>(TState state, Action<SqliteJobStore, TState> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken) =>
+        _writes.RunAsync(
+            (Store: this, State: state, Body: body, Claimed: claimed, First: claimed?.Count ?? 0),
+            static s => s.Body(s.Store, s.State),
+            static s => s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First),
             cancellationToken);
-        return written.IsCompletedSuccessfully ? default : new ValueTask(written.AsTask());
-    }
-
-    private ValueTask EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (gate.Wait(0))
-        {
-            return CheckEntered(gate);
-        }
-
-        return WaitAsync(gate, cancellationToken);
-
-        async ValueTask WaitAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await CheckEntered(gate).ConfigureAwait(false);
-        }
-    }
-
-    // A call that got the gate after DisposeAsync released it must not touch the closed connections.
-    private ValueTask CheckEntered(SemaphoreSlim gate)
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            gate.Release();
-            return ValueTask.FromException(new ObjectDisposedException(GetType().FullName));
-        }
-
-        return default;
-    }
-
-    // Binds without copying when the memory is the start of an array: Size limits the bytes bound. SQLite copies the
-    // bytes at execution, so the caller's buffer is free again once the statement ran.
-    private static void BindBlob(SqliteParameter parameter, ReadOnlyMemory<byte> value)
-    {
-        if (MemoryMarshal.TryGetArray(value, out var segment) && segment.Array is { } array && segment.Offset == 0)
-        {
-            parameter.Value = array;
-            parameter.Size = segment.Count;
-        }
-        else
-        {
-            parameter.Value = value.ToArray();
-            parameter.Size = -1;
-        }
-    }
-
-    private static DateTime? ReadDate(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : SqliteDates.FromUnixMilliseconds(reader.GetInt64(ordinal));
-
-    /// <summary>FIFO order of claimed jobs: datequeued, then id (the claim query's ORDER BY).</summary>
-    private sealed class FifoOrder : IComparer<ClaimedJob>
-    {
-        public static readonly FifoOrder Instance = new(reversed: false);
-
-        /// <summary>Newest first (LIFO claims).</summary>
-        public static readonly FifoOrder Reversed = new(reversed: true);
-
-        private readonly bool _reversed;
-
-        private FifoOrder(bool reversed) => _reversed = reversed;
-
-        public int Compare(ClaimedJob? x, ClaimedJob? y) => _reversed ? CompareFifo(y, x) : CompareFifo(x, y);
-
-        private static int CompareFifo(ClaimedJob? x, ClaimedJob? y)
-        {
-            if (x is null || y is null)
-            {
-                return x is null ? (y is null ? 0 : -1) : 1;
-            }
-
-            var c = x.DateQueued.CompareTo(y.DateQueued);
-            return c != 0 ? c : x.Id.CompareTo(y.Id);
-        }
-    }
 }

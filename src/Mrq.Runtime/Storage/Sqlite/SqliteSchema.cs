@@ -16,8 +16,9 @@ namespace Mrq.Storage.Sqlite;
 /// </para>
 /// <para>
 /// The schema version lives in <c>PRAGMA user_version</c>, which is one number for the whole file: every table kept in
-/// this file (jobs now; workers, logs, scheduled jobs and the embedded raw-queue broker later) must be added through
-/// <see cref="s_migrations"/>, never created on the side.
+/// this file (jobs, logs, workers, scheduled jobs, and the raw queues of <see cref="SqliteBroker.SqliteQueueBroker"/>)
+/// is added through <see cref="s_migrations"/>, never created on the side. The job store and the broker both call
+/// <see cref="Migrate"/> when they open the file, so either may be the first to open it.
 /// </para>
 /// <para>
 /// Version 1, table <c>mrq_jobs</c>, one row per job with MRQ's field names as columns. Dates are INTEGER unix
@@ -64,11 +65,20 @@ namespace Mrq.Storage.Sqlite;
 /// unsuccessful jobs was tried and removed: its condition names the column every claim and completion assigns, and it
 /// halved the regular queue's drain rate (interleaved A/B, docs/benchmarks.md).
 /// </para>
+/// <para>
+/// Version 8 brings the embedded raw-queue broker's tables into the schema (before, the broker created them itself
+/// with <c>CREATE … IF NOT EXISTS</c> whenever it opened the file, whatever the file's version):
+/// <c>raw_items (seq, queue, value, score, uniq)</c> with its order index and the partial unique index that makes set
+/// members unique, <c>raw_subqueues (root, queue)</c>, <c>paused_queues (queue)</c> and
+/// <c>concurrency_slots (name, holder, expires)</c> (see <see cref="SqliteBroker.SqliteQueueBroker"/>). The step's DDL is
+/// exactly what the broker used to run, with <c>IF NOT EXISTS</c>: a file whose broker already created them upgrades by
+/// keeping them and their rows, and new and upgraded files end with the same tables.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 7;
+    public const int CurrentVersion = 8;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -160,6 +170,32 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS mrq_jobs_exceptions ON mrq_jobs (exceptiontype, path) WHERE exceptiontype IS NOT NULL;
         PRAGMA user_version = 7;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS raw_items (
+          seq INTEGER PRIMARY KEY,
+          queue TEXT NOT NULL,
+          value TEXT NOT NULL,
+          score REAL NOT NULL DEFAULT 0,
+          uniq INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS raw_items_order ON raw_items(queue, score, seq);
+        CREATE UNIQUE INDEX IF NOT EXISTS raw_items_unique ON raw_items(queue, value) WHERE uniq = 1;
+        CREATE TABLE IF NOT EXISTS raw_subqueues (
+          root TEXT NOT NULL,
+          queue TEXT NOT NULL,
+          PRIMARY KEY (root, queue)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS paused_queues (
+          queue TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS concurrency_slots (
+          name TEXT NOT NULL,
+          holder TEXT NOT NULL,
+          expires REAL NOT NULL,
+          PRIMARY KEY (name, holder)
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 8;
         """,
     ];
 
@@ -275,30 +311,4 @@ internal static class SqliteSchema
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-}
-
-/// <summary>
-/// Dates in the embedded store: INTEGER unix milliseconds, UTC. <see cref="DateTimeKind.Local"/> values are converted
-/// to UTC, <see cref="DateTimeKind.Unspecified"/> ones are taken as UTC, sub-millisecond ticks are dropped (rounded
-/// down), and reads return <see cref="DateTimeKind.Utc"/>.
-/// </summary>
-internal static class SqliteDates
-{
-    private const long EpochTicks = 621_355_968_000_000_000; // DateTime.UnixEpoch.Ticks
-
-    /// <summary>Unix milliseconds of <paramref name="value"/>, rounded down.</summary>
-    public static long ToUnixMilliseconds(DateTime value)
-    {
-        if (value.Kind == DateTimeKind.Local)
-        {
-            value = value.ToUniversalTime();
-        }
-
-        var ticks = value.Ticks - EpochTicks;
-        return ticks >= 0 ? ticks / TimeSpan.TicksPerMillisecond : ((ticks + 1) / TimeSpan.TicksPerMillisecond) - 1;
-    }
-
-    /// <summary>The UTC date of unix milliseconds.</summary>
-    public static DateTime FromUnixMilliseconds(long milliseconds) =>
-        new(EpochTicks + (milliseconds * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 }

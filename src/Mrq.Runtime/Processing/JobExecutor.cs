@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Diagnostics;
+using Mrq.Infrastructure;
+using Mrq.Maintenance;
+using Mrq.Storage;
+
+namespace Mrq.Processing;
+
+/// <summary>
+/// Runs the jobs the dequeue loop claimed: each on the thread pool (<see cref="JobBatch"/>) with its policy, its
+/// concurrency slot (<c>max_concurrency</c>, on the broker) and a pooled result buffer, then posts its outcome to the
+/// status writer and frees its slot. Also posts the outcomes the worker decides for a job (timeout, forced stop).
+/// </summary>
+internal sealed partial class JobExecutor
+{
+    private readonly MrqSettings _settings;
+    private readonly IJobStore _store;
+    private readonly WorkerState _state;
+    private readonly TaskPolicies _policies;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly Lazy<IQueueBroker> _broker;
+    private readonly StatusWriter _statusWriter;
+    private readonly MrqMetrics _metrics;
+    private readonly SideTaskFailures _failures;
+    private readonly IMaintenanceContext _maintenance;
+    private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
+    private readonly Action<JobId, double> _reportProgress;
+    private readonly Func<RunningJob, Task> _runJob;
+    private CancellationToken _interruptJobs;
+
+    public JobExecutor(MrqSettings settings, IJobStore store, WorkerState state, TaskPolicies policies, IServiceProvider services, ILogger logger, Lazy<IQueueBroker> broker, StatusWriter statusWriter, MrqMetrics metrics, SideTaskFailures failures, IMaintenanceContext maintenance)
+    {
+        _settings = settings;
+        _store = store;
+        _state = state;
+        _policies = policies;
+        _services = services;
+        _logger = logger;
+        _broker = broker;
+        _statusWriter = statusWriter;
+        _metrics = metrics;
+        _failures = failures;
+        _maintenance = maintenance;
+        _reportProgress = ReportProgress;
+        _runJob = RunJobAsync;
+    }
+
+    /// <summary>The token of a forced stop, linked into every job's token (set once, before the first job starts).</summary>
+    public CancellationToken InterruptJobs
+    {
+        set => _interruptJobs = value;
+    }
+
+    /// <summary>Starts the first <paramref name="count"/> jobs of <paramref name="claimed"/>, each taking a slot.</summary>
+    public void Start(List<ClaimedJob> claimed, int count)
+    {
+        var batch = new RunningJob[count];
+        for (var i = 0; i < count; i++)
+        {
+            var job = claimed[i];
+            var running = new RunningJob(job, _policies.For(job.Path), _interruptJobs);
+            _state.Add(running);
+            batch[i] = running;
+        }
+
+        JobBatch.Start(batch, _runJob);
+    }
+
+    /// <summary>A forced stop: marks every running job <c>interrupt</c> at once and cancels its token.</summary>
+    public void InterruptAll()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var running in _state.Jobs)
+        {
+            running.Cancel(JobStatus.Interrupt);
+            if (running.TryFinish())
+            {
+                Post(running, Outcomes.Interrupted(running, JobStatus.Interrupt, now));
+            }
+        }
+
+        _state.Wake();
+    }
+
+    /// <summary>
+    /// Hands an outcome to the status writer, with the job's logs and the claim guard; the caller wakes the loop, which
+    /// writes it with its next store call.
+    /// </summary>
+    public void Post(RunningJob running, JobOutcome outcome)
+    {
+        var job = running.Job;
+        outcome = outcome with { Worker = _state.Id, Logs = running.Logger?.TakeLines() };
+        if (job.Stored)
+        {
+            _statusWriter.Post(outcome);
+            return;
+        }
+
+        if (job.Raw!.SkipsStorageOf(outcome.Status))
+        {
+            return;
+        }
+
+        // Never stored (statuses_no_storage) but ending in a status that is kept: store the whole job now.
+        _statusWriter.Post(outcome with { Document = ToDocument(job, outcome) });
+    }
+
+    private async Task RunJobAsync(RunningJob running)
+    {
+        var job = running.Job;
+        JobOutcome outcome;
+        Exception? failure = null;
+        var buffer = RentBuffer();
+        var slotTaken = false;
+        var started = Stopwatch.GetTimestamp();
+        _metrics.RecordStarted(job.Queue, job.DateQueued, job.DateStarted);
+
+        // The span is current while the task runs, so what it enqueues continues the job's trace; the scope puts the
+        // job (and the span's ids) on every line logged meanwhile.
+        var activity = MrqActivities.StartProcess(job, _settings.TraceLinksOnly, _state.Id);
+        using var scope = _logger.BeginScope(new JobLogScope(job, activity));
+        try
+        {
+            if (!TaskCatalog.TryFind(job.Path, out var task))
+            {
+                throw new MrqTaskNotFoundException(job.Path, TaskCatalog.All.Select(t => t.Path), TaskAssemblies.FindUnregistered());
+            }
+
+            if (running.Policy.MaxConcurrency > 0)
+            {
+                slotTaken = await TryTakeConcurrencySlotAsync(running).ConfigureAwait(false);
+                if (!slotTaken)
+                {
+                    throw new MaxConcurrencyReachedException(job.Path, running.Policy.MaxConcurrency);
+                }
+            }
+
+            var context = new WorkerJobContext(running, _services, _logger, _settings.Quiet, _reportProgress, _maintenance);
+            await task.Invoke(context, job.Params, buffer).ConfigureAwait(false);
+            var now = DateTime.UtcNow;
+            outcome = new JobOutcome(
+                job.Id,
+                JobStatus.Success,
+                now,
+                Result: buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : null,
+                DateExpires: now.AddSeconds(running.Policy.ResultTtl),
+                TotalTime: (now - job.DateStarted).TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            outcome = Outcomes.ForException(running, e);
+            if (outcome.Status != JobStatus.Queued)
+            {
+                LogJobEnded(job.Path, job.Id, outcome.Status.ToName(), outcome.ExceptionType ?? "", ValueText.Truncate(e.Message, ValueText.MaxShownValueLength));
+            }
+        }
+        finally
+        {
+            ReturnBuffer(buffer);
+            if (slotTaken)
+            {
+                await ReleaseConcurrencySlotAsync(running).ConfigureAwait(false);
+            }
+        }
+
+        var errorType = failure is null ? null : outcome.ExceptionType ?? failure.GetType().FullName;
+        if (activity is not null)
+        {
+            MrqActivities.Ended(activity, outcome.Status, errorType, failure);
+        }
+
+        _metrics.RecordEnded(job.Queue, outcome.Status, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        try
+        {
+            // A timeout or forced stop may already have written this job's status: the first writer wins.
+            if (running.TryFinish())
+            {
+                Post(running, outcome);
+            }
+        }
+        finally
+        {
+            _state.Release(running);
+        }
+    }
+
+    private void ReportProgress(JobId id, double progress)
+    {
+        _ = Report();
+
+        async Task Report()
+        {
+            try
+            {
+                await _store.SetProgressAsync(id, progress).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _failures.Report(e, LogProgressFailed);
+            }
+        }
+    }
+
+    private async ValueTask<bool> TryTakeConcurrencySlotAsync(RunningJob running)
+    {
+        var now = DateTime.UtcNow;
+
+        try
+        {
+            // As MRQ: the slot outlives a crashed holder by the job's timeout plus 5 seconds at most.
+            return await _broker.Value.TryAcquireSlotAsync(running.Job.Path, running.Job.Id.ToString(), running.Policy.MaxConcurrency, now, now.AddSeconds(running.Policy.Timeout + 5)).ConfigureAwait(false);
+        }
+        catch (MrqStoreUnavailableException e)
+        {
+            // The limit cannot be checked while the broker is away: the job is retried later (its retry delay), not failed.
+            throw new JobRetryException(null, null, null, e);
+        }
+    }
+
+    private async ValueTask ReleaseConcurrencySlotAsync(RunningJob running)
+    {
+        try
+        {
+            await _broker.Value.ReleaseSlotAsync(running.Job.Path, running.Job.Id.ToString()).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The slot expires by itself after the job's timeout.
+            LogSlotReleaseFailed(running.Job.Path, e.Message);
+        }
+    }
+
+    private JobInfo ToDocument(ClaimedJob job, JobOutcome outcome) => new()
+    {
+        Id = job.Id,
+        Path = job.Path,
+        Queue = outcome.Queue ?? job.Queue,
+        DateRetry = outcome.DateRetry,
+        Status = outcome.Status,
+        Params = job.Params,
+        Result = outcome.Result,
+        ExceptionType = outcome.ExceptionType,
+        Traceback = outcome.Traceback,
+        DateQueued = job.DateQueued,
+        DateStarted = job.DateStarted,
+        DateUpdated = outcome.DateUpdated,
+        DateExpires = outcome.DateExpires,
+        Worker = _state.Id,
+        RetryCount = outcome.RetryCount ?? job.RetryCount,
+        TotalTime = outcome.TotalTime,
+        RawQueue = job.RawQueue,
+        TracebackHistory = Outcomes.FirstHistory(outcome.DateUpdated, outcome.Status, outcome.ExceptionType, outcome.Traceback, outcome.OriginalTraceback, _state.Id),
+    };
+
+    private ArrayBufferWriter<byte> RentBuffer() => _resultBuffers.TryDequeue(out var buffer) ? buffer : new ArrayBufferWriter<byte>(256);
+
+    private void ReturnBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        // Keep small buffers only: one huge result must not pin its memory for the worker's life.
+        if (buffer.Capacity <= 64 * 1024)
+        {
+            buffer.ResetWrittenCount();
+            _resultBuffers.Enqueue(buffer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Path} {Id} ended {Status}: {ExceptionType}: {Message}")]
+    private partial void LogJobEnded(string path, JobId id, string status, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker maintenance failed: {Message}")]
+    private partial void LogProgressFailed(string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the concurrency slot of {Path}: {Message}")]
+    private partial void LogSlotReleaseFailed(string path, string message);
+}

@@ -1,0 +1,23 @@
+using Mrq.Storage;
+
+namespace Mrq.Processing;
+
+/// <summary>One queue a worker listens to: hands out up to N jobs, already marked started, in one round trip.</summary>
+internal abstract class QueueSource
+{
+    /// <summary>The queue's name as given on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The name a pause applies to (a <c>_reverse</c> queue is paused with its queue).</summary>
+    public virtual string PauseName => Name;
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many. A source
+    /// whose store call can carry <paramref name="outcomes"/> writes them in that call (before its claim, in the same
+    /// transaction where the store has them) and marks them written; otherwise it leaves them to the worker loop.
+    /// </summary>
+    public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
+
+    /// <summary>The worker has stopped: puts back anything taken from the queue but not yet handed out.</summary>
+    public virtual ValueTask ReleaseAsync() => default;
+}

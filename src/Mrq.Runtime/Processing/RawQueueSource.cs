@@ -1,0 +1,216 @@
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using Mrq.Infrastructure;
+using Mrq.Storage;
+
+namespace Mrq.Processing;
+
+/// <summary>
+/// A raw queue: takes up to N raw params from the broker in one round trip, turns each into a job with the queue's
+/// generated factory and, unless <c>started</c> is in <c>statuses_no_storage</c>, stores the whole batch as
+/// <c>started</c> in one bulk write. A param the factory rejects becomes a <c>failed</c> job that keeps the raw param
+/// and the exception; the rest of the batch runs. A batch popped while the store fails is kept (pending) and stored by
+/// the next call before anything else is popped; a worker that stops with a batch still pending pushes it back.
+/// </summary>
+internal sealed partial class RawQueueSource : QueueSource
+{
+    private readonly IQueueBroker _broker;
+    private readonly IJobStore _store;
+    private readonly string _queue;
+    private readonly RawQueueDescriptor _descriptor;
+    private readonly ILogger _logger;
+    private readonly string _rawQueue;
+    private readonly bool _storeStarted;
+    private readonly bool _storeFailed;
+    private readonly List<string> _items = [];
+    private readonly List<JobInfo> _documents = [];
+    private PendingBatch? _pending;
+
+    public RawQueueSource(IQueueBroker broker, IJobStore store, string queue, RawQueueDescriptor descriptor, ILogger logger)
+    {
+        _broker = broker;
+        _store = store;
+        _queue = queue;
+        _descriptor = descriptor;
+        _logger = logger;
+        _storeStarted = !descriptor.SkipsStorageOf(JobStatus.Started);
+        _storeFailed = !descriptor.SkipsStorageOf(JobStatus.Failed);
+        _rawQueue = queue.TrimEnd('/');
+    }
+
+    public override string Name => _queue;
+
+    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+    {
+        if (_pending is { } pending)
+        {
+            // Popped before the store failed: stored (and run) before anything else is popped, so nothing popped is lost.
+            await _store.CompleteAndInsertAsync(outcomes.Items, pending.Documents, CancellationToken.None).ConfigureAwait(false);
+            outcomes.MarkWritten();
+            _pending = null;
+            into.AddRange(pending.Jobs);
+            return pending.Jobs.Length;
+        }
+
+        _items.Clear();
+        _documents.Clear();
+        var now = DateTime.UtcNow;
+        var taken = await _broker.DequeueAsync(_queue, max, now, _descriptor.PushbackSeconds, _items, cancellationToken).ConfigureAwait(false);
+        if (taken == 0)
+        {
+            return 0;
+        }
+
+        var first = into.Count;
+        foreach (var raw in _items)
+        {
+            JobRequest request;
+            try
+            {
+                request = _descriptor.Factory(raw);
+            }
+            catch (Exception e)
+            {
+                RejectedParam(raw, e, workerId, now);
+                continue;
+            }
+
+            var job = new ClaimedJob(JobId.NewId(now), request.Path, _descriptor.RetryQueue, request.Params, 0, now, now, _rawQueue, _descriptor, _storeStarted);
+            into.Add(job);
+            if (_storeStarted)
+            {
+                _documents.Add(new JobInfo
+                {
+                    Id = job.Id,
+                    Path = job.Path,
+                    Queue = job.Queue,
+                    Status = JobStatus.Started,
+                    Params = job.Params,
+                    DateQueued = now,
+                    DateStarted = now,
+                    DateUpdated = now,
+                    Worker = workerId,
+                    RawQueue = job.RawQueue,
+                });
+            }
+        }
+
+        if (_documents.Count > 0)
+        {
+            // The window MRQ documents for raw queues: popped from the broker but not yet stored. It ends here, in the
+            // same transaction as the outcomes of the jobs that ended meanwhile.
+            var documents = _documents.ToArray();
+            try
+            {
+                await _store.CompleteAndInsertAsync(outcomes.Items, documents, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                _pending = new PendingBatch([.. into.Skip(first)], documents, [.. _items]);
+                into.RemoveRange(first, into.Count - first);
+                throw;
+            }
+
+            outcomes.MarkWritten();
+        }
+
+        return into.Count - first;
+    }
+
+    /// <summary>
+    /// The worker stops with a batch still pending: stores it if the store answers now (its jobs then wait as
+    /// <c>started</c> until maintenance requeues them), else pushes the raw params back onto the queue (a sorted set's
+    /// score is not kept: they come back with score 0, due at once on a timed set), else logs each of them.
+    /// </summary>
+    public override async ValueTask ReleaseAsync()
+    {
+        if (_pending is not { } pending)
+        {
+            return;
+        }
+
+        _pending = null;
+        try
+        {
+            await _store.InsertAsync(pending.Documents, CancellationToken.None).ConfigureAwait(false);
+            LogPendingStored(_queue, pending.Documents.Length);
+            return;
+        }
+        catch (Exception e)
+        {
+            LogPendingNotStored(_queue, StoreOutage.Describe(e));
+        }
+
+        // The listen form root/ pushes back onto the root: which subqueue each param came from is not known.
+        var root = _rawQueue;
+        try
+        {
+            await _broker.EnqueueAsync(root, pending.Raw.Select(r => new RawItem(r)).ToArray(), CancellationToken.None).ConfigureAwait(false);
+            LogPendingPushedBack(pending.Raw.Length, root);
+        }
+        catch (Exception e)
+        {
+            LogPendingLost(pending.Raw.Length, root, StoreOutage.Describe(e), string.Join("\n", pending.Raw));
+        }
+    }
+
+    private void RejectedParam(string raw, Exception e, string workerId, DateTime now)
+    {
+        var exceptionType = e.GetType().FullName ?? e.GetType().Name;
+        var shownRaw = ValueText.Truncate(raw, ValueText.MaxShownValueLength);
+        LogRejected(_queue, shownRaw, exceptionType, ValueText.Truncate(e.Message, ValueText.MaxShownValueLength));
+        if (!_storeFailed)
+        {
+            return;
+        }
+
+        // The params keep the whole raw param (nothing is lost); the traceback quotes it only up to the size limit.
+        var traceback = ValueText.Traceback($"The job factory of raw queue '{_queue}' rejected the raw param \"{shownRaw}\":{Environment.NewLine}{e}");
+        _documents.Add(new JobInfo
+        {
+            Id = JobId.NewId(now),
+            Path = _descriptor.FactoryName,
+            Queue = _descriptor.RetryQueue,
+            Status = JobStatus.Failed,
+            Params = RawParams(raw),
+            ExceptionType = exceptionType,
+            Traceback = traceback,
+            TracebackHistory = Outcomes.FirstHistory(now, JobStatus.Failed, exceptionType, traceback, null, workerId),
+            DateQueued = now,
+            DateStarted = now,
+            DateUpdated = now,
+            Worker = workerId,
+            RawQueue = _rawQueue,
+        });
+    }
+
+    /// <summary>The params of a rejected job: <c>{"raw": "&lt;param&gt;"}</c>, so the raw param is never lost.</summary>
+    private static byte[] RawParams(string raw)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(raw.Length + 8);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteMapHeader(1);
+        writer.Write("raw");
+        writer.Write(raw);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Jobs built from a popped batch that the store refused, with their documents and the raw params.</summary>
+    private sealed record PendingBatch(ClaimedJob[] Jobs, JobInfo[] Documents, string[] Raw);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raw queue {Queue}: stored the {Count} job(s) popped during the store outage as started; maintenance requeues them")]
+    private partial void LogPendingStored(string queue, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raw queue {Queue}: the batch popped during the store outage still cannot be stored: {Reason}")]
+    private partial void LogPendingNotStored(string queue, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pushed {Count} raw param(s) popped during the store outage back onto {Queue}")]
+    private partial void LogPendingPushedBack(int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not store nor push back {Count} raw param(s) of {Queue} ({Reason}); they are:\n{Raw}")]
+    private partial void LogPendingLost(int count, string queue, string reason, string raw);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Raw queue {Queue}: the job factory rejected \"{Raw}\": {ExceptionType}: {Message}")]
+    private partial void LogRejected(string queue, string raw, string exceptionType, string message);
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Mrq.Storage;
+
+namespace Mrq.Processing;
+
+/// <summary>
+/// What the parts of a running worker share: its identity and status, the jobs in flight with the counts of running
+/// and finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
+/// </summary>
+internal sealed class WorkerState(string id, string name)
+{
+    // Released when a job's slot frees or an outcome is posted: the loop wakes to claim and to carry outcomes to the store.
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
+    private volatile string _status = WorkerStatus.Init;
+    private int _running;
+    private long _doneJobs;
+
+    /// <summary>The worker's id, stored on the jobs it runs.</summary>
+    public string Id { get; } = id;
+
+    /// <summary>The worker's display name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>When the worker started running (UTC).</summary>
+    public DateTime DateStarted { get; set; }
+
+    /// <summary>The worker's status (MRQ's <c>init</c>, <c>wait</c>, <c>spawn</c>, <c>full</c>, <c>join</c>, <c>kill</c>, <c>stop</c>).</summary>
+    public string Status
+    {
+        get => _status;
+        set => _status = value;
+    }
+
+    /// <summary>Jobs in flight (slots taken).</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Jobs finished so far, whatever their outcome.</summary>
+    public long DoneJobs => Interlocked.Read(ref _doneJobs);
+
+    /// <summary>The jobs in flight (a snapshot).</summary>
+    public ICollection<RunningJob> Jobs => _jobs.Values;
+
+    public bool TryGetJob(JobId id, out RunningJob running) => _jobs.TryGetValue(id, out running!);
+
+    /// <summary>Takes a slot for <paramref name="running"/>.</summary>
+    public void Add(RunningJob running)
+    {
+        Interlocked.Increment(ref _running);
+        _jobs[running.Job.Id] = running;
+    }
+
+    /// <summary>Frees the slot of a job that ended (and disposes it), counts it done and wakes the loop.</summary>
+    public void Release(RunningJob running)
+    {
+        _jobs.TryRemove(running.Job.Id, out _);
+        running.Dispose();
+        Interlocked.Increment(ref _doneJobs);
+        Interlocked.Decrement(ref _running);
+
+        // One wake for both the freed slot and the posted outcome.
+        Wake();
+    }
+
+    /// <summary>Wakes the loop (a slot freed, an outcome posted).</summary>
+    public void Wake()
+    {
+        // One pending wake is enough, the loop recounts everything when it wakes: a busy loop that never waits must
+        // not pile up one count per job.
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    /// <summary>Waits for a wake.</summary>
+    public Task WaitForWakeAsync(CancellationToken cancellationToken) => _wake.WaitAsync(cancellationToken);
+
+    /// <summary>Waits for a wake at most <paramref name="timeout"/>; false when none came.</summary>
+    public Task<bool> WaitForWakeAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Consumes the pending wakes: the loop recounts everything anyway.</summary>
+    public void ClearWakes()
+    {
+        while (_wake.Wait(0))
+        {
+        }
+    }
+}
