@@ -60,4 +60,30 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         await Broker.EmptyAsync("test_set");
         Assert.Equal(0, await Broker.SizeAsync("test_set"));
     }
+
+    [Fact]
+    public async Task A_dequeue_waits_for_another_connection_holding_the_write_lock_and_reads_after_it()
+    {
+        await Broker.EnqueueAsync("locked_raw", new RawItem[] { new RawItem("a"), new RawItem("b") });
+        await using var blocker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await blocker.OpenAsync();
+        await using (SqliteCommand hold = blocker.CreateCommand())
+        {
+            hold.CommandText = "BEGIN IMMEDIATE; DELETE FROM raw_items WHERE value = 'a';";
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var taken = new List<string>();
+        var dequeue = Task.Run(async () => await Broker.DequeueAsync("locked_raw", 10, DateTime.UtcNow, 0, taken));
+        await Task.Delay(300);
+        await using (SqliteCommand commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        // BEGIN IMMEDIATE takes the lock before the read: the dequeue sees the other connection's commit.
+        Assert.Equal(1, await dequeue);
+        Assert.Equal(["b"], taken);
+    }
 }
