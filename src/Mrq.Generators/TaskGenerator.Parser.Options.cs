@@ -60,7 +60,7 @@ public sealed partial class TaskGenerator
             return options;
         }
 
-        // The row of the task option table for the attribute property <paramref name="name"/>, or null.
+        // The row of the task option table for the attribute property called name, or null.
         private static TaskOption? FindOption(string name)
         {
             foreach (var option in TaskOption.All)

@@ -43,16 +43,14 @@ internal static class RawQueueNames
     public static string Root(string queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
-        return slash < 0 ? queue : queue[..slash];
+        return queue[..RawQueueRule.RootLength(queue)];
     }
 
     /// <summary>The root as a span, without allocating.</summary>
     public static ReadOnlySpan<char> RootSpan(string queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
-        return slash < 0 ? queue.AsSpan() : queue.AsSpan(0, slash);
+        return queue.AsSpan(0, RawQueueRule.RootLength(queue));
     }
 
     /// <summary>True when something follows the first <c>/</c> (<c>x/y</c> is a subqueue, <c>x/</c> and <c>x</c> are not).</summary>
