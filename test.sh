@@ -161,7 +161,7 @@ if [ "${MRQ_SKIP_PACKAGES:-0}" != "1" ]; then
   consumer_out=$(mktemp -d)
   ok=1
   rm -rf artifacts/packages && mkdir -p artifacts/packages
-  for project in Mrq.Abstractions Mrq.Runtime Mrq.OpenTelemetry Mrq.Worker Mrq.Redis Mrq.MongoDB Mrq.Dashboard; do
+  for project in Mrq.Abstractions Mrq.Runtime Mrq.OpenTelemetry Mrq.Worker Mrq.Redis Mrq.MongoDB Mrq.Dashboard Mrq.Testing; do
     dotnet pack "src/$project" -c Release --no-build -p:Version="$pkg_version" -o artifacts/packages -nologo -v q \
       >>"$pkg_work/pack.log" 2>&1 || { ok=0; echo "pack of $project failed"; }
   done
@@ -189,7 +189,7 @@ if [ "${MRQ_SKIP_PACKAGES:-0}" != "1" ]; then
   fi
   count_check "Packages ($pkg_version)" "$ok"
   cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
-  for id in mrq mrq.abstractions mrq.opentelemetry mrq.worker mrq.redis mrq.mongodb; do rm -rf "${cache:?}/$id/$pkg_version"; done
+  for id in mrq mrq.abstractions mrq.opentelemetry mrq.worker mrq.redis mrq.mongodb mrq.dashboard mrq.testing; do rm -rf "${cache:?}/$id/$pkg_version"; done
   rm -rf "$pkg_work" "$consumer_out" tests/PackageConsumer/*/bin tests/PackageConsumer/*/obj
 fi
 

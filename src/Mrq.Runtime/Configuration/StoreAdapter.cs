@@ -4,10 +4,12 @@ namespace Mrq.Configuration;
 
 /// <summary>
 /// What every adapter package tells Mrq about the URIs it connects to: their schemes, how to check one when settings
-/// load (so a bad value stops the program naming its key) and how to show one without its password.
+/// load (so a bad value stops the program naming its key) and how to show one without its password. Derive from
+/// <see cref="JobStoreAdapter"/> or <see cref="QueueBrokerAdapter"/>, not from this class.
 /// </summary>
-internal abstract class StoreAdapter
+public abstract class StoreAdapter
 {
+
     /// <summary>The package that holds the adapter, named in errors.</summary>
     public abstract string PackageId { get; }
 

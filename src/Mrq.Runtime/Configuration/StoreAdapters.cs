@@ -2,9 +2,11 @@ namespace Mrq.Configuration;
 
 /// <summary>
 /// The adapters this process knows, by URI scheme. Adapter packages register themselves (see
-/// <see cref="Infrastructure.MrqRegistrationAttribute"/>); core code never names one, it only looks a URI's scheme up here.
+/// <see cref="Infrastructure.MrqRegistrationAttribute"/>): their registration class calls <see cref="Register(JobStoreAdapter)"/>
+/// or <see cref="Register(QueueBrokerAdapter)"/>. Core code never names an adapter, it only looks a URI's scheme up
+/// here; a later registration for a scheme replaces an earlier one.
 /// </summary>
-internal static class StoreAdapters
+public static class StoreAdapters
 {
     // Only for the error when a scheme has no adapter: which package to add. Strings, not references.
     private static readonly Dictionary<string, string> s_knownPackages = new(StringComparer.OrdinalIgnoreCase)
@@ -38,28 +40,28 @@ internal static class StoreAdapters
     }
 
     /// <summary>The job store adapter for <paramref name="uri"/>'s scheme, or null.</summary>
-    public static JobStoreAdapter? FindJobStore(string uri) => Scheme(uri) is { } scheme ? s_jobStores.GetValueOrDefault(scheme) : null;
+    internal static JobStoreAdapter? FindJobStore(string uri) => Scheme(uri) is { } scheme ? s_jobStores.GetValueOrDefault(scheme) : null;
 
     /// <summary>The broker adapter for <paramref name="uri"/>'s scheme, or null.</summary>
-    public static QueueBrokerAdapter? FindBroker(string uri) => Scheme(uri) is { } scheme ? s_brokers.GetValueOrDefault(scheme) : null;
+    internal static QueueBrokerAdapter? FindBroker(string uri) => Scheme(uri) is { } scheme ? s_brokers.GetValueOrDefault(scheme) : null;
 
     /// <summary>
     /// Checks the job store URI set as <paramref name="key"/> when settings load: returns it when an adapter accepts
     /// it, otherwise throws <see cref="MrqConfigurationException"/> naming the key (and the package to add when no
     /// adapter handles the scheme), with the password masked.
     /// </summary>
-    public static string ValidateJobStoreUri(string key, string uri, string alternatives = "") =>
+    internal static string ValidateJobStoreUri(string key, string uri, string alternatives = "") =>
         Validate(key, uri, FindJobStore(uri), s_jobStores.Values, alternatives);
 
     /// <summary>Checks the broker URI set as <paramref name="key"/> when settings load, like <see cref="ValidateJobStoreUri"/>.</summary>
-    public static string ValidateBrokerUri(string key, string uri) => Validate(key, uri, FindBroker(uri), s_brokers.Values, "");
+    internal static string ValidateBrokerUri(string key, string uri) => Validate(key, uri, FindBroker(uri), s_brokers.Values, "");
 
     /// <summary><paramref name="uri"/> with its password hidden: by its adapter when one is registered, else generically.</summary>
-    public static string Mask(string uri) =>
+    internal static string Mask(string uri) =>
         ((StoreAdapter?)FindJobStore(uri) ?? FindBroker(uri))?.Mask(uri) ?? MaskUserInfo(uri);
 
     /// <summary>The error when <paramref name="uri"/>'s scheme has no adapter of the role asked for.</summary>
-    public static MrqConfigurationException NoAdapter(string key, string uri) =>
+    internal static MrqConfigurationException NoAdapter(string key, string uri) =>
         Invalid(key, uri, MissingAdapterReason(uri), ExpectedAny(s_jobStores.Values.Concat<StoreAdapter>(s_brokers.Values)), MaskUserInfo(uri));
 
     private static string Validate<TAdapter>(string key, string uri, TAdapter? adapter, IEnumerable<TAdapter> all, string alternatives)

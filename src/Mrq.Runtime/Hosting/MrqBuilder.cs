@@ -36,9 +36,14 @@ public sealed class MrqBuilder
 
     /// <summary>
     /// Sets one of MRQ's keys from code, parsed and checked like the configuration section: a bad value stops the host
-    /// at start with a message naming <paramref name="method"/>.
+    /// at start with a message naming <paramref name="method"/>. Adapter packages' builder extensions (<c>UseRedis</c>)
+    /// call it for the key they own.
     /// </summary>
-    internal MrqBuilder Set(string key, string value, string method)
+    /// <param name="key">MRQ's key, lower case (<c>redis</c>, <c>mongodb_jobs</c>).</param>
+    /// <param name="value">The value, as it would appear in the configuration section.</param>
+    /// <param name="method">The builder method that sets it, named in errors.</param>
+    /// <returns>This builder.</returns>
+    public MrqBuilder Set(string key, string value, string method)
     {
         Services.ConfigureAll<MrqSettings>(settings => MrqConfigurationSection.TryApply(key, value, settings, method + "()", settings.ConfigurationErrors));
         return this;

@@ -8,7 +8,7 @@ namespace Mrq.Processing;
 /// <summary>
 /// Final statuses on their way to the store. Jobs post their outcome and move on; the worker loop carries everything
 /// posted since its last pass into its next store call, so a busy worker writes the outcomes of the jobs that just ended
-/// in the same transaction that claims the next ones (<see cref="IJobStore.CompleteAndClaimAsync"/>), and writes them on
+/// in the same transaction that claims the next ones (<see cref="IJobQueue.CompleteAndClaimAsync"/>), and writes them on
 /// their own only when it has nothing to claim. A job whose outcome is not yet written is still <c>started</c> in the
 /// store, so a crash in that window means the job runs again after recovery (at-least-once), never that it is lost.
 /// </summary>

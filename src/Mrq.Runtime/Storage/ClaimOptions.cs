@@ -5,7 +5,7 @@ namespace Mrq.Storage;
 /// only some task paths (MRQ's <c>task_whitelist</c>) or all but some (<c>task_blacklist</c>, ignored when a
 /// whitelist is given). Jobs the paths exclude stay <c>queued</c>.
 /// </summary>
-internal sealed record ClaimOptions
+public sealed record ClaimOptions
 {
     /// <summary>Plain FIFO, every path.</summary>
     public static readonly ClaimOptions Fifo = new();

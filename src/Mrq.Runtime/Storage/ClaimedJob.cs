@@ -8,7 +8,19 @@ namespace Mrq.Storage;
 /// <c>statuses_no_storage</c>, so the job exists nowhere but in the worker until it ends. <see cref="TraceParent"/> and
 /// <see cref="TraceState"/> are the W3C trace context stored at enqueue (none for raw queues).
 /// </summary>
-internal sealed record ClaimedJob(
+/// <param name="Id">The job's id.</param>
+/// <param name="Path">The task path, which names the task to run.</param>
+/// <param name="Queue">The queue the job was claimed from.</param>
+/// <param name="Params">The job's params, MessagePack-encoded.</param>
+/// <param name="RetryCount">How many times the job was retried before this run.</param>
+/// <param name="DateQueued">When the job was queued.</param>
+/// <param name="DateStarted">When the claim started it.</param>
+/// <param name="RawQueue">The raw queue the job was made from, or null for a regular queue.</param>
+/// <param name="Raw">The raw queue's descriptor (its job factory and options), or null.</param>
+/// <param name="Stored">False when the job is kept only in the worker until it ends (<c>statuses_no_storage</c>).</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> stored at enqueue, or null.</param>
+/// <param name="TraceState">The W3C <c>tracestate</c> stored at enqueue, or null.</param>
+public sealed record ClaimedJob(
     JobId Id,
     string Path,
     string Queue,

@@ -1,7 +1,7 @@
 namespace Mrq.Storage;
 
 /// <summary>
-/// The end of one run, written by <see cref="IJobStore.CompleteAsync"/>: a final status (<c>success</c> with its result,
+/// The end of one run, written by <see cref="IJobQueue.CompleteAsync"/>: a final status (<c>success</c> with its result,
 /// or a failure-like status with the exception type and traceback, appended to the job's history), or <c>queued</c> /
 /// <c>retry</c> with the queue, retry count and due date of the next run.
 /// </summary>
@@ -11,7 +11,16 @@ namespace Mrq.Storage;
 /// <para><see cref="Document"/> is set for a job that was never stored (raw queues with <c>statuses_no_storage</c>):
 /// the store then inserts that whole document instead.</para>
 /// </remarks>
-internal readonly record struct JobOutcome(
+/// <param name="Id">The job's id.</param>
+/// <param name="Status">The job's new status.</param>
+/// <param name="DateUpdated">When the run ended.</param>
+/// <param name="Result">The task's result, MessagePack-encoded, for <c>success</c>; null clears it.</param>
+/// <param name="ExceptionType">The full name of the exception a failed run threw; null clears it.</param>
+/// <param name="Traceback">The exception's text (type, message, stack) of a failed run; null clears it.</param>
+/// <param name="DateExpires">When the job may be purged; null keeps it forever.</param>
+/// <param name="TotalTime">The run's duration in seconds.</param>
+/// <param name="Document">The whole document to insert for a job that was never stored, or null.</param>
+public readonly record struct JobOutcome(
     JobId Id,
     JobStatus Status,
     DateTime DateUpdated,

@@ -4,4 +4,11 @@ namespace Mrq.Storage;
 /// A job about to be inserted as <c>queued</c>. <see cref="TraceParent"/> and <see cref="TraceState"/> are the W3C trace
 /// context of the code that enqueued it (null when none was traced), restored when the job runs.
 /// </summary>
-internal readonly record struct NewJob(JobId Id, string Path, string Queue, ReadOnlyMemory<byte> Params, DateTime DateQueued, string? TraceParent = null, string? TraceState = null);
+/// <param name="Id">The job's id (it also orders jobs queued in the same millisecond).</param>
+/// <param name="Path">The task path.</param>
+/// <param name="Queue">The queue to insert the job into.</param>
+/// <param name="Params">The job's params, MessagePack-encoded.</param>
+/// <param name="DateQueued">When the job was queued; claims take the oldest first.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the enqueuing code, or null.</param>
+/// <param name="TraceState">The W3C <c>tracestate</c> of the enqueuing code, or null.</param>
+public readonly record struct NewJob(JobId Id, string Path, string Queue, ReadOnlyMemory<byte> Params, DateTime DateQueued, string? TraceParent = null, string? TraceState = null);

@@ -7,7 +7,7 @@ namespace Mrq.Storage;
 /// with the same JSON value. Every store compares on the client from the MessagePack params, so all stores select the
 /// same jobs whatever types they store params with.
 /// </summary>
-internal static class ParamsFilter
+public static class ParamsFilter
 {
     /// <summary>The wanted entries as key → JSON of the value; throws <see cref="ArgumentException"/> for invalid JSON.</summary>
     public static Dictionary<string, string> Parse(string json)

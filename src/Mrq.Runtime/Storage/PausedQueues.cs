@@ -5,7 +5,7 @@ namespace Mrq.Storage;
 /// when its own name or its root (the part before the first <c>/</c>) is in the paused set, so pausing <c>high</c>
 /// also pauses <c>high/sub</c>.
 /// </summary>
-internal static class PausedQueues
+public static class PausedQueues
 {
     /// <summary>What the paused set stores for <paramref name="queue"/>.</summary>
     public static string Member(string queue)

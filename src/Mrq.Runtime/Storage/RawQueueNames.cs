@@ -11,7 +11,7 @@ namespace Mrq.Storage;
 /// every known subqueue of the root.</item>
 /// </list>
 /// </summary>
-internal static class RawQueueNames
+public static class RawQueueNames
 {
     /// <summary>Separator between a root queue and its subqueue.</summary>
     public const char SubqueueSeparator = RawQueueRule.SubqueueSeparator;

@@ -5,11 +5,12 @@ namespace Mrq.Storage;
 /// enqueue, when (every <see cref="Interval"/> seconds, or once a day at <see cref="DailyTime"/> UTC, optionally only
 /// on a <see cref="Weekday"/> or <see cref="Monthday"/>), and when it last was.
 /// </summary>
-internal sealed record ScheduledJob
+public sealed record ScheduledJob
 {
     /// <summary>The entry's identity: every field but the state, so a changed entry is a new one.</summary>
     public required string Hash { get; init; }
 
+    /// <summary>The task path to enqueue.</summary>
     public required string Path { get; init; }
 
     /// <summary>The params as a JSON object, or null for none.</summary>

@@ -4,7 +4,8 @@ namespace Mrq.Storage;
 /// The common part of <see cref="IQueueWakeups"/>: a flag set by the adapter's notification handler and consumed by one
 /// wait. Several wake-ups before a wait count as one (the worker makes one pass, which takes whatever is there).
 /// </summary>
-internal sealed class WakeupSignal(Func<ValueTask> unsubscribe) : IQueueWakeups
+/// <param name="unsubscribe">Ends the adapter's subscription; called once, by <see cref="DisposeAsync"/>.</param>
+public sealed class WakeupSignal(Func<ValueTask> unsubscribe) : IQueueWakeups
 {
     private readonly SemaphoreSlim _flag = new(0, 1);
     private int _disposed;
@@ -26,9 +27,11 @@ internal sealed class WakeupSignal(Func<ValueTask> unsubscribe) : IQueueWakeups
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         await _flag.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Unsubscribes (once, whatever the number of calls) and releases the flag.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -1,7 +1,7 @@
 namespace Mrq.Storage;
 
 /// <summary>MRQ's worker statuses, as stored in reports (reference §4.10).</summary>
-internal static class WorkerStatus
+public static class WorkerStatus
 {
     /// <summary>Starting up.</summary>
     public const string Init = "init";

@@ -10,7 +10,7 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
 {
     private readonly string _prefix = "mrqtest-" + Guid.NewGuid().ToString("N");
 
-    private protected override async Task<IQueueBroker> CreateBrokerAsync(bool independent)
+    protected override async Task<IQueueBroker> CreateBrokerAsync(bool independent)
     {
         if (!independent)
         {

@@ -13,7 +13,7 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
 
     private string DatabasePath => Path.Combine(_directory, "mrq.db");
 
-    private protected override Task<IQueueBroker> CreateBrokerAsync(bool independent)
+    protected override Task<IQueueBroker> CreateBrokerAsync(bool independent)
         => Task.FromResult<IQueueBroker>(new SqliteQueueBroker(DatabasePath));
 
     public override async Task DisposeAsync()

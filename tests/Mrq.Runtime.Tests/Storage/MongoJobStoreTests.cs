@@ -19,7 +19,7 @@ public sealed class MongoJobStoreTests : JobStoreConformanceTests
     private readonly Lock _indexGate = new();
     private bool _indexed;
 
-    private protected override IJobStore OpenStoreCore()
+    protected override IJobStore OpenStoreCore()
     {
         var store = MongoJobStore.Open(MongoTestServer.Options(_database));
         lock (_indexGate)

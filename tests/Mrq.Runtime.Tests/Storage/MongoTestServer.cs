@@ -2,8 +2,6 @@ using System.Reflection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Mrq.MongoDB;
-using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Mrq.Tests.Storage;
 
@@ -79,86 +77,4 @@ public sealed class MongoFactAttribute : FactAttribute
 public sealed class MongoServerRequiredAttribute : StoreSkipAttribute
 {
     public override string? SkipReason => MongoTestServer.Uri is null ? MongoTestServer.SkipReason : null;
-}
-
-// ---- How conformance tests (declared once in an abstract base class) skip for one adapter only -------------------
-//
-// xunit 2 reads [Fact(Skip = ...)] from the method, which the base class declares for every adapter at once. So the
-// conformance suite uses [StoreFact] / [StoreTheory]: their discoverers look at the concrete test class being run and
-// skip its cases when it carries a StoreSkipAttribute with a reason (MongoJobStoreTests without a server), and
-// otherwise behave exactly like [Fact] / [Theory] (SqliteJobStoreTests runs them all).
-
-/// <summary>Makes every [StoreFact]/[StoreTheory] of the class it is on skip when <see cref="SkipReason"/> is not null.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
-public abstract class StoreSkipAttribute : Attribute
-{
-    /// <summary>Why the class's store tests cannot run here, or null when they can.</summary>
-    public abstract string? SkipReason { get; }
-
-    /// <summary>The skip reason of a test class, from its <see cref="StoreSkipAttribute"/>, if any.</summary>
-    public static string? For(ITypeInfo testClass) =>
-        testClass.ToRuntimeType()?.GetCustomAttribute<StoreSkipAttribute>(inherit: true)?.SkipReason;
-}
-
-/// <summary>A conformance test: a [Fact] that the concrete class's <see cref="StoreSkipAttribute"/> can skip.</summary>
-[XunitTestCaseDiscoverer("Mrq.Tests.Storage.StoreFactDiscoverer", "Mrq.Runtime.Tests")]
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class StoreFactAttribute : FactAttribute
-{
-}
-
-/// <summary>A conformance theory: a [Theory] that the concrete class's <see cref="StoreSkipAttribute"/> can skip.</summary>
-[XunitTestCaseDiscoverer("Mrq.Tests.Storage.StoreTheoryDiscoverer", "Mrq.Runtime.Tests")]
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class StoreTheoryAttribute : TheoryAttribute
-{
-}
-
-/// <summary>Discovers [StoreFact] tests: a skipped case when the class says so, a plain fact otherwise.</summary>
-public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
-{
-    protected override IXunitTestCase CreateTestCase(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        StoreSkipAttribute.For(testMethod.TestClass.Class) is { } reason
-            ? new SkippedStoreTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)
-            : base.CreateTestCase(discoveryOptions, testMethod, factAttribute);
-}
-
-/// <summary>Discovers [StoreTheory] tests: one skipped case when the class says so, the usual theory cases otherwise.</summary>
-public sealed class StoreTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
-{
-    public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
-        StoreSkipAttribute.For(testMethod.TestClass.Class) is { } reason
-            ? [new SkippedStoreTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)]
-            : base.Discover(discoveryOptions, testMethod, theoryAttribute);
-}
-
-/// <summary>A test case reported as skipped with a reason decided at discovery (kept across serialization).</summary>
-public sealed class SkippedStoreTestCase : XunitTestCase
-{
-    private string _reason = "";
-
-    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
-    public SkippedStoreTestCase()
-    {
-    }
-
-    public SkippedStoreTestCase(IMessageSink diagnosticMessageSink, TestMethodDisplay defaultMethodDisplay, TestMethodDisplayOptions defaultMethodDisplayOptions, ITestMethod testMethod, string reason)
-        : base(diagnosticMessageSink, defaultMethodDisplay, defaultMethodDisplayOptions, testMethod)
-    {
-        _reason = reason;
-    }
-
-    public override void Serialize(IXunitSerializationInfo data)
-    {
-        data.AddValue("StoreSkipReason", _reason);
-        base.Serialize(data);
-    }
-
-    public override void Deserialize(IXunitSerializationInfo data)
-    {
-        _reason = data.GetValue<string>("StoreSkipReason");
-        base.Deserialize(data);
-    }
-
-    protected override string GetSkipReason(IAttributeInfo factAttribute) => _reason;
 }

@@ -12,7 +12,7 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
 
     private string DbFile => Path.Combine(_directory, "mrq.db");
 
-    private protected override IJobStore OpenStoreCore() => SqliteJobStore.Open(DbFile);
+    protected override IJobStore OpenStoreCore() => SqliteJobStore.Open(DbFile);
 
     public override async Task DisposeAsync()
     {

@@ -1,16 +1,15 @@
 namespace Mrq.Storage.Queries;
 
 /// <summary>
-/// What the dashboard reads from a job store, beside <see cref="IJobStore"/>: pages of jobs by filter, capped counts,
-/// aggregates and a cursor over a job's logs. Adapters: <see cref="Sqlite.SqliteJobStore"/> and MongoDB's store
-/// (Mrq.MongoDB). A page or a count reads a bounded number of index entries; the aggregates read
+/// What the dashboard reads from a job store (one of the job store's roles): pages of jobs by filter, capped counts,
+/// aggregates and a cursor over a job's logs. Adapters: the embedded SQLite store and MongoDB's store (Mrq.MongoDB). A page or a count reads a bounded number of index entries; the aggregates read
 /// every job (as MRQ's dashboard does) and are meant to be cached by the caller.
 /// </summary>
 /// <remarks>
 /// A <see cref="JobFilter"/> here selects as in bulk actions, except that an empty filter selects every job, and a queue
 /// ending in <c>/</c> (<c>x/</c>) selects the queue <c>x</c> and its subqueues <c>x/...</c>.
 /// </remarks>
-internal interface IJobQueries
+public interface IJobQueries
 {
     /// <summary>
     /// Up to <paramref name="limit"/> jobs that <paramref name="filter"/> selects, newest stored first, after skipping

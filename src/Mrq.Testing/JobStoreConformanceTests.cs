@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Mrq.Storage;
 
-namespace Mrq.Tests.Storage;
+namespace Mrq.Testing;
 
 /// <summary>
 /// What every <see cref="IJobStore"/> adapter must do. An adapter's test class derives from this one and says how to
@@ -25,7 +25,7 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
     /// Opens a store on this test's backing (a file, a database), which is empty when the test starts. Every call
     /// within one test opens another, independent instance on the same backing.
     /// </summary>
-    private protected abstract IJobStore OpenStoreCore();
+    protected abstract IJobStore OpenStoreCore();
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -37,7 +37,7 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
         }
     }
 
-    private protected IJobStore OpenStore()
+    protected IJobStore OpenStore()
     {
         var store = OpenStoreCore();
         lock (_opened)
@@ -49,7 +49,7 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>An id whose creation second is <paramref name="date"/>'s and whose order among ids of that second is <paramref name="n"/>.</summary>
-    private protected static JobId Id(DateTime date, int n)
+    protected static JobId Id(DateTime date, int n)
     {
         Span<byte> bytes = stackalloc byte[JobId.Size];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)(date - DateTime.UnixEpoch).TotalSeconds);
@@ -58,13 +58,13 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
         return new JobId(bytes);
     }
 
-    private protected static byte[] Params(int n) => [0x81, 0xA1, (byte)'n', 0xCE, (byte)(n >> 24), (byte)(n >> 16), (byte)(n >> 8), (byte)n];
+    protected static byte[] Params(int n) => [0x81, 0xA1, (byte)'n', 0xCE, (byte)(n >> 24), (byte)(n >> 16), (byte)(n >> 8), (byte)n];
 
-    private protected static NewJob Job(int n, DateTime dateQueued, string queue = "default", string path = "tests.Add") =>
+    protected static NewJob Job(int n, DateTime dateQueued, string queue = "default", string path = "tests.Add") =>
         new(Id(dateQueued, n), path, queue, Params(n), dateQueued);
 
     /// <summary>Claims batches of <paramref name="batch"/> until the queue is empty, in the order they were handed out.</summary>
-    private protected static async Task<List<ClaimedJob>> ClaimAllAsync(IJobStore store, string queue, int batch, string worker = "worker-1")
+    protected static async Task<List<ClaimedJob>> ClaimAllAsync(IJobStore store, string queue, int batch, string worker = "worker-1")
     {
         var all = new List<ClaimedJob>();
         while (await store.ClaimAsync(queue, batch, worker, all) > 0)

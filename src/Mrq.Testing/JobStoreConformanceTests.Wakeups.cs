@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Tests.Storage;
+namespace Mrq.Testing;
 
 /// <summary>
 /// Wake-ups carried by the store (<see cref="IJobStoreWakeups"/>): a subscriber on another instance of the same store
@@ -9,6 +9,7 @@ namespace Mrq.Tests.Storage;
 /// </summary>
 public abstract partial class JobStoreConformanceTests
 {
+    /// <summary>A subscriber of a root hears of a job enqueued on one of its subqueues, unless the store subscribes to none.</summary>
     [StoreFact]
     public async Task A_store_that_carries_wake_ups_wakes_a_subscriber_of_the_root_when_a_job_is_enqueued()
     {

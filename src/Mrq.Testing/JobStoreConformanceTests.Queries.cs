@@ -1,12 +1,12 @@
 using Mrq.Storage;
 using Mrq.Storage.Queries;
 
-namespace Mrq.Tests.Storage;
+namespace Mrq.Testing;
 
 /// <summary>The dashboard's reads (<see cref="IJobQueries"/>), the same for every adapter.</summary>
 public abstract partial class JobStoreConformanceTests
 {
-    private protected IJobQueries OpenQueries() => (IJobQueries)OpenStore();
+    protected IJobQueries OpenQueries() => (IJobQueries)OpenStore();
 
     [StoreFact]
     public async Task Queries_find_newest_first_with_paging_and_count_with_a_cap()

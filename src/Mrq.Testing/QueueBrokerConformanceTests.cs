@@ -1,6 +1,6 @@
 using Mrq.Storage;
 
-namespace Mrq.Tests.Broker;
+namespace Mrq.Testing;
 
 /// <summary>
 /// The raw-queue broker contract (MRQ's raw queues, reference §2.3 and §2.6), run against every adapter. Each test gets
@@ -18,13 +18,13 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     private IQueueBroker? _broker;
 
     /// <summary>The broker of the test (created in <see cref="InitializeAsync"/>).</summary>
-    private protected IQueueBroker Broker => _broker ?? throw new InvalidOperationException("Not initialized.");
+    protected IQueueBroker Broker => _broker ?? throw new InvalidOperationException("Not initialized.");
 
     /// <summary>
     /// A broker over this test's namespace; with <paramref name="independent"/> it has its own connection (a separate
     /// client, as another worker process would have).
     /// </summary>
-    private protected abstract Task<IQueueBroker> CreateBrokerAsync(bool independent);
+    protected abstract Task<IQueueBroker> CreateBrokerAsync(bool independent);
 
     public async Task InitializeAsync() => _broker = await NewBrokerAsync(independent: false);
 

@@ -1,10 +1,6 @@
 using Mrq.Storage;
-using Mrq.MongoDB;
-using Mrq.Storage.Sqlite;
-using Mrq.Tests.Support;
-using Mrq.Processing;
 
-namespace Mrq.Tests.Storage;
+namespace Mrq.Testing;
 
 /// <summary>
 /// What every <see cref="IJobStore"/> adapter must do for worker operations: reports, recovery of started jobs, claims
@@ -15,9 +11,9 @@ public abstract class WorkerOperationsConformanceTests : IAsyncLifetime
     private static readonly DateTime s_date = new(2025, 3, 14, 15, 9, 26, 535, DateTimeKind.Utc);
     private IJobStore? _store;
 
-    private protected IJobStore Store => _store ??= OpenStore();
+    protected IJobStore Store => _store ??= OpenStore();
 
-    private protected abstract IJobStore OpenStore();
+    protected abstract IJobStore OpenStore();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -111,34 +107,4 @@ public abstract class WorkerOperationsConformanceTests : IAsyncLifetime
 
     private static NewJob Job(string queue, int n, string path = "p") =>
         new(JobId.NewId(s_date.AddSeconds(n)), path, queue, new byte[] { 0x80 }, s_date.AddSeconds(n));
-}
-
-public sealed class SqliteWorkerOperationsTests : WorkerOperationsConformanceTests
-{
-    private readonly TempDirectory _directory = new();
-
-    private protected override IJobStore OpenStore() => SqliteJobStore.Open(_directory.File("mrq.db"));
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _directory.Dispose();
-    }
-}
-
-[MongoServerRequired]
-public sealed class MongoWorkerOperationsTests : WorkerOperationsConformanceTests
-{
-    private readonly string _database = MongoTestServer.NewDatabaseName();
-
-    private protected override IJobStore OpenStore() => MongoJobStore.Open(MongoTestServer.Options(_database));
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (MongoTestServer.Uri is not null)
-        {
-            await MongoTestServer.DropAsync(_database);
-        }
-    }
 }

@@ -1,0 +1,12 @@
+using System.Reflection;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Mrq.Testing;
+
+/// <summary>A conformance theory: a [Theory] that the concrete class's <see cref="StoreSkipAttribute"/> can skip.</summary>
+[XunitTestCaseDiscoverer("Mrq.Testing.StoreTheoryDiscoverer", "Mrq.Testing")]
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class StoreTheoryAttribute : TheoryAttribute
+{
+}
