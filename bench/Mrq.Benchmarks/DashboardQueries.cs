@@ -9,7 +9,8 @@ namespace Mrq.Benchmarks;
 
 /// <summary>
 /// <c>dashboard-queries [JOBS]</c>: fills an embedded store with JOBS jobs (default 1,000,000: 10 queues, 5 paths, 10%
-/// finished of which 8% failed), then prints the median time of each of the dashboard's reads and SQLite's plan for it.
+/// finished of which 8% failed, and a queue with subqueues), then prints the median time of each of the dashboard's reads,
+/// what the page says (partial: stopped at the scan budget) and SQLite's plan for each statement the read ran.
 /// </summary>
 internal static class DashboardQueries
 {
@@ -21,20 +22,33 @@ internal static class DashboardQueries
         {
             await using var store = SqliteJobStore.Open(path);
             await FillAsync(store, total);
+            TracePlans();
             IJobQueries queries = store;
-            Console.WriteLine($"| Query ({total:N0} jobs) | median | plan |");
+            Console.WriteLine($"| Query ({total:N0} jobs) | median | result |");
             Console.WriteLine("|---|---:|---|");
             foreach (var (name, filter) in Filters())
             {
-                await MeasureAsync($"page of 20: {name}", () => queries.FindJobsAsync(filter, 0, 20).AsTask(), path, filter, page: true);
-                await MeasureAsync($"count ≤ 10,000: {name}", () => queries.CountJobsAsync(filter, 10_000).AsTask(), path, filter, page: false);
+                var page = await MeasureAsync($"page of 20: {name}", () => queries.FindJobsAsync(filter, null, 0, 20).AsTask(), p => p.Partial ? $"partial ({p.Jobs.Count} found)" : $"{p.Jobs.Count} jobs");
+                await MeasureAsync($"count ≤ 10,000: {name}", () => queries.CountJobsAsync(filter, 10_000).AsTask(), c => c.IsLowerBound ? $"≥ {c.Count:N0}" : $"{c.Count:N0}");
+                if (page.Next is { } next)
+                {
+                    await MeasureAsync($"next page (cursor): {name}", () => queries.FindJobsAsync(filter, next, 0, 20).AsTask(), p => p.Partial ? $"partial ({p.Jobs.Count} found)" : $"{p.Jobs.Count} jobs");
+                }
             }
 
-            await MeasureAsync("page of 20 after skipping 1,000: queue q3", () => queries.FindJobsAsync(new JobFilter { Queue = "q3" }, 1000, 20).AsTask(), path, null, page: false);
-            await MeasureAsync("aggregate: queue × status", () => queries.CountByQueueAndStatusAsync().AsTask(), path, null, page: false);
-            await MeasureAsync("aggregate: path × status", () => queries.CountByPathAndStatusAsync().AsTask(), path, null, page: false);
-            await MeasureAsync("aggregate: raw queue × status", () => queries.CountByRawQueueAndStatusAsync().AsTask(), path, null, page: false);
-            await MeasureAsync("aggregate: path × exception", () => queries.CountExceptionsAsync().AsTask(), path, null, page: false);
+            await MeasureAsync("page of 20 after skipping 1,000: queue q3", () => queries.FindJobsAsync(new JobFilter { Queue = "q3" }, null, 1000, 20).AsTask(), p => $"{p.Jobs.Count} jobs");
+            await MeasureAsync("aggregate: queue × status", () => queries.CountByQueueAndStatusAsync().AsTask(), g => $"{g.Count} groups");
+            await MeasureAsync("aggregate: path × status", () => queries.CountByPathAndStatusAsync().AsTask(), g => $"{g.Count} groups");
+            await MeasureAsync("aggregate: raw queue × status", () => queries.CountByRawQueueAndStatusAsync().AsTask(), g => $"{g.Count} groups");
+            await MeasureAsync("aggregate: path × exception", () => queries.CountExceptionsAsync().AsTask(), g => $"{g.Count} groups");
+            Console.WriteLine();
+            Console.WriteLine("Plans (EXPLAIN QUERY PLAN of each statement the reads ran, as traced by SQLite):");
+            Console.WriteLine();
+            foreach (var (sql, plan) in s_plans)
+            {
+                Console.WriteLine($"- `{sql}`");
+                Console.WriteLine($"  → {plan}");
+            }
             return 0;
         }
         finally
@@ -47,19 +61,50 @@ internal static class DashboardQueries
         }
     }
 
+    private static readonly List<(string Sql, string Plan)> s_plans = [];
+    private static bool s_tracing;
+
+    /// <summary>Explains each statement the store's reads run while <see cref="s_tracing"/> is set (once per statement text).</summary>
+    private static void TracePlans() => SqliteJobWalk.Observer = command =>
+    {
+        if (!s_tracing || s_plans.Any(p => p.Sql == command.CommandText))
+        {
+            return;
+        }
+
+        using var explain = command.Connection!.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        foreach (SqliteParameter parameter in command.Parameters)
+        {
+            explain.Parameters.AddWithValue(parameter.ParameterName, parameter.Value);
+        }
+
+        using var reader = explain.ExecuteReader();
+        var steps = new List<string>();
+        while (reader.Read())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        s_plans.Add((command.CommandText, string.Join("; ", steps)));
+    };
+
     private static IEnumerable<(string Name, JobFilter Filter)> Filters() =>
     [
         ("every job", new JobFilter()),
         ("queue q3", new JobFilter { Queue = "q3" }),
         ("queue q3/ (with subqueues)", new JobFilter { Queue = "q3/" }),
+        ("queue q9/ (q9 and 3 subqueues)", new JobFilter { Queue = "q9/" }),
         ("path tasks.P2", new JobFilter { Path = "tasks.P2" }),
         ("status queued", new JobFilter { Statuses = [JobStatus.Queued] }),
         ("status started", new JobFilter { Statuses = [JobStatus.Started] }),
         ("status failed (0.8%)", new JobFilter { Statuses = [JobStatus.Failed] }),
         ("status cancel (none)", new JobFilter { Statuses = [JobStatus.Cancel] }),
+        ("statuses failed-started", new JobFilter { Statuses = [JobStatus.Failed, JobStatus.Started] }),
         ("worker w1", new JobFilter { Worker = "w1" }),
         ("exception type E1", new JobFilter { ExceptionType = "E1" }),
         ("queue q3 + status failed", new JobFilter { Queue = "q3", Statuses = [JobStatus.Failed] }),
+        ("worker w1 + status failed", new JobFilter { Worker = "w1", Statuses = [JobStatus.Failed] }),
     ];
 
     private static async Task FillAsync(SqliteJobStore store, int total)
@@ -73,7 +118,9 @@ internal static class DashboardQueries
             for (var i = 0; i < jobs.Length; i++)
             {
                 var n = start + i;
-                jobs[i] = new NewJob(JobId.NewId(now), $"tasks.P{n % 5}", $"q{n % 10}", new byte[] { 0x81, 0xA1, (byte)'n', 0x2A }, now);
+                // q9's jobs spread over q9 and three subqueues.
+                var queue = n % 10 == 9 && n % 40 != 9 ? $"q9/s{n % 3}" : $"q{n % 10}";
+                jobs[i] = new NewJob(JobId.NewId(now), $"tasks.P{n % 5}", queue, new byte[] { 0x81, 0xA1, (byte)'n', 0x2A }, now);
             }
 
             await store.EnqueueAsync(jobs);
@@ -117,9 +164,11 @@ internal static class DashboardQueries
         Console.Error.WriteLine($"Filled {total:N0} jobs ({claimed.Count:N0} claimed, {outcomes.Count:N0} finished) in {clock.Elapsed.TotalSeconds:F1} s.");
     }
 
-    private static async Task MeasureAsync<T>(string name, Func<Task<T>> query, string path, JobFilter? filter, bool page)
+    private static async Task<T> MeasureAsync<T>(string name, Func<Task<T>> query, Func<T, string> describe)
     {
-        await query(); // warm the page cache
+        s_tracing = true;
+        var result = await query(); // warm the page cache, and trace the statements once
+        s_tracing = false;
         var times = new List<double>();
         for (var i = 0; i < 5; i++)
         {
@@ -129,26 +178,7 @@ internal static class DashboardQueries
         }
 
         times.Sort();
-        var plan = page && filter is not null ? Plan(path, filter) : "";
-        Console.WriteLine($"| {name} | {times[2].ToString("F2", CultureInfo.InvariantCulture)} ms | {plan} |");
-    }
-
-    private static string Plan(string path, JobFilter filter)
-    {
-        var (where, bind) = SqliteJobFilter.Where(filter);
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        var from = filter.Statuses is [JobStatus.Started] ? "mrq_jobs INDEXED BY mrq_jobs_started" : "mrq_jobs";
-        command.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM {from} WHERE {where} ORDER BY rowid DESC LIMIT 20;";
-        bind(command);
-        using var reader = command.ExecuteReader();
-        var steps = new List<string>();
-        while (reader.Read())
-        {
-            steps.Add(reader.GetString(3));
-        }
-
-        return string.Join("; ", steps);
+        Console.WriteLine($"| {name} | {times[2].ToString("F2", CultureInfo.InvariantCulture)} ms | {describe(result)} |");
+        return result;
     }
 }

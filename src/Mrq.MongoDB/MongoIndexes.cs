@@ -68,6 +68,17 @@ internal static class MongoIndexes
         new(F.JobsCollection, new BsonDocument { { F.Status, 1 }, { F.Queue, 1 }, { F.Path, 1 } }),
     ];
 
+    /// <summary>
+    /// <c>mrq_jobs</c>, for the dashboard (not MRQ's): a queue's and a task path's jobs in <c>_id</c> order, so a page of
+    /// them reads the page's entries instead of sorting every match. Neither key changes when a job is claimed or
+    /// finishes, so the worker's updates leave them alone; only inserts (and a requeue to another queue) write them.
+    /// </summary>
+    public static IReadOnlyList<MongoIndexDefinition> Dashboard { get; } =
+    [
+        new(F.JobsCollection, new BsonDocument { { F.Queue, 1 }, { F.Id, -1 } }),
+        new(F.JobsCollection, new BsonDocument { { F.Path, 1 }, { F.Id, -1 } }),
+    ];
+
     /// <summary><c>mrq_logs</c>: by job, and by worker (sparse).</summary>
     public static IReadOnlyList<MongoIndexDefinition> Logs { get; } =
     [
@@ -114,10 +125,11 @@ internal static class MongoIndexes
         { "size", LogsCappedSize },
     };
 
-    /// <summary>Creates the jobs indexes (idempotent).</summary>
+    /// <summary>Creates the jobs indexes, MRQ's and the dashboard's (idempotent).</summary>
     public static async Task EnsureJobsAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
         await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(Jobs), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(Dashboard), cancellationToken: cancellationToken).ConfigureAwait(false);
         await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(Workers), cancellationToken: cancellationToken).ConfigureAwait(false);
         await database.RunCommandAsync<BsonDocument>(CreateIndexesCommand(ScheduledJobs), cancellationToken: cancellationToken).ConfigureAwait(false);
     }

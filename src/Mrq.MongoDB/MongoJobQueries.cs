@@ -402,6 +402,67 @@ internal static class MongoJobQueries
     /// <summary>Newest first: ObjectIds sort by creation time.</summary>
     public static BsonDocument NewestFirstSort() => new(F.Id, -1);
 
+    /// <summary>
+    /// The part of a dashboard filter an index serves in <c>_id</c> order (<see cref="MongoIndexes.Dashboard"/>): the id,
+    /// a queue, the queues of a family (<paramref name="family"/>: names read first), or a path; every job otherwise.
+    /// </summary>
+    public static BsonDocument SeekFilter(JobFilter filter, IReadOnlyList<string>? family)
+    {
+        if (filter.Id is { } id)
+        {
+            return new BsonDocument(F.Id, ToObjectId(id));
+        }
+
+        if (family is not null)
+        {
+            return new BsonDocument(F.Queue, new BsonDocument("$in", new BsonArray(family)));
+        }
+
+        if (filter.Queue is { } queue && !IsFamily(queue))
+        {
+            return new BsonDocument(F.Queue, queue);
+        }
+
+        return filter.Path is { } path ? new BsonDocument(F.Path, path) : [];
+    }
+
+    /// <summary>MRQ's <c>{status, queue, path}</c> index: queue × status and path × status counts read only its keys.</summary>
+    public static BsonDocument StatusQueuePathIndex() => new()
+    {
+        { F.Status, 1 },
+        { F.Queue, 1 },
+        { F.Path, 1 },
+    };
+
+    /// <summary>True for <c>x/</c>: the queue x and its subqueues.</summary>
+    public static bool IsFamily(string queue) => queue.Length > 1 && queue[^1] == RawQueueNames.SubqueueSeparator;
+
+    /// <summary>The queues of the family <c>x/</c> (for <c>distinct</c>): x and x/....</summary>
+    public static BsonDocument FamilyFilter(string family) => SelectionFilter(new JobFilter { Queue = family }, null)!;
+
+    /// <summary><paramref name="filter"/> restricted to ids below <paramref name="before"/> and from <paramref name="atLeast"/> on.</summary>
+    public static BsonDocument WithIdRange(BsonDocument filter, ObjectId? before, ObjectId? atLeast)
+    {
+        if (before is null && atLeast is null)
+        {
+            return filter;
+        }
+
+        var range = new BsonDocument();
+        if (before is { } below)
+        {
+            range.Add("$lt", below);
+        }
+
+        if (atLeast is { } from)
+        {
+            range.Add("$gte", from);
+        }
+
+        var bounded = new BsonDocument(F.Id, range);
+        return filter.ElementCount == 0 ? bounded : new BsonDocument("$and", new BsonArray { filter, bounded });
+    }
+
     /// <summary>Counts of jobs grouped by two fields (<c>$group</c> on <c>{k, d}</c>), optionally after a <c>$match</c>.</summary>
     public static BsonDocument[] GroupCountPipeline(string keyField, string detailField, BsonDocument? match)
     {

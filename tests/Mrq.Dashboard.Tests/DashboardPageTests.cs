@@ -65,6 +65,16 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await OpenAsync(page, host, "#/jobs?queue=reports%2F", "tasks.Report");
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(2);
 
+        // Pages follow the store's cursor: one job per page, then the next one, then back to the first.
+        await OpenAsync(page, host, "#/jobs?queue=reports%2F&limit=1", "1–1 of 2");
+        var newest = await page.Locator("main table tbody tr .mono").First.TextContentAsync();
+        await page.ClickAsync("main .pager a:text-is('next ›')");
+        await Expect(page.Locator("main .pager")).ToContainTextAsync("2–2 of 2");
+        await Expect(page.Locator("main table tbody tr .mono").First).Not.ToHaveTextAsync(newest!);
+        await Expect(page.Locator("main .pager a:text-is('next ›')")).ToHaveCountAsync(0);
+        await page.ClickAsync("main .pager a:text-is('« first')");
+        await Expect(page.Locator("main .pager")).ToContainTextAsync("1–1 of 2");
+
         await OpenAsync(page, host, "#/jobs?status=failed-retry&path=tasks.Report", "retries: 2");
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(2);
 
@@ -274,7 +284,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     private static async Task<long> CountAsync(DashboardHost host, JobStatus status)
     {
         var store = (Storage.Queries.IJobQueries)((StoreClient)host.Client).Store;
-        return await store.CountJobsAsync(new JobFilter { Statuses = [status] }, 1000);
+        return (await store.CountJobsAsync(new JobFilter { Statuses = [status] }, 1000)).Count;
     }
 
     /// <summary>Screenshots for docs/dashboard.md, written only when MRQ_DASHBOARD_SCREENSHOTS names a folder.</summary>

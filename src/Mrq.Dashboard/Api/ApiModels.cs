@@ -55,7 +55,9 @@ internal sealed record JobRow(
     int RetryCount,
     string? RawQueue);
 
-internal sealed record JobsResponse(IReadOnlyList<JobRow> Jobs, long Total, bool TotalIsLowerBound, int Skip, int Limit);
+// Next: the cursor of the following page (the "after" parameter), null at the end. Partial: the store stopped searching
+// after its bound on the jobs one request reads (a filter no index serves); Next continues the search.
+internal sealed record JobsResponse(IReadOnlyList<JobRow> Jobs, long Total, bool TotalIsLowerBound, int Skip, int Limit, string? Next, bool Partial);
 
 internal sealed record TracebackRow(DateTime Date, string Status, string? ExceptionType, string? Traceback, string? OriginalTraceback, string? Worker);
 

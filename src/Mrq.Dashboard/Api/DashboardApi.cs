@@ -141,10 +141,20 @@ internal static class DashboardApi
         }
 
         var (skip, limit) = Paging(http);
-        var jobs = await state.Queries.FindJobsAsync(filter, skip, limit, http.RequestAborted).ConfigureAwait(false);
-        var cap = state.Options.CountCap;
-        var total = await state.Queries.CountJobsAsync(filter, cap, http.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(http, new JobsResponse(jobs.Select(JobRows.Row).ToList(), total, total >= cap, skip, limit), Json.Default.JobsResponse).ConfigureAwait(false);
+        var after = http.Request.Query["after"].ToString();
+        JobPage page;
+        try
+        {
+            page = await state.Queries.FindJobsAsync(filter, after.Length == 0 ? null : after, skip, limit, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            await BadRequestAsync(http, e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var total = await state.Queries.CountJobsAsync(filter, state.Options.CountCap, http.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(http, new JobsResponse(page.Jobs.Select(JobRows.Row).ToList(), total.Count, total.IsLowerBound, skip, limit, page.Next, page.Partial), Json.Default.JobsResponse).ConfigureAwait(false);
     }
 
     public static async Task JobAsync(HttpContext http, DashboardState state)

@@ -302,11 +302,14 @@
   const filterFields = [["queue", "Queue (x/ for subqueues)"], ["path", "Path"], ["status", "Status (a-b)"], ["worker", "Worker"], ["exceptiontype", "Exception"], ["id", "Id"], ["params", "Params (JSON)"]];
 
   async function jobsPage(params) {
-    const skip = Number(params.get("skip") || 0);
+    // Pages follow the store's cursor ("after"); "pos" only numbers the rows shown.
+    const after = params.get("after") || "";
+    const pos = Number(params.get("pos") || 0);
     const limit = Number(params.get("limit") || 20);
     const filter = {};
     for (const [name] of filterFields) if (params.get(name)) filter[name] = params.get(name);
-    const query = new URLSearchParams({ ...filter, skip, limit });
+    const query = new URLSearchParams({ ...filter, limit });
+    if (after) query.set("after", after);
     const r = await api("jobs?" + query.toString());
     const form = el("form", { className: "filters", id: "job-filters", onsubmit: e => {
       e.preventDefault();
@@ -331,7 +334,7 @@
         jobsLink({ queue: j.queue }, j.queue),
         j.worker ? jobsLink({ worker: j.worker }, j.worker) : "",
       ])),
-      pager(skip, limit, r.total, r.totalIsLowerBound, s => "#/jobs?" + new URLSearchParams({ ...filter, skip: s, limit }).toString()));
+      cursorPager(after, pos, r, p => "#/jobs?" + new URLSearchParams({ ...filter, limit, ...p }).toString()));
     return content;
   }
 
@@ -353,6 +356,17 @@
       destination,
       el("button", { id: "action-cancel", className: "danger", onclick: run("cancel") }, "Cancel"),
       notice);
+  }
+
+  function cursorPager(after, pos, r, hrefFor) {
+    const parts = [];
+    if (after) parts.push(link(hrefFor({}), "« first"));
+    const shown = r.jobs.length === 0 ? "0" : `${pos + 1}–${pos + r.jobs.length}`;
+    parts.push(el("span", {}, `${shown} of ${fmtNumber(r.total)}${r.totalIsLowerBound ? "+" : ""}`));
+    if (r.next) parts.push(link(hrefFor({ after: r.next, pos: pos + r.jobs.length }), r.partial ? "search further ›" : "next ›"));
+    if (r.partial) parts.push(el("div", { className: "muted", id: "jobs-partial" },
+      "No index serves this filter: this page searched a bounded number of the newest jobs and found these; more may match further on."));
+    return el("div", { className: "pager" }, parts);
   }
 
   function pager(skip, limit, total, lowerBound, hrefFor) {

@@ -55,7 +55,7 @@ internal static class MongoTestServer
     /// <summary>Creates every <c>mrq_jobs</c> index except the TTL one (the TTL monitor would delete test jobs whose fixed dates lie in the past).</summary>
     public static void CreateIndexesWithoutTtl(IMongoDatabase database)
     {
-        var indexes = MongoIndexes.Jobs.Where(i => i.ExpireAfterSeconds is null).ToList();
+        var indexes = MongoIndexes.Jobs.Concat(MongoIndexes.Dashboard).Where(i => i.ExpireAfterSeconds is null).ToList();
         database.RunCommand<BsonDocument>(MongoIndexes.CreateIndexesCommand(indexes));
     }
 }

@@ -1,9 +1,10 @@
 namespace Mrq.Storage.Queries;
 
 /// <summary>
-/// What the dashboard reads from a job store (one of the job store's roles): pages of jobs by filter, capped counts,
-/// aggregates and a cursor over a job's logs. Adapters: the embedded SQLite store and MongoDB's store (Mrq.MongoDB). A page or a count reads a bounded number of index entries; the aggregates read
-/// every job (as MRQ's dashboard does) and are meant to be cached by the caller.
+/// What the dashboard reads from a job store (one of the job store's roles): pages of jobs by filter, counts,
+/// aggregates and a cursor over a job's logs. Adapters: the embedded SQLite store and MongoDB's store (Mrq.MongoDB). A
+/// page or a count reads a bounded number of index entries or jobs; the aggregates are read from counts the embedded
+/// store keeps, and from an index on MongoDB, and are meant to be cached by the caller.
 /// </summary>
 /// <remarks>
 /// A <see cref="JobFilter"/> here selects as in bulk actions, except that an empty filter selects every job, and a queue
@@ -12,24 +13,27 @@ namespace Mrq.Storage.Queries;
 public interface IJobQueries
 {
     /// <summary>
-    /// Up to <paramref name="limit"/> jobs that <paramref name="filter"/> selects, newest stored first, after skipping
-    /// <paramref name="skip"/> of them.
+    /// Up to <paramref name="limit"/> jobs that <paramref name="filter"/> selects, newest stored first, after the cursor
+    /// <paramref name="after"/> (a <see cref="JobPage.Next"/> of this store; null: from the newest) and after skipping
+    /// <paramref name="skip"/> of them. A call reads a bounded number of jobs whatever the store holds: a filter no index
+    /// serves may return a <see cref="JobPage.Partial"/> page.
     /// </summary>
-    ValueTask<IReadOnlyList<JobInfo>> FindJobsAsync(JobFilter filter, int skip, int limit, CancellationToken cancellationToken = default);
+    ValueTask<JobPage> FindJobsAsync(JobFilter filter, string? after, int skip, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// How many jobs <paramref name="filter"/> selects, counting no further than <paramref name="cap"/> (a result equal to
-    /// the cap means "at least that many").
+    /// How many jobs <paramref name="filter"/> selects: exact when the store keeps that count (filters on queue, path,
+    /// raw queue and status), otherwise counted no further than <paramref name="cap"/> matches and the store's bound on
+    /// the jobs it reads (then a lower bound).
     /// </summary>
-    ValueTask<long> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default);
+    ValueTask<JobCount> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default);
 
-    /// <summary>Jobs per queue and status (every job read once).</summary>
+    /// <summary>Jobs per queue and status.</summary>
     ValueTask<IReadOnlyList<JobGroupCount>> CountByQueueAndStatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Jobs made from raw queues, per raw queue and status (every job read once).</summary>
+    /// <summary>Jobs made from raw queues, per raw queue and status.</summary>
     ValueTask<IReadOnlyList<JobGroupCount>> CountByRawQueueAndStatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Jobs per task path and status (every job read once).</summary>
+    /// <summary>Jobs per task path and status.</summary>
     ValueTask<IReadOnlyList<JobGroupCount>> CountByPathAndStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Jobs with an exception type, per task path and exception type (MRQ's task exceptions view).</summary>

@@ -15,7 +15,7 @@ internal static class SqliteJobFilter
             values.Add(("$f_id", id.ToByteArray()));
         }
 
-        if (filter.Queue is { Length: > 1 } listen && listen[^1] == RawQueueNames.SubqueueSeparator)
+        if (filter.Queue is { } listen && IsFamily(listen))
         {
             // "x/": the queue x and its subqueues x/..., two ranges of the queue index.
             conditions.Add("(queue = $f_root OR (queue >= $f_sub_from AND queue < $f_sub_to))");
@@ -54,6 +54,9 @@ internal static class SqliteJobFilter
             }
         });
     }
+
+    /// <summary>True for <c>x/</c>: the queue x and its subqueues.</summary>
+    public static bool IsFamily(string queue) => queue.Length > 1 && queue[^1] == RawQueueNames.SubqueueSeparator;
 
     private static void Add(List<string> conditions, List<(string, object)> values, string column, string? value)
     {

@@ -112,6 +112,6 @@ internal sealed partial class SqliteJobStore
         return "UPDATE mrq_jobs SET status = 'started', datestarted = $now, worker = $worker, dateexpires = NULL " +
             "WHERE id IN (SELECT id FROM mrq_jobs INDEXED BY mrq_jobs_dequeue " +
             $"WHERE queue = $queue AND status = 'queued'{paths} ORDER BY datequeued {direction}, id {direction} LIMIT $max) " +
-            "RETURNING id, path, params, retry_count, datequeued, traceparent, tracestate;";
+            "RETURNING id, path, params, retry_count, datequeued, traceparent, tracestate, raw_queue;";
     }
 }

@@ -21,6 +21,11 @@ internal sealed partial class SqliteJobStore
         "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
         "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
 
+    // Status names as stored (and counted in mrq_job_counts) by the statements of this file.
+    private const string QueuedName = "queued";
+    private const string StartedName = "started";
+    private const string SuccessName = "success";
+
     // The FIFO claim, inside the caller's BEGIN IMMEDIATE transaction: the rows are read in queue order (with their
     // rowids), then each is marked started by rowid. Nothing can change the queue in between (this connection holds the
     // file's write lock and the write gate), and every row read must be updated or the transaction is rolled back.
@@ -29,7 +34,7 @@ internal sealed partial class SqliteJobStore
     // The literal status = 'queued' (not a parameter) is what lets SQLite use the partial index; INDEXED BY turns a
     // plan that cannot use it into a prepare error instead of a silent scan-and-sort of the whole queue.
     internal const string ClaimSelectSql =
-        "SELECT rowid, id, path, params, retry_count, datequeued, traceparent, tracestate " +
+        "SELECT rowid, id, path, params, retry_count, datequeued, traceparent, tracestate, raw_queue " +
         "FROM mrq_jobs INDEXED BY mrq_jobs_dequeue WHERE queue = ?1 AND status = 'queued' ORDER BY datequeued, id LIMIT ?2;";
 
     internal const string ClaimRowSql =
@@ -40,10 +45,16 @@ internal sealed partial class SqliteJobStore
         "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count, traceparent, tracestate) " +
         "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, 0, ?6, ?7);";
 
-    private const string InsertDocumentSql =
-        "INSERT OR REPLACE INTO mrq_jobs (id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
+    private const string DocumentColumns =
+        "(id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
         "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17);";
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+
+    // A document is usually new (a raw job's first stored status): inserted without looking for an old row first. Only
+    // when the id exists is the old row's combination read (for mrq_job_counts) and the row replaced.
+    private const string InsertNewDocumentSql = "INSERT INTO mrq_jobs " + DocumentColumns + " ON CONFLICT (id) DO NOTHING;";
+
+    private const string InsertDocumentSql = "INSERT OR REPLACE INTO mrq_jobs " + DocumentColumns + ";";
 
     // Writer connection, used only inside _writes' transactions (prepared in the constructor by PrepareHotPath).
     private SqliteStatement _claimSelect = null!;
@@ -51,7 +62,9 @@ internal sealed partial class SqliteJobStore
     private SqliteStatement _completeSuccess = null!;
     private SqliteStatement _enqueue = null!;
     private SqliteStatement _insertDocument = null!;
+    private SqliteStatement _insertNewDocument = null!;
     private readonly List<long> _claimedRows = [];
+    private readonly List<string> _claimedRawQueues = [];
 
     /// <inheritdoc/>
     public async ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
@@ -101,6 +114,7 @@ internal sealed partial class SqliteJobStore
         var dateStarted = SqliteDates.FromUnixMilliseconds(now);
         var first = into.Count;
         _claimedRows.Clear();
+        _claimedRawQueues.Clear();
         try
         {
             _claimSelect.Bind(1, queue);
@@ -108,6 +122,7 @@ internal sealed partial class SqliteJobStore
             while (_claimSelect.Read())
             {
                 _claimedRows.Add(_claimSelect.GetInt64(0));
+                _claimedRawQueues.Add(_counts.Text(_claimSelect.GetBlob(8)));
                 var id = _claimSelect.GetBlob(1);
                 if (id.Length != JobId.Size)
                 {
@@ -135,6 +150,14 @@ internal sealed partial class SqliteJobStore
                 {
                     throw new InvalidOperationException("A claim read a queued job that was no longer queued when marked started; rolled back.");
                 }
+            }
+
+            for (var i = first; i < into.Count; i++)
+            {
+                var key = new SqliteJobCounts.Key(queue, into[i].Path, _claimedRawQueues[i - first], StartedName);
+                _counts.Add(key.With(QueuedName), -1);
+                _counts.Add(key, 1);
+                _counts.RememberStarted(into[i].Id, key);
             }
 
             return into.Count - first;
@@ -170,7 +193,13 @@ internal sealed partial class SqliteJobStore
         _completeSuccess.Bind(4, outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : null);
         _completeSuccess.Bind(5, outcome.TotalTime);
         _completeSuccess.Bind(6, outcome.Worker);
-        _completeSuccess.Execute();
+        if (_completeSuccess.Execute() == 1 && _counts.TryTakeStarted(outcome.Id, id, out var key))
+        {
+            // The job was started (the statement's condition) and is now a success, in the same queue.
+            _counts.Add(key, -1);
+            _counts.Add(key.With(SuccessName), 1);
+        }
+
         return true;
     }
 
@@ -191,6 +220,7 @@ internal sealed partial class SqliteJobStore
             _enqueue.Bind(6, job.TraceParent);
             _enqueue.Bind(7, job.TraceState);
             _enqueue.Execute();
+            _counts.Add(job.Queue, job.Path, null, QueuedName, 1);
         }
     }
 
@@ -201,11 +231,33 @@ internal sealed partial class SqliteJobStore
         ArgumentNullException.ThrowIfNull(document.Queue, nameof(document));
         Span<byte> id = stackalloc byte[JobId.Size];
         document.Id.WriteBytes(id);
-        var statement = _insertDocument;
+        var status = document.Status.ToName();
+        if (!ExecuteInsert(_insertNewDocument, document, id, status))
+        {
+            if (_counts.TryReadKey(id, out var replaced))
+            {
+                _counts.Add(replaced, -1);
+            }
+
+            ExecuteInsert(_insertDocument, document, id, status);
+        }
+
+        var key = new SqliteJobCounts.Key(document.Queue, document.Path, document.RawQueue ?? "", status);
+        _counts.Add(key, 1);
+        if (document.Status == JobStatus.Started)
+        {
+            // A raw job's worker completes it next: its success then needs no read (see SqliteJobCounts).
+            _counts.RememberStarted(document.Id, key);
+        }
+    }
+
+    /// <summary>Runs an insert of <paramref name="document"/>; true when it wrote a row.</summary>
+    private static bool ExecuteInsert(SqliteStatement statement, JobInfo document, ReadOnlySpan<byte> id, string status)
+    {
         statement.Bind(1, id);
         statement.Bind(2, document.Path);
         statement.Bind(3, document.Queue);
-        statement.Bind(4, document.Status.ToName());
+        statement.Bind(4, status);
         statement.Bind(5, document.Params.Span);
         statement.BindBlobOrNull(6, document.Result);
         statement.Bind(7, document.ExceptionType);
@@ -219,7 +271,7 @@ internal sealed partial class SqliteJobStore
         statement.Bind(15, document.TotalTime);
         statement.Bind(16, document.RawQueue);
         statement.Bind(17, document.TracebackHistory.Count == 0 ? null : SqliteTracebackHistory.ToJson(document.TracebackHistory));
-        statement.Execute();
+        return statement.Execute() == 1;
     }
 
     private static long? UnixMillisecondsOrNull(DateTime? date) => date is { } value ? SqliteDates.ToUnixMilliseconds(value) : null;
@@ -232,6 +284,7 @@ internal sealed partial class SqliteJobStore
         _completeSuccess = new SqliteStatement(_writer, CompleteSuccessSql);
         _enqueue = new SqliteStatement(_writer, EnqueueSql);
         _insertDocument = new SqliteStatement(_writer, InsertDocumentSql);
+        _insertNewDocument = new SqliteStatement(_writer, InsertNewDocumentSql);
     }
 
     /// <summary>Finalizes the statements above (from DisposeAsync or a failed constructor, before the connection closes).</summary>
@@ -242,5 +295,6 @@ internal sealed partial class SqliteJobStore
         _completeSuccess?.Dispose();
         _enqueue?.Dispose();
         _insertDocument?.Dispose();
+        _insertNewDocument?.Dispose();
     }
 }

@@ -146,6 +146,10 @@ internal sealed partial class SqliteJobStore
                     dateStarted,
                     TraceParent: reader.IsDBNull(5) ? null : reader.GetString(5),
                     TraceState: reader.IsDBNull(6) ? null : reader.GetString(6)));
+                var key = new SqliteJobCounts.Key(queue, into[^1].Path, reader.IsDBNull(7) ? "" : reader.GetString(7), StartedName);
+                _counts.Add(key.With(QueuedName), -1);
+                _counts.Add(key, 1);
+                _counts.RememberStarted(into[^1].Id, key);
             }
         }
         catch
@@ -196,6 +200,8 @@ internal sealed partial class SqliteJobStore
             }
 
             outcome.Id.WriteBytes(_writerId);
+            _counts.Forget(outcome.Id);
+            var stored = _counts.TryReadKey(_writerId, out var before);
             _completeStatus.Value = outcome.Status.ToName();
             _completeDateUpdated.Value = SqliteDates.ToUnixMilliseconds(outcome.DateUpdated);
             if (outcome.Result is { } result)
@@ -217,7 +223,12 @@ internal sealed partial class SqliteJobStore
             _completeDateQueued.Value = DateOrNull(outcome.DateQueued);
             _completeWorker.Value = (object?)outcome.Worker ?? DBNull.Value;
             _completeOriginal.Value = (object?)outcome.OriginalTraceback ?? DBNull.Value;
-            _complete.ExecuteNonQuery();
+            if (_complete.ExecuteNonQuery() == 1 && stored)
+            {
+                _counts.Add(before, -1);
+                _counts.Add(before.With(outcome.Status.ToName(), outcome.Queue), 1);
+            }
+
             if (outcome.Logs is { Length: > 0 } logs)
             {
                 _insertLogsText.Value = logs;

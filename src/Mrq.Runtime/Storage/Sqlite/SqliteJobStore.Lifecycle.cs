@@ -17,6 +17,7 @@ internal sealed partial class SqliteJobStore
                 command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
                 command.Parameters.AddWithValue("$expires", SqliteDates.ToUnixMilliseconds(dateExpires));
             },
+            static key => key.With("cancel"),
             cancellationToken);
 
     /// <inheritdoc/>
@@ -31,6 +32,7 @@ internal sealed partial class SqliteJobStore
                 command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now));
                 command.Parameters.AddWithValue("$destination", (object?)destinationQueue ?? DBNull.Value);
             },
+            key => key.With(QueuedName, destinationQueue),
             cancellationToken);
 
     /// <inheritdoc/>
@@ -39,7 +41,8 @@ internal sealed partial class SqliteJobStore
             "UPDATE mrq_jobs SET status = 'queued', datequeued = $now, dateupdated = $now, dateretry = NULL " +
             "WHERE status = 'retry' AND dateretry <= $now;",
             command => command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now)),
-            cancellationToken);
+            cancellationToken,
+            moved: new JobsMoved("status = 'retry' AND dateretry <= $now", static key => key.With(QueuedName)));
 
     /// <inheritdoc/>
     public ValueTask<long> PurgeExpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
@@ -47,7 +50,9 @@ internal sealed partial class SqliteJobStore
             "DELETE FROM mrq_jobs WHERE dateexpires <= $now;",
             command => command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(now)),
             cancellationToken,
-            before: "DELETE FROM mrq_logs WHERE job IN (SELECT id FROM mrq_jobs WHERE dateexpires <= $now);");
+            before: "DELETE FROM mrq_logs WHERE job IN (SELECT id FROM mrq_jobs WHERE dateexpires <= $now); " +
+                "DELETE FROM mrq_job_counts WHERE count = 0;",
+            moved: new JobsMoved("dateexpires <= $now", static _ => null));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<JobId>> FindLostClaimsAsync(IReadOnlyList<JobId> ids, string workerId, CancellationToken cancellationToken = default)
@@ -118,7 +123,7 @@ internal sealed partial class SqliteJobStore
         }
     }
 
-    private async ValueTask<long> UpdateMatchingAsync(JobFilter filter, string statusCondition, string assignments, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private async ValueTask<long> UpdateMatchingAsync(JobFilter filter, string statusCondition, string assignments, Action<SqliteCommand> bind, Func<SqliteJobCounts.Key, SqliteJobCounts.Key?> to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (filter.IsEmpty)
@@ -133,19 +138,19 @@ internal sealed partial class SqliteJobStore
             {
                 bindFilter(command);
                 bind(command);
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, moved: new JobsMoved($"{statusCondition} AND {where}", to)).ConfigureAwait(false);
         }
 
         // Params are MessagePack: select candidates with the other criteria, compare their params here, update by id.
         var wanted = ParamsFilter.Parse(filter.Params);
         return await InWriteTransactionAsync(
-            (StatusCondition: statusCondition, Assignments: assignments, Bind: bind, Where: where, BindFilter: bindFilter, Wanted: wanted),
+            (StatusCondition: statusCondition, Assignments: assignments, Bind: bind, Where: where, BindFilter: bindFilter, Wanted: wanted, To: to),
             static (store, a) =>
             {
                 var ids = new List<byte[]>();
                 using (var select = store._writer.CreateCommand())
                 {
-                    select.CommandText = $"SELECT id, params FROM mrq_jobs WHERE {a.StatusCondition} AND {a.Where};";
+                    select.CommandText = $"SELECT id, params, queue, path, COALESCE(raw_queue, ''), status FROM mrq_jobs WHERE {a.StatusCondition} AND {a.Where};";
                     a.BindFilter(select);
                     using var reader = select.ExecuteReader();
                     while (reader.Read())
@@ -153,6 +158,12 @@ internal sealed partial class SqliteJobStore
                         if (ParamsFilter.Matches(reader.GetFieldValue<byte[]>(1), a.Wanted))
                         {
                             ids.Add(reader.GetFieldValue<byte[]>(0));
+                            var key = new SqliteJobCounts.Key(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5));
+                            store._counts.Add(key, -1);
+                            if (a.To(key) is { } moved)
+                            {
+                                store._counts.Add(moved, 1);
+                            }
                         }
                     }
                 }
@@ -173,11 +184,16 @@ internal sealed partial class SqliteJobStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null) =>
+    private ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null, JobsMoved? moved = null) =>
         InWriteTransactionAsync(
-            (Sql: sql, Bind: bind, Before: before),
+            (Sql: sql, Bind: bind, Before: before, Moved: moved),
             static (store, a) =>
             {
+                if (a.Moved is { } jobsMoved)
+                {
+                    store.CountMoved(jobsMoved, a.Bind);
+                }
+
                 if (a.Before is not null)
                 {
                     using var first = store._writer.CreateCommand();
@@ -193,4 +209,29 @@ internal sealed partial class SqliteJobStore
             },
             null,
             cancellationToken);
+
+    /// <summary>
+    /// Reports to <see cref="_counts"/> the jobs a bulk statement is about to change (read per combination before it
+    /// runs, in its transaction): each leaves its combination and, unless deleted, enters the one it maps to.
+    /// </summary>
+    private void CountMoved(JobsMoved moved, Action<SqliteCommand> bind)
+    {
+        using var groups = _writer.CreateCommand();
+        groups.CommandText = $"SELECT queue, path, COALESCE(raw_queue, ''), status, COUNT(*) FROM mrq_jobs WHERE {moved.Where} GROUP BY 1, 2, 3, 4;";
+        bind(groups);
+        using var reader = groups.ExecuteReader();
+        while (reader.Read())
+        {
+            var key = new SqliteJobCounts.Key(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            var count = reader.GetInt64(4);
+            _counts.Add(key, -count);
+            if (moved.To(key) is { } to)
+            {
+                _counts.Add(to, count);
+            }
+        }
+    }
+
+    /// <summary>The rows a bulk statement changes (its WHERE clause) and where each combination goes (null: deleted).</summary>
+    private sealed record JobsMoved(string Where, Func<SqliteJobCounts.Key, SqliteJobCounts.Key?> To);
 }

@@ -6,61 +6,92 @@ using Mrq.Storage.Queries;
 namespace Mrq.Storage.Sqlite;
 
 /// <summary>
-/// The dashboard's reads (<see cref="IJobQueries"/>). Pages run newest-first by rowid, which every index ends with, so a
-/// filter on queue, path, worker or an indexed status walks its index backwards and stops at the page's end.
+/// The dashboard's reads (<see cref="IJobQueries"/>), each bounded whatever the number of jobs:
+/// <list type="bullet">
+/// <item>Aggregates and counts by queue, path, raw queue and status sum rows of <c>mrq_job_counts</c> (one per
+/// combination, see <see cref="SqliteJobCounts"/>), never the jobs.</item>
+/// <item>A page walks one or more ranges of an index newest first by rowid (which every index ends with), through
+/// <see cref="SqliteJobWalk"/>: a queue, a queue and each of its subqueues (names from the counts), a path, an exception
+/// type per path, the started jobs; the whole table otherwise. Conditions the walk's index does not serve are checked on
+/// the rows it reads, and then it reads at most <see cref="ScanBudget"/> rows: the page says it is partial and its
+/// cursor continues the search.</item>
+/// <item>Pages continue from a cursor (the rowid of the last job read), not from an offset.</item>
+/// </list>
 /// </summary>
 internal sealed partial class SqliteJobStore : IJobQueries
 {
+    /// <summary>The most rows one page or count reads when its filter has conditions that no index of the walk serves.</summary>
+    internal const int ScanBudget = 25_000;
+
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<JobInfo>> FindJobsAsync(JobFilter filter, int skip, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<JobPage> FindJobsAsync(JobFilter filter, string? after, int skip, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
-        var (where, bind) = SqliteJobFilter.Where(filter);
+        var before = ParseCursor(after);
         await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = _reader.CreateCommand();
-            bind(command);
-            var jobs = new List<JobInfo>(Math.Min(limit, 1000));
-            // Started jobs are few (at most the workers' greenlets) and sit in their own partial index; without the hint
-            // SQLite prefers walking the whole table in rowid order.
-            var from = filter.Statuses is [JobStatus.Started] ? "mrq_jobs INDEXED BY mrq_jobs_started" : "mrq_jobs";
-            if (wanted is null)
+            var walk = SqliteJobWalk.Plan(_reader, filter, wanted is not null);
+            if (walk is null || limit == 0)
             {
-                command.CommandText = $"SELECT id, {JobColumns} FROM {from} WHERE {where} ORDER BY rowid DESC LIMIT $limit OFFSET $skip;";
-                command.Parameters.AddWithValue("$limit", limit);
-                command.Parameters.AddWithValue("$skip", skip);
-            }
-            else
-            {
-                // Params are MessagePack: candidates are compared here, so the page is cut after the comparison.
-                command.CommandText = $"SELECT id, {JobColumns} FROM {from} WHERE {where} ORDER BY rowid DESC;";
+                return new JobPage([], null, false);
             }
 
-            using var reader = command.ExecuteReader();
-            var skipped = 0;
-            while (jobs.Count < limit && reader.Read())
+            // The walk reads rowids and the filter's verdict (and params when they are compared here); the page's jobs
+            // are read by rowid afterwards, so a row the filter rejects costs no more than its index entry and verdict.
+            var rows = new List<long>(Math.Min(limit, 1000));
+            string? next = null;
+            var partial = false;
+            using (walk)
             {
-                if (wanted is not null)
+                var rowLimit = walk.Covered ? skip + limit + 1L : ScanBudget + 1L;
+                walk.Open(wanted is null ? "NULL" : "params", before, rowLimit);
+                var skipped = 0;
+                long examined = 0;
+                long last = 0;
+                while (walk.Current is { } row)
                 {
-                    if (!ParamsFilter.Matches(reader.GetFieldValue<byte[]>(4), wanted))
+                    if (!walk.Covered && examined == ScanBudget)
                     {
-                        continue;
+                        (next, partial) = (Cursor(last), true);
+                        break;
                     }
 
-                    if (skipped++ < skip)
+                    examined++;
+                    last = row.GetInt64(0);
+                    if (row.GetInt64(1) != 0 && (wanted is null || ParamsFilter.Matches(row.GetFieldValue<byte[]>(2), wanted)) && skipped++ >= skip)
                     {
-                        continue;
+                        rows.Add(last);
+                        if (rows.Count == limit)
+                        {
+                            walk.Advance();
+                            next = walk.Current is null ? null : Cursor(last);
+                            break;
+                        }
                     }
+
+                    walk.Advance();
                 }
-
-                jobs.Add(ReadJob(reader, 1, new JobId(reader.GetFieldValue<byte[]>(0))));
             }
 
-            return jobs;
+            using var read = _reader.CreateCommand();
+            read.CommandText = $"SELECT id, {JobColumns} FROM mrq_jobs WHERE rowid = $rowid;";
+            var rowid = read.Parameters.Add("$rowid", SqliteType.Integer);
+            var jobs = new List<JobInfo>(rows.Count);
+            foreach (var found in rows)
+            {
+                rowid.Value = found;
+                using var job = read.ExecuteReader();
+                if (job.Read())
+                {
+                    jobs.Add(ReadJob(job, 1, new JobId(job.GetFieldValue<byte[]>(0))));
+                }
+            }
+
+            return new JobPage(jobs, next, partial);
         }
         finally
         {
@@ -69,36 +100,60 @@ internal sealed partial class SqliteJobStore : IJobQueries
     }
 
     /// <inheritdoc/>
-    public async ValueTask<long> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default)
+    public async ValueTask<JobCount> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(cap);
         var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
-        var (where, bind) = SqliteJobFilter.Where(filter);
         await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = _reader.CreateCommand();
-            bind(command);
-            if (wanted is null)
+            if (SqliteJobWalk.IsCountable(filter))
             {
-                command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM mrq_jobs WHERE {where} LIMIT $cap);";
-                command.Parameters.AddWithValue("$cap", cap);
-                return (long)command.ExecuteScalar()!;
+                return new JobCount(SqliteJobWalk.CountFromCounts(_reader, filter), IsLowerBound: false);
             }
 
-            command.CommandText = $"SELECT params FROM mrq_jobs WHERE {where};";
-            using var reader = command.ExecuteReader();
-            long count = 0;
-            while (count < cap && reader.Read())
+            var walk = SqliteJobWalk.Plan(_reader, filter, wanted is not null);
+            if (walk is null)
             {
-                if (ParamsFilter.Matches(reader.GetFieldValue<byte[]>(0), wanted))
+                return new JobCount(0, IsLowerBound: false);
+            }
+
+            using (walk)
+            {
+                if (walk.Covered)
                 {
-                    count++;
+                    // The walk's index holds exactly the matching jobs: count its entries, no further than the cap.
+                    var (where, bind) = SqliteJobFilter.Where(filter);
+                    using var command = _reader.CreateCommand();
+                    bind(command);
+                    command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM mrq_jobs WHERE {where} LIMIT $cap);";
+                    command.Parameters.AddWithValue("$cap", cap);
+                    SqliteJobWalk.Observer?.Invoke(command);
+                    var counted = (long)command.ExecuteScalar()!;
+                    return new JobCount(counted, IsLowerBound: counted >= cap && cap > 0);
                 }
-            }
 
-            return count;
+                walk.Open(wanted is null ? "NULL" : "params", before: null, ScanBudget + 1L);
+                long count = 0;
+                long examined = 0;
+                while (walk.Current is { } row && count < cap)
+                {
+                    if (examined++ == ScanBudget)
+                    {
+                        return new JobCount(count, IsLowerBound: true);
+                    }
+
+                    if (row.GetInt64(1) != 0 && (wanted is null || ParamsFilter.Matches(row.GetFieldValue<byte[]>(2), wanted)))
+                    {
+                        count++;
+                    }
+
+                    walk.Advance();
+                }
+
+                return new JobCount(count, IsLowerBound: count >= cap && cap > 0);
+            }
         }
         finally
         {
@@ -106,17 +161,31 @@ internal sealed partial class SqliteJobStore : IJobQueries
         }
     }
 
+    private static long? ParseCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        return long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var rowid)
+            ? rowid
+            : throw new ArgumentException("The page cursor is not one this store returned.", nameof(cursor));
+    }
+
+    private static string Cursor(long rowid) => rowid.ToString(CultureInfo.InvariantCulture);
+
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountByQueueAndStatusAsync(CancellationToken cancellationToken = default) =>
-        GroupAsync("SELECT queue, status, COUNT(*) FROM mrq_jobs GROUP BY queue, status;", cancellationToken);
+        GroupAsync("SELECT queue, status, SUM(count) FROM mrq_job_counts GROUP BY queue, status HAVING SUM(count) > 0;", cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountByRawQueueAndStatusAsync(CancellationToken cancellationToken = default) =>
-        GroupAsync("SELECT raw_queue, status, COUNT(*) FROM mrq_jobs WHERE raw_queue IS NOT NULL GROUP BY raw_queue, status;", cancellationToken);
+        GroupAsync("SELECT raw_queue, status, SUM(count) FROM mrq_job_counts WHERE raw_queue <> '' GROUP BY raw_queue, status HAVING SUM(count) > 0;", cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountByPathAndStatusAsync(CancellationToken cancellationToken = default) =>
-        GroupAsync("SELECT path, status, COUNT(*) FROM mrq_jobs GROUP BY path, status;", cancellationToken);
+        GroupAsync("SELECT path, status, SUM(count) FROM mrq_job_counts GROUP BY path, status HAVING SUM(count) > 0;", cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobGroupCount>> CountExceptionsAsync(CancellationToken cancellationToken = default) =>
@@ -161,6 +230,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
         {
             using var command = _reader.CreateCommand();
             command.CommandText = sql;
+            SqliteJobWalk.Observer?.Invoke(command);
             using var reader = command.ExecuteReader();
             var groups = new List<JobGroupCount>();
             while (reader.Read())

@@ -109,9 +109,18 @@ internal sealed partial class SqliteJobStore
                 long requeued = 0;
                 foreach (var job in a.Jobs)
                 {
-                    id.Value = job.Id.ToByteArray();
+                    var bytes = job.Id.ToByteArray();
+                    id.Value = bytes;
                     worker.Value = (object?)job.Worker ?? DBNull.Value;
-                    requeued += command.ExecuteNonQuery();
+                    var stored = store._counts.TryReadKey(bytes, out var key);
+                    var changed = command.ExecuteNonQuery();
+                    if (changed == 1 && stored)
+                    {
+                        store._counts.Add(key, -1);
+                        store._counts.Add(key.With(QueuedName), 1);
+                    }
+
+                    requeued += changed;
                 }
 
                 return requeued;

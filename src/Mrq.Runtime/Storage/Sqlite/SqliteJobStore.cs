@@ -86,6 +86,7 @@ internal sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteCommand _insertLogs;
     private readonly SqliteParameter _insertLogsText;
     private readonly byte[] _writerId = new byte[JobId.Size];
+    private readonly SqliteJobCounts _counts;
 
     // Reader connection, used only under _readGate.
     private readonly SqliteCommand _get;
@@ -132,6 +133,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _insertLogs.Prepare();
 
             PrepareHotPath();
+            _counts = new SqliteJobCounts(_writer);
 
             _get = _reader.CreateCommand();
             _get.CommandText = GetSql;
@@ -148,6 +150,7 @@ internal sealed partial class SqliteJobStore : IJobStore
         catch
         {
             DisposeHotPath();
+            _counts?.Dispose();
             _complete?.Dispose();
             _insertLogs?.Dispose();
             _get?.Dispose();
@@ -210,6 +213,7 @@ internal sealed partial class SqliteJobStore : IJobStore
             _writes.DisposeStatements();
             _complete.Dispose();
             DisposeHotPath();
+            _counts.Dispose();
             _insertLogs.Dispose();
             _writer.Dispose();
         }).ConfigureAwait(false);
@@ -218,20 +222,37 @@ internal sealed partial class SqliteJobStore : IJobStore
     /// <summary>
     /// Runs <paramref name="body"/> in one write transaction (<see cref="SqliteWriteTransactions.RunAsync{TState, TResult}"/>).
     /// The jobs a failed transaction appended to <paramref name="claimed"/> are removed again, so no caller ever holds a
-    /// claim that did not commit.
+    /// claim that did not commit. The job counts the body reported are written just before the commit (or forgotten).
     /// </summary>
     private ValueTask<TResult> InWriteTransactionAsync<TState, TResult>(TState state, Func<SqliteJobStore, TState, TResult> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken) =>
         _writes.RunAsync(
             (Store: this, State: state, Body: body, Claimed: claimed, First: claimed?.Count ?? 0),
-            static s => s.Body(s.Store, s.State),
-            static s => s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First),
+            static s =>
+            {
+                var result = s.Body(s.Store, s.State);
+                s.Store._counts.Flush();
+                return result;
+            },
+            static s =>
+            {
+                s.Store._counts.Discard();
+                s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First);
+            },
             cancellationToken);
 
     /// <inheritdoc cref="InWriteTransactionAsync{TState, TResult}"/>
     private ValueTask InWriteTransactionAsync<TState>(TState state, Action<SqliteJobStore, TState> body, List<ClaimedJob>? claimed, CancellationToken cancellationToken) =>
         _writes.RunAsync(
             (Store: this, State: state, Body: body, Claimed: claimed, First: claimed?.Count ?? 0),
-            static s => s.Body(s.Store, s.State),
-            static s => s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First),
+            static s =>
+            {
+                s.Body(s.Store, s.State);
+                s.Store._counts.Flush();
+            },
+            static s =>
+            {
+                s.Store._counts.Discard();
+                s.Claimed?.RemoveRange(s.First, s.Claimed.Count - s.First);
+            },
             cancellationToken);
 }

@@ -74,11 +74,18 @@ namespace Mrq.Storage.Sqlite;
 /// exactly what the broker used to run, with <c>IF NOT EXISTS</c>: a file whose broker already created them upgrades by
 /// keeping them and their rows, and new and upgraded files end with the same tables.
 /// </para>
+/// <para>
+/// Version 9 adds <c>mrq_job_counts (queue, path, raw_queue, status, count)</c>: how many jobs each combination holds
+/// (<c>raw_queue</c> is <c>''</c> for jobs not made from a raw queue), filled from <c>mrq_jobs</c> by the migration and
+/// kept by every write that adds, removes or moves a job, in that write's transaction, one upsert per distinct
+/// combination and transaction (<see cref="SqliteJobCounts"/>). The dashboard's aggregates and its counts by queue, path
+/// and status read this small table instead of every job, and no index on <c>status</c> is needed for them.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 8;
+    public const int CurrentVersion = 9;
 
     /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
@@ -196,6 +203,20 @@ internal static class SqliteSchema
           PRIMARY KEY (name, holder)
         ) WITHOUT ROWID;
         PRAGMA user_version = 8;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS mrq_job_counts (
+            queue     TEXT    NOT NULL,
+            path      TEXT    NOT NULL,
+            raw_queue TEXT    NOT NULL,
+            status    TEXT    NOT NULL,
+            count     INTEGER NOT NULL,
+            PRIMARY KEY (queue, path, raw_queue, status)
+        ) STRICT, WITHOUT ROWID;
+        DELETE FROM mrq_job_counts;
+        INSERT INTO mrq_job_counts (queue, path, raw_queue, status, count)
+            SELECT queue, path, COALESCE(raw_queue, ''), status, COUNT(*) FROM mrq_jobs GROUP BY 1, 2, 3, 4;
+        PRAGMA user_version = 9;
         """,
     ];
 
