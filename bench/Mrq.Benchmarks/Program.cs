@@ -6,10 +6,16 @@ using Mrq.Benchmarks;
 // use MRQ_BENCH_REDIS or a redis-server started here on a free loopback port; without one they are skipped.
 // `profile QUEUE [JOBS] [GREENLETS]` instead prints a stopwatch breakdown of one in-process drain (WorkerProfile);
 // `store-costs [JOBS]` the embedded store's claim and complete cost per call and per job (StoreCosts);
-// `dashboard-queries [JOBS]` the dashboard's reads on a store of JOBS jobs (DashboardQueries).
+// `dashboard-queries [JOBS]` the dashboard's reads on a store of JOBS jobs (DashboardQueries);
+// `latency [--samples N] ...` enqueue-to-start latency percentiles and idle CPU of each queue type (LatencyBenchmark).
 if (args is ["profile", ..])
 {
     return await WorkerProfile.RunAsync(args);
+}
+
+if (args is ["latency" or "latency-idle-worker", ..])
+{
+    return await LatencyBenchmark.RunAsync(args);
 }
 
 if (args is ["dashboard-queries", ..])

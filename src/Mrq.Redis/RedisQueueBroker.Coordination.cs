@@ -53,11 +53,18 @@ internal sealed partial class RedisQueueBroker
     }
 
     /// <inheritdoc />
-    /// <remarks>A PUBLISH on the channel <c>&lt;prefix&gt;:notify:&lt;root&gt;</c> (MRQ names a list so; Mrq's workers subscribe instead of BLPOP, which a multiplexed connection cannot block on).</remarks>
-    public async ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A PUBLISH on the channel <c>&lt;prefix&gt;:notify:&lt;root&gt;</c> (MRQ names a list so; Mrq's workers subscribe
+    /// instead of BLPOP, which a multiplexed connection cannot block on, and which would move raw items out of the
+    /// atomic dequeue scripts). Sent without waiting for the reply: it follows the enqueue on the same connection, so
+    /// Redis runs it after the items are there, and the enqueuer pays no second round trip. A PUBLISH nobody listens
+    /// to costs Redis a dictionary lookup.
+    /// </remarks>
+    public ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await Guard(_connection.GetSubscriber().PublishAsync(NotifyChannel(queue), 1)).ConfigureAwait(false);
+        _ = _connection.GetSubscriber().Publish(NotifyChannel(queue), 1, CommandFlags.FireAndForget);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -13,7 +13,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     private readonly bool _ownsStores;
     private readonly Lazy<IJobStore> _store;
     private readonly Lazy<TaskPolicies> _policies;
-    private readonly Lazy<IReadOnlySet<string>> _notifyQueues;
+    private readonly Lazy<IReadOnlySet<string>> _quietQueues;
     private readonly Lazy<IQueueBroker> _broker;
 
     public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
@@ -25,7 +25,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     {
         Settings = settings ?? new MrqSettings();
         _policies = new Lazy<TaskPolicies>(() => TaskPolicies.Create(Settings));
-        _notifyQueues = new Lazy<IReadOnlySet<string>>(() => QueuesConfig.NotifyQueues(Settings));
+        _quietQueues = new Lazy<IReadOnlySet<string>>(() => QueuesConfig.QuietQueues(Settings));
         _store = new Lazy<IJobStore>(openStore, LazyThreadSafetyMode.ExecutionAndPublication);
         _broker = new Lazy<IQueueBroker>(openBroker, LazyThreadSafetyMode.ExecutionAndPublication);
         _ownsStores = ownsStores;
@@ -93,7 +93,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
 
         await StoreAsync(newJobs, activity, cancellationToken).ConfigureAwait(false);
         RecordSent(queues);
-        await NotifyAsync(queues, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(onlyQueue is null ? queues : [onlyQueue], cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -143,6 +143,17 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         }
 
         Metrics.RecordSent(queue, rawItems.Length);
+        if (QueuesConfig.Notifies(_quietQueues.Value, queue))
+        {
+            try
+            {
+                await Broker.NotifyAsync(queue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Lossy by design (see IQueueBroker.NotifyAsync).
+            }
+        }
     }
 
     public ValueTask<long> RemoveRawAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default)
@@ -153,22 +164,22 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     }
 
     /// <summary>
-    /// Wakes idle workers of the queues configured with <c>notify</c> (<see cref="QueuesConfig"/>), once per root. Best
-    /// effort: the jobs are enqueued already, and a worker that misses the wake-up finds them at its next poll.
+    /// Wakes idle workers of <paramref name="queues"/> (all of them but those configured with <c>notify: false</c>,
+    /// <see cref="QueuesConfig"/>), once per root: through the job store when it carries wake-ups itself
+    /// (<see cref="IJobStoreWakeups"/>), else through the broker. Best effort: the jobs are enqueued already, and a
+    /// worker that misses the wake-up finds them at its next poll.
     /// </summary>
-    private async ValueTask NotifyAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
+    private async ValueTask NotifyAsync(string[] queues, CancellationToken cancellationToken)
     {
-        var notify = _notifyQueues.Value;
-        if (notify.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var root in queues.Where(q => QueuesConfig.Notifies(notify, q)).Select(PausedQueues.Root).Distinct(StringComparer.Ordinal))
+        var quiet = _quietQueues.Value;
+        IEnumerable<string> roots = queues.Length == 1
+            ? QueuesConfig.Notifies(quiet, queues[0]) ? [PausedQueues.Root(queues[0])] : []
+            : queues.Where(q => QueuesConfig.Notifies(quiet, q)).Select(PausedQueues.Root).Distinct(StringComparer.Ordinal);
+        foreach (var root in roots)
         {
             try
             {
-                await Broker.NotifyAsync(root, cancellationToken).ConfigureAwait(false);
+                await (Store is IJobStoreWakeups store ? store.NotifyAsync(root, cancellationToken) : Broker.NotifyAsync(root, cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

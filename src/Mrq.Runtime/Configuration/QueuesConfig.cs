@@ -3,20 +3,21 @@ using System.Text.Json;
 namespace Mrq.Configuration;
 
 /// <summary>
-/// MRQ's <c>QUEUES_CONFIG</c> config-file key: options per regular queue. The one option is <c>notify</c>
-/// (<c>{"QUEUES_CONFIG": {"emails": {"notify": true}}}</c>): enqueuing on that queue, or on one of its subqueues, wakes
-/// idle workers at once instead of letting them poll every <c>max_latency</c> seconds.
+/// MRQ's <c>QUEUES_CONFIG</c> config-file key: options per queue. The one option is <c>notify</c>. In MRQ it is off
+/// unless set; in Mrq every queue notifies (enqueuing wakes idle workers at once, polling every <c>max_latency</c>
+/// stays the safety net), and <c>{"QUEUES_CONFIG": {"emails": {"notify": false}}}</c> opts a queue and its subqueues
+/// out: its workers then only poll. <c>"notify": true</c> is accepted and changes nothing.
 /// </summary>
 internal static class QueuesConfig
 {
-    /// <summary>The queues (roots) with <c>notify</c> on. A bad entry throws a message naming it.</summary>
-    public static IReadOnlySet<string> NotifyQueues(MrqSettings settings)
+    /// <summary>The queues (roots) with <c>notify</c> off. A bad entry throws a message naming it.</summary>
+    public static IReadOnlySet<string> QuietQueues(MrqSettings settings)
     {
-        var notify = new HashSet<string>(StringComparer.Ordinal);
+        var quiet = new HashSet<string>(StringComparer.Ordinal);
         var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, "QUEUES_CONFIG", StringComparison.OrdinalIgnoreCase)).Value;
         if (raw is null)
         {
-            return notify;
+            return quiet;
         }
 
         using var document = JsonDocument.Parse(raw);
@@ -44,17 +45,17 @@ internal static class QueuesConfig
                     throw new MrqConfigurationException($"QUEUES_CONFIG[\"{queue.Name}\"].notify: expected true or false, got {option.Value.GetRawText()}.");
                 }
 
-                if (option.Value.GetBoolean())
+                if (!option.Value.GetBoolean())
                 {
-                    notify.Add(Storage.PausedQueues.Member(queue.Name));
+                    quiet.Add(Storage.PausedQueues.Member(queue.Name));
                 }
             }
         }
 
-        return notify;
+        return quiet;
     }
 
-    /// <summary>Whether enqueuing on <paramref name="queue"/> notifies (its root or itself is configured).</summary>
-    public static bool Notifies(IReadOnlySet<string> notify, string queue) =>
-        notify.Count > 0 && (notify.Contains(queue) || notify.Contains(Storage.PausedQueues.Root(queue)));
+    /// <summary>Whether enqueuing on <paramref name="queue"/> notifies (neither it nor its root has <c>notify: false</c>).</summary>
+    public static bool Notifies(IReadOnlySet<string> quiet, string queue) =>
+        quiet.Count == 0 || !(quiet.Contains(Storage.PausedQueues.Member(queue)) || quiet.Contains(Storage.PausedQueues.Root(queue)));
 }

@@ -15,7 +15,7 @@ internal sealed class MrqSettingsValidator : IValidateOptions<MrqSettings>
     {
         var errors = new List<string>(options.ConfigurationErrors);
         Check(errors, () => TaskPolicies.Create(options));
-        Check(errors, () => QueuesConfig.NotifyQueues(options));
+        Check(errors, () => QueuesConfig.QuietQueues(options));
         if (options.Scheduler)
         {
             Check(errors, () => Scheduling.SchedulerConfig.Read(options));

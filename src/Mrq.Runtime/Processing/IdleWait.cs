@@ -5,40 +5,57 @@ using Mrq.Storage;
 namespace Mrq.Processing;
 
 /// <summary>
-/// The dequeue loop's wait between empty passes, with MRQ's notify: a worker listening to regular queues configured
-/// with <c>notify</c> (<see cref="QueuesConfig"/>) subscribes to their wake-ups and, when idle, waits for one (at most
-/// <c>max(1, max_latency)</c> seconds, MRQ's BLPOP timeout) instead of sleeping <c>max_latency</c>: a job enqueued
-/// there starts within milliseconds.
+/// MRQ's notify, on by default: a worker subscribes to the wake-ups of its queues (all but those configured with
+/// <c>notify: false</c>, <see cref="QueuesConfig"/>) and, when idle, waits for one or for <c>max_latency</c>, whichever
+/// comes first: a job enqueued while it waits starts within milliseconds, and the poll stays the safety net for a
+/// wake-up that never arrives. Regular queues are woken by the job store when it carries wake-ups
+/// (<see cref="IJobStoreWakeups"/>: the embedded file, MongoDB change streams), else by the broker; raw queues by the
+/// broker (Redis pub/sub, the embedded file).
 /// </summary>
-internal sealed partial class IdleWait(MrqSettings settings, IReadOnlyList<QueueSource> queues, Lazy<IQueueBroker>? broker, WorkerState state, StatusWriter statusWriter, ILogger logger)
+internal sealed partial class IdleWait(MrqSettings settings, IJobStore store, IReadOnlyList<QueueSource> queues, Lazy<IQueueBroker>? broker, WorkerState state, StatusWriter statusWriter, ILogger logger)
 {
     private readonly ILogger _logger = logger;
-    private IQueueWakeups? _wakeups;
+    private IQueueWakeups[] _wakeups = [];
 
     public async Task SubscribeAsync()
     {
-        if (broker is null)
+        var quiet = QueuesConfig.QuietQueues(settings);
+        var regular = queues
+            .Select(q => q switch { RegularQueueSource r => r.Queue, SubqueuesSource => q.PauseName, _ => null })
+            .OfType<string>()
+            .Where(q => QueuesConfig.Notifies(quiet, q))
+            .ToList();
+        var raw = queues.OfType<RawQueueSource>().Select(q => q.Name).Where(q => QueuesConfig.Notifies(quiet, q)).ToList();
+        var subscriptions = new List<IQueueWakeups>();
+        if (regular.Count > 0 && store is IJobStoreWakeups wakingStore)
         {
-            return;
+            await SubscribeAsync(() => wakingStore.SubscribeAsync(regular)).ConfigureAwait(false);
+            regular.Clear();
         }
 
-        try
+        // What the store does not carry, the broker does (one subscription for both kinds).
+        raw.AddRange(regular);
+        if (raw.Count > 0 && broker is not null)
         {
-            var notify = QueuesConfig.NotifyQueues(settings);
-            var names = queues
-                .Select(q => q switch { RegularQueueSource regular => regular.Queue, SubqueuesSource => q.PauseName, _ => null })
-                .OfType<string>()
-                .Where(q => QueuesConfig.Notifies(notify, PausedQueues.Member(q)))
-                .ToArray();
-            if (names.Length > 0)
-            {
-                _wakeups = await broker.Value.SubscribeAsync(names).ConfigureAwait(false);
-            }
+            await SubscribeAsync(async () => await broker.Value.SubscribeAsync(raw).ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not MrqConfigurationException)
+
+        _wakeups = [.. subscriptions];
+
+        async Task SubscribeAsync(Func<ValueTask<IQueueWakeups?>> subscribe)
         {
-            // Without wake-ups the worker still polls every max_latency.
-            LogSubscribeFailed(e.Message);
+            try
+            {
+                if (await subscribe().ConfigureAwait(false) is { } wakeups)
+                {
+                    subscriptions.Add(wakeups);
+                }
+            }
+            catch (Exception e)
+            {
+                // Without wake-ups the worker still polls every max_latency.
+                LogSubscribeFailed(e.Message);
+            }
         }
     }
 
@@ -57,19 +74,28 @@ internal sealed partial class IdleWait(MrqSettings settings, IReadOnlyList<Queue
             return;
         }
 
-        if (_wakeups is null)
+        if (_wakeups.Length == 0)
         {
             await state.WaitForWakeAsync(latency, stop).ConfigureAwait(false);
             return;
         }
 
+        // Whichever comes first: a job's end, a wake-up, or max_latency (the poll that finds what a lost wake-up missed).
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var woken = state.WaitForWakeAsync(idle.Token);
-        var notified = _wakeups.WaitAsync(latency > TimeSpan.FromSeconds(1) ? latency : TimeSpan.FromSeconds(1), idle.Token).AsTask();
-        await Task.WhenAny(woken, notified).ConfigureAwait(false);
+        var waits = new Task[_wakeups.Length + 1];
+        waits[0] = state.WaitForWakeAsync(latency, idle.Token);
+        for (var i = 0; i < _wakeups.Length; i++)
+        {
+            waits[i + 1] = _wakeups[i].WaitAsync(latency, idle.Token).AsTask();
+        }
+
+        await Task.WhenAny(waits).ConfigureAwait(false);
         await idle.CancelAsync().ConfigureAwait(false);
-        await IgnoreCancellation(woken).ConfigureAwait(false);
-        await IgnoreCancellation(notified).ConfigureAwait(false);
+        foreach (var wait in waits)
+        {
+            await IgnoreCancellation(wait).ConfigureAwait(false);
+        }
+
         stop.ThrowIfCancellationRequested();
 
         static async Task IgnoreCancellation(Task task)
@@ -87,12 +113,13 @@ internal sealed partial class IdleWait(MrqSettings settings, IReadOnlyList<Queue
 
     public async Task UnsubscribeAsync()
     {
-        if (_wakeups is { } wakeups)
+        var wakeups = _wakeups;
+        _wakeups = [];
+        foreach (var subscription in wakeups)
         {
-            _wakeups = null;
             try
             {
-                await wakeups.DisposeAsync().ConfigureAwait(false);
+                await subscription.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -42,14 +42,14 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _metrics = MrqMetrics.For(services);
         _state = new WorkerState(JobId.NewId().ToString(), settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}");
 
-        // Pauses, wake-ups and the scheduler need a broker; concurrency limits fail their job without one.
+        // Pauses, the broker's wake-ups and the scheduler need a broker; concurrency limits fail their job without one.
         var slots = new Lazy<IQueueBroker>(broker ?? (() => throw new InvalidOperationException("This worker has no broker for concurrency limits.")));
         var optionalBroker = broker is null ? null : slots;
         var outage = new StoreOutage(logger);
         var failures = new SideTaskFailures(outage);
         _statusWriter = new StatusWriter(store, logger, outage);
         _pauses = new PauseFilter(settings, queues, optionalBroker, failures, logger);
-        _idleWait = new IdleWait(settings, queues, optionalBroker, _state, _statusWriter, logger);
+        _idleWait = new IdleWait(settings, store, queues, optionalBroker, _state, _statusWriter, logger);
         _executor = new JobExecutor(settings, store, _state, _policies, services, logger, slots, _statusWriter, _metrics, failures, this);
         _loop = new DequeueLoop(settings, _state, _executor, _statusWriter, outage, _pauses, _idleWait, logger);
         _reporter = new WorkerReporter(settings, store, _state, queues, _metrics, failures, logger);

@@ -7,9 +7,10 @@ namespace Mrq.Storage;
 public interface IQueueNotifications
 {
     /// <summary>
-    /// Wakes the workers subscribed to <paramref name="queue"/>'s root (MRQ's notify, for regular queues with
-    /// <c>QUEUES_CONFIG {"q": {"notify": true}}</c>): the enqueuer calls it after enqueuing. Lossy by design, it only
-    /// shortens an idle worker's wait; jobs never depend on it.
+    /// Wakes the workers subscribed to <paramref name="queue"/>'s root (MRQ's notify, on by default; a queue configured
+    /// with <c>QUEUES_CONFIG {"q": {"notify": false}}</c> is not notified): the client calls it after enqueuing on a raw
+    /// queue, or on a regular queue of a store without its own wake-ups. Lossy by design, it only shortens an idle
+    /// worker's wait; jobs never depend on it.
     /// </summary>
     ValueTask NotifyAsync(string queue, CancellationToken cancellationToken = default);
 

@@ -30,7 +30,7 @@ internal static class WorkerCommand
         // Checked before anything starts, so a supervisor rejects a bad queue once instead of in every child.
         QueueSources.Validate(settings.Queues);
         var policies = TaskPolicies.Create(settings);
-        QueuesConfig.NotifyQueues(settings);
+        QueuesConfig.QuietQueues(settings);
         if (settings.Scheduler)
         {
             Scheduling.SchedulerConfig.Read(settings);

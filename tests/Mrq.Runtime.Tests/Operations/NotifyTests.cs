@@ -9,8 +9,9 @@ using Mrq.Processing;
 namespace Mrq.Tests.Operations;
 
 /// <summary>
-/// MRQ's test_queue_notify: an idle worker polling only every 600 s still starts a job enqueued on a queue configured
-/// with <c>notify</c>: it is woken up (a queue without notify would wait for the next poll).
+/// MRQ's test_queue_notify, with MRQ's configuration (<c>notify: true</c> on one queue, now the default for all): an
+/// idle worker polling only every 600 s still starts a job enqueued on the queue: it is woken up, and its next pass
+/// takes the other queue's job too.
 /// </summary>
 public abstract class NotifyTests
 {

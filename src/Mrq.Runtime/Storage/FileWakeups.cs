@@ -1,20 +1,31 @@
-namespace Mrq.Storage.SqliteBroker;
+namespace Mrq.Storage;
 
 /// <summary>
 /// Wake-ups between processes sharing an embedded file, through the file system: notifying a queue rewrites one byte
 /// of <c>&lt;file&gt;-notify/&lt;root&gt;</c>, and a subscriber watches that directory (inotify on Linux), so an idle
 /// worker on the same machine hears of an enqueue within milliseconds without polling. A directory of its own keeps
-/// the watchers away from the constant writes to the database and its WAL.
+/// the watchers away from the constant writes to the database and its WAL. The job store (regular queues) and the
+/// embedded broker (raw queues) of one file share it; their queue names never share a root.
 /// </summary>
 internal sealed class FileWakeups(string databasePath)
 {
     private static readonly byte[] s_touch = [1];
     private readonly string _directory = Path.GetFullPath(databasePath) + "-notify";
 
+    /// <summary>
+    /// Touches the root's file. Only subscribers create the directory, so while no worker ever subscribed this costs
+    /// one failed open; best effort, like every wake-up (a failure only leaves the workers to their poll).
+    /// </summary>
     public void Notify(string queue)
     {
-        Directory.CreateDirectory(_directory);
-        File.WriteAllBytes(Path.Combine(_directory, FileName(queue)), s_touch);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(_directory, FileName(queue)), s_touch);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No subscriber yet (no directory), or a file system that refuses: the poll finds the job.
+        }
     }
 
     public IQueueWakeups Subscribe(IReadOnlyList<string> queues)
