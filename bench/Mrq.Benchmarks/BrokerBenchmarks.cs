@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Mrq.Storage;
 using Mrq.Redis;
+using Mrq.Storage;
 using Mrq.Storage.SqliteBroker;
 
 namespace Mrq.Benchmarks;

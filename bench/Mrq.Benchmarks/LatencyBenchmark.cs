@@ -5,11 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
+using Mrq.Processing;
 using Mrq.Redis;
 using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Storage.SqliteBroker;
-using Mrq.Processing;
 
 namespace Mrq.Benchmarks;
 

@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
-using Mrq.Storage;
-using Mrq.Redis;
-using Mrq.Storage.Sqlite;
 using Mrq.Processing;
+using Mrq.Redis;
+using Mrq.Storage;
+using Mrq.Storage.Sqlite;
 
 namespace Mrq.Benchmarks;
 

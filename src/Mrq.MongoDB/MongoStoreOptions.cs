@@ -1,5 +1,5 @@
-using Mrq.Configuration;
 using MongoDB.Driver;
+using Mrq.Configuration;
 
 namespace Mrq.MongoDB;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Mrq.Configuration;
 using MongoDB.Driver;
+using Mrq.Configuration;
 
 namespace Mrq.MongoDB;
 

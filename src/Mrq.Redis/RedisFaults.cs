@@ -51,16 +51,16 @@ internal static class RedisFaults
     /// <summary>The one-line error for an outage: the masked URI and the innermost cause, without the client's diagnostics dump.</summary>
     public static MrqStoreUnavailableException Unavailable(string source, Exception e, double? connectTimeoutSeconds = null)
     {
-        Exception cause = e;
+        var cause = e;
         while (cause.InnerException is not null)
         {
             cause = cause.InnerException;
         }
 
-        string reason = Infrastructure.OneLine.Of(cause.Message);
+        var reason = Infrastructure.OneLine.Of(cause.Message);
 
         // StackExchange.Redis appends its diagnostics after " - "; the first part says what happened.
-        int cut = reason.IndexOf(" - ", StringComparison.Ordinal);
+        var cut = reason.IndexOf(" - ", StringComparison.Ordinal);
         if (cut > 0 && cause is RedisException or TimeoutException)
         {
             reason = reason[..cut];

@@ -22,7 +22,7 @@ internal sealed partial class RedisQueueBroker
     public async ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisResult result = await Guard(_db.ScriptEvaluateAsync(
+        var result = await Guard(_db.ScriptEvaluateAsync(
             AcquireSlotScript,
             [(RedisKey)(_concurrencyPrefix + name)],
             [UnixSeconds(now), UnixSeconds(expires), holder, limit])).ConfigureAwait(false);
@@ -71,18 +71,18 @@ internal sealed partial class RedisQueueBroker
     public async ValueTask<IQueueWakeups> SubscribeAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ISubscriber subscriber = _connection.GetSubscriber();
+        var subscriber = _connection.GetSubscriber();
         RedisChannel[] channels = [.. queues.Select(NotifyChannel).Distinct()];
         WakeupSignal? signal = null;
         void OnMessage(RedisChannel channel, RedisValue value) => signal?.Set();
         signal = new WakeupSignal(async () =>
         {
-            foreach (RedisChannel channel in channels)
+            foreach (var channel in channels)
             {
                 await Guard(subscriber.UnsubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
             }
         });
-        foreach (RedisChannel channel in channels)
+        foreach (var channel in channels)
         {
             await Guard(subscriber.SubscribeAsync(channel, OnMessage)).ConfigureAwait(false);
         }
@@ -96,7 +96,7 @@ internal sealed partial class RedisQueueBroker
     public async ValueTask<IReadOnlyList<string>> GetPausedQueuesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await Guard(_db.SetMembersAsync(_pausedKey)).ConfigureAwait(false);
+        var members = await Guard(_db.SetMembersAsync(_pausedKey)).ConfigureAwait(false);
         return [.. members.Select(m => (string)m!).Order(StringComparer.Ordinal)];
     }
 }

@@ -9,16 +9,16 @@ internal sealed partial class RedisQueueBroker
     /// <remarks>A <c>SCAN</c> of the <c>&lt;prefix&gt;:q:*</c> keys on the primary (in pages, never <c>KEYS</c>); raw names only.</remarks>
     public async ValueTask<IReadOnlyList<string>> ListRawQueuesAsync(CancellationToken cancellationToken = default)
     {
-        IServer? server = _connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica);
+        var server = _connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica);
         if (server is null)
         {
             return [];
         }
 
         var names = new List<string>();
-        await foreach (RedisKey key in server.KeysAsync(_db.Database, _queuePrefix + "*", pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var key in server.KeysAsync(_db.Database, _queuePrefix + "*", pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            string name = ((string)key!)[_queuePrefix.Length..];
+            var name = ((string)key!)[_queuePrefix.Length..];
             if (RawQueueNames.TryGetType(name, out _))
             {
                 names.Add(name);
@@ -39,9 +39,9 @@ internal sealed partial class RedisQueueBroker
 
     private async ValueTask<long> CountAsync(string queue, bool due, DateTime now, CancellationToken cancellationToken)
     {
-        QueueKeys keys = Resolve(queue);
+        var keys = Resolve(queue);
         cancellationToken.ThrowIfCancellationRequested();
-        bool dueOnly = due && keys.Type == RawQueueType.TimedSet;
+        var dueOnly = due && keys.Type == RawQueueType.TimedSet;
         if (keys.IsListenForm)
         {
             RedisValue command = dueOnly ? "ZCOUNT" : keys.Type switch
@@ -51,7 +51,7 @@ internal sealed partial class RedisQueueBroker
                 _ => "ZCARD",
             };
             RedisValue[] args = [command, _queuePrefixValue, dueOnly ? UnixSeconds(now) : Empty];
-            RedisResult total = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args)).ConfigureAwait(false);
+            var total = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.SizeOfListenForm, keys.ScriptKeys, args)).ConfigureAwait(false);
             return (long)total;
         }
 
@@ -72,7 +72,7 @@ internal sealed partial class RedisQueueBroker
     /// <remarks>Sets are sampled with <c>SRANDMEMBER limit</c> as MRQ does: <paramref name="skip"/> is ignored for them.</remarks>
     public async ValueTask<IReadOnlyList<RawItem>> ListAsync(string queue, int skip, int limit, CancellationToken cancellationToken = default)
     {
-        QueueKeys keys = RequireConcrete(queue);
+        var keys = RequireConcrete(queue);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         if (limit <= 0)
         {
@@ -80,25 +80,25 @@ internal sealed partial class RedisQueueBroker
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        long stop = (long)skip + limit - 1;
+        var stop = (long)skip + limit - 1;
         switch (keys.Type)
         {
             case RawQueueType.List:
             case RawQueueType.Set:
-                RedisValue[] values = keys.Type == RawQueueType.List
+                var values = keys.Type == RawQueueType.List
                     ? await Guard(_db.ListRangeAsync(keys.Key, skip, stop)).ConfigureAwait(false)
                     : await Guard(_db.SetRandomMembersAsync(keys.Key, limit)).ConfigureAwait(false);
                 var items = new RawItem[values.Length];
-                for (int i = 0; i < values.Length; i++)
+                for (var i = 0; i < values.Length; i++)
                 {
                     items[i] = new RawItem(values[i].ToString());
                 }
 
                 return items;
             default:
-                SortedSetEntry[] entries = await Guard(_db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop)).ConfigureAwait(false);
+                var entries = await Guard(_db.SortedSetRangeByRankWithScoresAsync(keys.Key, skip, stop)).ConfigureAwait(false);
                 var scored = new RawItem[entries.Length];
-                for (int i = 0; i < entries.Length; i++)
+                for (var i = 0; i < entries.Length; i++)
                 {
                     scored[i] = new RawItem(entries[i].Element.ToString(), entries[i].Score);
                 }
@@ -110,11 +110,11 @@ internal sealed partial class RedisQueueBroker
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> KnownSubqueuesAsync(string root, CancellationToken cancellationToken = default)
     {
-        QueueKeys keys = Resolve(root);
+        var keys = Resolve(root);
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] members = await Guard(_db.SetMembersAsync(keys.KnownKey)).ConfigureAwait(false);
+        var members = await Guard(_db.SetMembersAsync(keys.KnownKey)).ConfigureAwait(false);
         var names = new string[members.Length];
-        for (int i = 0; i < members.Length; i++)
+        for (var i = 0; i < members.Length; i++)
         {
             names[i] = members[i].ToString();
         }
@@ -131,13 +131,13 @@ internal sealed partial class RedisQueueBroker
     /// </remarks>
     public async ValueTask EmptyAsync(string queue, CancellationToken cancellationToken = default)
     {
-        QueueKeys keys = Resolve(queue);
+        var keys = Resolve(queue);
         cancellationToken.ThrowIfCancellationRequested();
         if (keys.IsSubqueue)
         {
-            ITransaction transaction = _db.CreateTransaction();
-            Task<bool> deleted = transaction.KeyDeleteAsync(keys.Key);
-            Task<bool> forgotten = transaction.SetRemoveAsync(keys.KnownKey, keys.SubqueueValue);
+            var transaction = _db.CreateTransaction();
+            var deleted = transaction.KeyDeleteAsync(keys.Key);
+            var forgotten = transaction.SetRemoveAsync(keys.KnownKey, keys.SubqueueValue);
             await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
             await Guard(deleted).ConfigureAwait(false);
             await Guard(forgotten).ConfigureAwait(false);

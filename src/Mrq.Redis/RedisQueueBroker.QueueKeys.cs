@@ -13,7 +13,7 @@ internal sealed partial class RedisQueueBroker
             Type = type;
             IsSubqueue = RawQueueNames.IsSubqueue(queue);
             IsListenForm = RawQueueNames.IsListenForm(queue);
-            string root = RawQueueNames.Root(queue);
+            var root = RawQueueNames.Root(queue);
             Key = queuePrefix + (IsListenForm ? root : queue);
             KnownKey = knownPrefix + root;
             SubqueueValue = IsSubqueue ? queue : Empty;

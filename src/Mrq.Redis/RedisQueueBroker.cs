@@ -69,14 +69,14 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     /// </summary>
     public static async Task<RedisQueueBroker> ConnectAsync(string uri, string prefix = DefaultPrefix, TimeSpan? connectTimeout = null)
     {
-        ConfigurationOptions options = RedisUri.Parse(uri);
-        int timeout = (int)Math.Clamp((connectTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds, 1, int.MaxValue);
+        var options = RedisUri.Parse(uri);
+        var timeout = (int)Math.Clamp((connectTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds, 1, int.MaxValue);
         options.ConnectTimeout = timeout;
         options.AsyncTimeout = timeout;
         options.SyncTimeout = timeout;
         options.ConnectRetry = 1;
 
-        string masked = RedisUri.Mask(uri);
+        var masked = RedisUri.Mask(uri);
         ConnectionMultiplexer? connection = null;
         try
         {
@@ -137,7 +137,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     /// <inheritdoc />
     public async ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default)
     {
-        QueueKeys keys = Resolve(queue);
+        var keys = Resolve(queue);
         if (keys.IsListenForm)
         {
             throw new ArgumentException($"Cannot enqueue to the listen form '{queue}'; name the root or a subqueue.", nameof(queue));
@@ -157,9 +157,9 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
 
         // Record the subqueue and push in one MULTI/EXEC (one round trip), so a concurrent dequeue that prunes empty
         // subqueues can never see the member without its items.
-        ITransaction transaction = _db.CreateTransaction();
+        var transaction = _db.CreateTransaction();
         Task recorded = transaction.SetAddAsync(keys.KnownKey, keys.SubqueueValue);
-        Task pushed = Push(transaction, keys, items.Span);
+        var pushed = Push(transaction, keys, items.Span);
         await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
         await Guard(recorded).ConfigureAwait(false);
         await Guard(pushed).ConfigureAwait(false);
@@ -172,7 +172,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
             case RawQueueType.List:
             case RawQueueType.Set:
                 var values = new RedisValue[items.Length];
-                for (int i = 0; i < items.Length; i++)
+                for (var i = 0; i < items.Length; i++)
                 {
                     values[i] = items[i].Value;
                 }
@@ -180,7 +180,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
                 return keys.Type == RawQueueType.List ? db.ListRightPushAsync(keys.Key, values) : db.SetAddAsync(keys.Key, values);
             default:
                 var entries = new SortedSetEntry[items.Length];
-                for (int i = 0; i < items.Length; i++)
+                for (var i = 0; i < items.Length; i++)
                 {
                     entries[i] = new SortedSetEntry(items[i].Value, items[i].Score);
                 }
@@ -193,15 +193,15 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     public async ValueTask<int> DequeueAsync(string queue, int max, DateTime now, double pushbackSeconds, List<string> into, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(into);
-        QueueKeys keys = Resolve(queue);
+        var keys = Resolve(queue);
         if (max <= 0)
         {
             return 0;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        double nowSeconds = UnixSeconds(now);
-        RedisValue until = keys.Type == RawQueueType.TimedSet && pushbackSeconds > 0 ? nowSeconds + pushbackSeconds : Empty;
+        var nowSeconds = UnixSeconds(now);
+        var until = keys.Type == RawQueueType.TimedSet && pushbackSeconds > 0 ? nowSeconds + pushbackSeconds : Empty;
         RedisValue[] args =
         [
             max,
@@ -211,14 +211,14 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
             keys.SubqueueValue,
         ];
 
-        RedisResult result = await Guard(_db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args)).ConfigureAwait(false);
+        var result = await Guard(_db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args)).ConfigureAwait(false);
         var taken = (RedisValue[]?)result;
         if (taken is null)
         {
             return 0;
         }
 
-        for (int i = 0; i < taken.Length; i++)
+        for (var i = 0; i < taken.Length; i++)
         {
             into.Add(taken[i].ToString());
         }
@@ -230,7 +230,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     public async ValueTask<long> RemoveAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        QueueKeys keys = RequireConcrete(queue);
+        var keys = RequireConcrete(queue);
         if (items.Count == 0)
         {
             return 0;
@@ -238,7 +238,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
 
         cancellationToken.ThrowIfCancellationRequested();
         var values = new RedisValue[items.Count];
-        for (int i = 0; i < values.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = items[i];
         }
@@ -246,7 +246,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
         switch (keys.Type)
         {
             case RawQueueType.List:
-                RedisResult removed = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values)).ConfigureAwait(false);
+                var removed = await Guard(_db.ScriptEvaluateAsync(RedisRawScripts.RemoveFromList, keys.KeyOnly, values)).ConfigureAwait(false);
                 return (long)removed;
             case RawQueueType.Set:
                 return await Guard(_db.SetRemoveAsync(keys.Key, values)).ConfigureAwait(false);
@@ -267,7 +267,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
 
     private QueueKeys RequireConcrete(string queue)
     {
-        QueueKeys keys = Resolve(queue);
+        var keys = Resolve(queue);
         if (keys.IsListenForm)
         {
             throw new ArgumentException($"'{queue}' is a listen form (root + subqueues); name the root or one subqueue.", nameof(queue));
@@ -279,7 +279,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     private QueueKeys Resolve(string queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        if (_keys.TryGetValue(queue, out QueueKeys? keys))
+        if (_keys.TryGetValue(queue, out var keys))
         {
             return keys;
         }
@@ -296,7 +296,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
 
     private static double UnixSeconds(DateTime now)
     {
-        DateTime utc = now.Kind == DateTimeKind.Local ? now.ToUniversalTime() : now;
+        var utc = now.Kind == DateTimeKind.Local ? now.ToUniversalTime() : now;
         return (utc.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond;
     }
 }

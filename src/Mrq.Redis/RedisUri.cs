@@ -18,7 +18,7 @@ internal static class RedisUri
     /// <summary>Parses <paramref name="uri"/>; throws <see cref="ArgumentException"/> naming the URI (password masked) when it is not valid.</summary>
     public static ConfigurationOptions Parse(string uri)
     {
-        if (!TryParse(uri, out ConfigurationOptions? options, out string? error))
+        if (!TryParse(uri, out var options, out var error))
         {
             throw new ArgumentException($"Invalid Redis URI '{Mask(uri)}': {error}; {Expected}.", nameof(uri));
         }
@@ -54,7 +54,7 @@ internal static class RedisUri
             return false;
         }
 
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed))
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {
             error = "it is not a well-formed URI";
             return false;
@@ -66,7 +66,7 @@ internal static class RedisUri
             return false;
         }
 
-        string host = parsed.Host;
+        var host = parsed.Host;
         if (host.Length > 2 && host[0] == '[' && host[^1] == ']')
         {
             host = host[1..^1];
@@ -78,18 +78,18 @@ internal static class RedisUri
             return false;
         }
 
-        int port = parsed.IsDefaultPort || parsed.Port < 0 ? DefaultPort : parsed.Port;
+        var port = parsed.IsDefaultPort || parsed.Port < 0 ? DefaultPort : parsed.Port;
         if (port is 0 or > 65535)
         {
             error = "the port must be between 1 and 65535";
             return false;
         }
 
-        int database = 0;
-        string path = parsed.AbsolutePath;
+        var database = 0;
+        var path = parsed.AbsolutePath;
         if (path.Length > 1)
         {
-            ReadOnlySpan<char> db = path.AsSpan(1);
+            var db = path.AsSpan(1);
             if (db.Length > 0 && db[^1] == '/')
             {
                 db = db[..^1];
@@ -104,10 +104,10 @@ internal static class RedisUri
 
         string? user = null;
         string? password = null;
-        string userInfo = parsed.UserInfo;
+        var userInfo = parsed.UserInfo;
         if (userInfo.Length > 0)
         {
-            int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0)
             {
                 user = Uri.UnescapeDataString(userInfo);
@@ -157,21 +157,21 @@ internal static class RedisUri
             return "(null)";
         }
 
-        int start = uri.IndexOf("://", StringComparison.Ordinal);
+        var start = uri.IndexOf("://", StringComparison.Ordinal);
         start = start < 0 ? 0 : start + 3;
-        int end = uri.IndexOf('/', start);
+        var end = uri.IndexOf('/', start);
         if (end < 0)
         {
             end = uri.Length;
         }
 
-        int at = uri.LastIndexOf('@', end - 1, end - start);
+        var at = uri.LastIndexOf('@', end - 1, end - start);
         if (at < 0)
         {
             return uri;
         }
 
-        int colon = uri.IndexOf(':', start, at - start);
+        var colon = uri.IndexOf(':', start, at - start);
         return colon < 0 ? uri : string.Concat(uri.AsSpan(0, colon + 1), "***", uri.AsSpan(at));
     }
 }

@@ -30,7 +30,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        foreach (IQueueBroker broker in _brokers)
+        foreach (var broker in _brokers)
         {
             await broker.DisposeAsync();
         }
@@ -38,7 +38,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
 
     private async Task<IQueueBroker> NewBrokerAsync(bool independent)
     {
-        IQueueBroker broker = await CreateBrokerAsync(independent);
+        var broker = await CreateBrokerAsync(independent);
         _brokers.Add(broker);
         return broker;
     }
@@ -46,7 +46,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     private static RawItem[] Items(params string[] values)
     {
         var items = new RawItem[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             items[i] = new RawItem(values[i]);
         }
@@ -57,7 +57,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     private async Task<List<string>> Take(string queue, int max, DateTime? now = null, double pushback = 0)
     {
         var into = new List<string>();
-        int taken = await Broker.DequeueAsync(queue, max, now ?? Now, pushback, into);
+        var taken = await Broker.DequeueAsync(queue, max, now ?? Now, pushback, into);
         Assert.Equal(into.Count, taken);
         return into;
     }
@@ -119,7 +119,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         await Broker.EnqueueAsync("test_sorted_set", new RawItem[] { new("aaa", 10), new("ccc", 0) });
 
         Assert.Equal(3, await Broker.SizeAsync("test_sorted_set"));
-        IReadOnlyList<RawItem> listed = await Broker.ListAsync("test_sorted_set", 0, 10);
+        var listed = await Broker.ListAsync("test_sorted_set", 0, 10);
         Assert.Equal([new RawItem("ccc", 0), new RawItem("bbb", 2), new RawItem("aaa", 10)], listed);
         Assert.Equal(["ccc", "bbb", "aaa"], await Take("test_sorted_set", 10));
     }
@@ -127,7 +127,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Timed_set_returns_only_due_members_then_the_rest_once_due()
     {
-        double now = Unix(Now);
+        var now = Unix(Now);
         await Broker.EnqueueAsync("test_timed_set", new RawItem[]
         {
             new("later", now + 5),
@@ -153,7 +153,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Timed_set_with_pushback_keeps_members_and_makes_them_due_again()
     {
-        double now = Unix(Now);
+        var now = Unix(Now);
         await Broker.EnqueueAsync("test_timed_set", new RawItem[] { new("aaa", now - 10), new("bbb", now - 5), new("ccc", now + 100) });
 
         Assert.Equal(["aaa", "bbb"], await Take("test_timed_set", 10, Now, pushback: 60));
@@ -162,7 +162,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         Assert.Empty(await Take("test_timed_set", 10, Now, pushback: 60));
         Assert.Equal(0, await Broker.DueSizeAsync("test_timed_set", Now.AddSeconds(59)));
 
-        IReadOnlyList<RawItem> listed = await Broker.ListAsync("test_timed_set", 0, 10);
+        var listed = await Broker.ListAsync("test_timed_set", 0, 10);
         Assert.Equal([new RawItem("aaa", now + 60), new RawItem("bbb", now + 60), new RawItem("ccc", now + 100)], listed);
 
         Assert.Equal(2, await Broker.DueSizeAsync("test_timed_set", Now.AddSeconds(60)));
@@ -192,19 +192,19 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     public async Task Batch_size_is_a_maximum_and_the_rest_stays(string queue)
     {
         var items = new RawItem[5];
-        for (int i = 0; i < items.Length; i++)
+        for (var i = 0; i < items.Length; i++)
         {
             items[i] = new RawItem($"item{i}", i);
         }
 
         await Broker.EnqueueAsync(queue, items);
 
-        List<string> first = await Take(queue, 2);
+        var first = await Take(queue, 2);
         Assert.Equal(2, first.Count);
         Assert.Equal(3, await Broker.SizeAsync(queue));
-        List<string> second = await Take(queue, 2);
+        var second = await Take(queue, 2);
         Assert.Equal(2, second.Count);
-        List<string> third = await Take(queue, 2);
+        var third = await Take(queue, 2);
         Assert.Single(third);
         Assert.Empty(await Take(queue, 2));
         Assert.Equal(["item0", "item1", "item2", "item3", "item4"], Sorted([.. first, .. second, .. third]));
@@ -266,7 +266,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Timed_subqueues_dequeue_only_due_members_under_the_listen_form()
     {
-        double now = Unix(Now);
+        var now = Unix(Now);
         await Broker.EnqueueAsync("a_timed_set/x", new RawItem[] { new("due", now - 1), new("later", now + 10) });
         await Broker.EnqueueAsync("a_timed_set/y", new RawItem[] { new("due2", now) });
 
@@ -279,7 +279,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_dequeue_forgets_an_empty_subqueue_but_not_a_waiting_one()
     {
-        double now = Unix(Now);
+        var now = Unix(Now);
         await Broker.EnqueueAsync("test_raw/gone", Items("x"));
         await Broker.EnqueueAsync("test_timed_set/waiting", new RawItem[] { new("future", now + 100) });
         Assert.Equal(["x"], await Take("test_raw/gone", 10));
@@ -327,7 +327,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         Assert.Equal([new RawItem("b", 2), new RawItem("c", 3)], await Broker.ListAsync("test_sorted_set", 1, 5));
 
         await Broker.EnqueueAsync("test_set", Items("x", "y", "z"));
-        IReadOnlyList<RawItem> some = await Broker.ListAsync("test_set", 0, 2);
+        var some = await Broker.ListAsync("test_set", 0, 2);
         Assert.Equal(2, some.Count);
         Assert.All(some, item => Assert.Contains(item.Value, new[] { "x", "y", "z" }));
         Assert.Equal(["x", "y", "z"], Sorted((await Broker.ListAsync("test_set", 0, 10)).Select(static i => i.Value)));
@@ -421,7 +421,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         const int Clients = 4;
         const int TasksPerClient = 3;
         var items = new RawItem[Count];
-        for (int i = 0; i < Count; i++)
+        for (var i = 0; i < Count; i++)
         {
             items[i] = new RawItem($"job-{i:D4}", i % 17);
         }
@@ -439,17 +439,17 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
         }
 
         var brokers = new List<IQueueBroker>();
-        for (int i = 0; i < Clients; i++)
+        for (var i = 0; i < Clients; i++)
         {
             brokers.Add(await NewBrokerAsync(independent: true));
         }
 
         var workers = new List<Task<List<string>>>();
-        foreach (IQueueBroker broker in brokers)
+        foreach (var broker in brokers)
         {
-            for (int t = 0; t < TasksPerClient; t++)
+            for (var t = 0; t < TasksPerClient; t++)
             {
-                int batch = 1 + ((workers.Count * 3) % 7);
+                var batch = 1 + ((workers.Count * 3) % 7);
                 workers.Add(Task.Run(async () =>
                 {
                     var mine = new List<string>();
@@ -462,9 +462,9 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
             }
         }
 
-        List<string>[] results = await Task.WhenAll(workers);
+        var results = await Task.WhenAll(workers);
         var all = new List<string>(Count);
-        foreach (List<string> result in results)
+        foreach (var result in results)
         {
             all.AddRange(result);
         }
@@ -477,7 +477,7 @@ public abstract class QueueBrokerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Paused_queues_are_shared_and_a_listen_name_pauses_its_root()
     {
-        IQueueBroker other = await NewBrokerAsync(independent: true);
+        var other = await NewBrokerAsync(independent: true);
         await Broker.PauseQueueAsync("high");
         await Broker.PauseQueueAsync("low/");
         await Broker.PauseQueueAsync("high");

@@ -30,7 +30,12 @@ public abstract class WorkerOperationsConformanceTests : IAsyncLifetime
     {
         var report = new WorkerReport
         {
-            Id = "w1", Name = "host.1", Status = WorkerStatus.Full, DateStarted = s_date, DateReported = s_date.AddSeconds(5), DoneJobs = 3,
+            Id = "w1",
+            Name = "host.1",
+            Status = WorkerStatus.Full,
+            DateStarted = s_date,
+            DateReported = s_date.AddSeconds(5),
+            DoneJobs = 3,
             Config = new WorkerReport.WorkerConfig { Queues = ["a", "b"], Greenlets = 2, DequeueStrategy = "parallel", ReportInterval = 1 },
             Process = new WorkerReport.ProcessUsage { Pid = 7, MemoryRss = 100 },
             Jobs = [new WorkerReport.CurrentJob(JobId.NewId(s_date), "p", s_date)],

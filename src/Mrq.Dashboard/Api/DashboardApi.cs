@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
-using Mrq.Storage;
 using Mrq.Infrastructure;
+using Mrq.Storage;
 using Mrq.Storage.Queries;
 using Json = Mrq.Dashboard.Api.DashboardJsonContext;
 
@@ -27,8 +27,8 @@ internal static class DashboardApi
         var workers = await state.Store.GetWorkersAsync(http.RequestAborted).ConfigureAwait(false);
         var now = DateTime.UtcNow;
         var live = workers.Where(w => w.Status != "stop").ToList();
-        long total = statuses.Sum(s => s.Count);
-        long unfinished = statuses.Where(s => s.Name is "queued" or "started").Sum(s => s.Count);
+        var total = statuses.Sum(s => s.Count);
+        var unfinished = statuses.Where(s => s.Name is "queued" or "started").Sum(s => s.Count);
         await WriteAsync(http, new OverviewResponse(
             statuses,
             total,

@@ -172,7 +172,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     private async ValueTask NotifyAsync(string[] queues, CancellationToken cancellationToken)
     {
         var quiet = _quietQueues.Value;
-        IEnumerable<string> roots = queues.Length == 1
+        var roots = queues.Length == 1
             ? QueuesConfig.Notifies(quiet, queues[0]) ? [PausedQueues.Root(queues[0])] : []
             : queues.Where(q => QueuesConfig.Notifies(quiet, q)).Select(PausedQueues.Root).Distinct(StringComparer.Ordinal);
         foreach (var root in roots)

@@ -51,7 +51,7 @@ public static class ConfigurationLoader
     private static string? FindConfigFile(IReadOnlyList<KeyValuePair<string, string>> flags, IDictionary environment, string workingDirectory)
     {
         string? named = null;
-        string source = "";
+        var source = "";
         foreach (var (name, value) in flags)
         {
             if (ConfigKeys.Find(name)?.Name == "config")

@@ -12,7 +12,7 @@ internal sealed class MrqStoreHealthCheck(IMrqClient client) : IHealthCheck
             return HealthCheckResult.Healthy("The Mrq client is not store-backed; nothing to check.");
         }
 
-        string part = "job store";
+        var part = "job store";
         try
         {
             // A lookup of an id no job has: one indexed read.

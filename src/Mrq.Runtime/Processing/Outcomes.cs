@@ -48,7 +48,8 @@ internal static class Outcomes
                 {
                     return new JobOutcome(job.Id, JobStatus.MaxRetries, now, ExceptionType: "MaxRetriesInterrupt",
                         Traceback: string.Create(CultureInfo.InvariantCulture, $"MaxRetriesInterrupt: the job was retried {job.RetryCount} times, its limit is {maxRetries}.{Environment.NewLine}{e}"),
-                        DateExpires: expiresFromQueued, TotalTime: totalTime) { OriginalTraceback = e.InnerException?.ToString() };
+                        DateExpires: expiresFromQueued, TotalTime: totalTime)
+                    { OriginalTraceback = e.InnerException?.ToString() };
                 }
 
                 var delay = retry.Delay ?? TimeSpan.FromSeconds(policy.RetryDelay);
@@ -77,7 +78,8 @@ internal static class Outcomes
 
             case JobAbortException:
                 return new JobOutcome(job.Id, JobStatus.Abort, now, ExceptionType: "AbortInterrupt", Traceback: e.ToString(),
-                    DateExpires: now.AddSeconds(policy.AbortTtl), TotalTime: totalTime) { OriginalTraceback = e.InnerException?.ToString() };
+                    DateExpires: now.AddSeconds(policy.AbortTtl), TotalTime: totalTime)
+                { OriginalTraceback = e.InnerException?.ToString() };
 
             case MaxConcurrencyReachedException:
                 return new JobOutcome(job.Id, JobStatus.MaxConcurrency, now, ExceptionType: "MaxConcurrencyInterrupt", Traceback: e.ToString(),

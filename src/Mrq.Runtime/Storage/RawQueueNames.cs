@@ -29,7 +29,7 @@ public static class RawQueueNames
     /// <summary>The raw type of <paramref name="queue"/>; throws <see cref="ArgumentException"/> for a regular queue.</summary>
     public static RawQueueType GetRequiredType(string queue)
     {
-        if (!TryGetType(queue, out RawQueueType type))
+        if (!TryGetType(queue, out var type))
         {
             throw new ArgumentException(
                 $"'{queue}' is not a raw queue: the part before the first '/' must end with _timed_set, _sorted_set, _set or _raw.",
@@ -57,7 +57,7 @@ public static class RawQueueNames
     public static bool IsSubqueue(string queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        var slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
         return slash >= 0 && slash < queue.Length - 1;
     }
 
@@ -68,7 +68,7 @@ public static class RawQueueNames
     public static bool IsListenForm(string queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        int slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
+        var slash = queue.IndexOf(SubqueueSeparator, StringComparison.Ordinal);
         return slash > 0 && slash == queue.Length - 1;
     }
 

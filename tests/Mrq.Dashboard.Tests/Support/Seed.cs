@@ -1,6 +1,6 @@
+using Mrq.Processing;
 using Mrq.Serialization;
 using Mrq.Storage;
-using Mrq.Processing;
 
 namespace Mrq.Dashboard.Tests.Support;
 

@@ -18,8 +18,8 @@ public sealed class RawQueueNamesTests
     [InlineData("x_raw_set", nameof(RawQueueType.Set))]
     public void Type_comes_from_the_root_suffix(string queue, string expectedName)
     {
-        RawQueueType expected = Enum.Parse<RawQueueType>(expectedName);
-        Assert.True(RawQueueNames.TryGetType(queue, out RawQueueType type));
+        var expected = Enum.Parse<RawQueueType>(expectedName);
+        Assert.True(RawQueueNames.TryGetType(queue, out var type));
         Assert.Equal(expected, type);
         Assert.True(RawQueueNames.IsRaw(queue));
         Assert.Equal(expected, RawQueueNames.GetRequiredType(queue));
@@ -38,7 +38,7 @@ public sealed class RawQueueNamesTests
     {
         Assert.False(RawQueueNames.TryGetType(queue, out _));
         Assert.False(RawQueueNames.IsRaw(queue));
-        ArgumentException error = Assert.Throws<ArgumentException>(() => RawQueueNames.GetRequiredType(queue));
+        var error = Assert.Throws<ArgumentException>(() => RawQueueNames.GetRequiredType(queue));
         Assert.Contains("not a raw queue", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,5 @@
-using Mrq.Storage;
 using Mrq.Redis;
+using Mrq.Storage;
 using StackExchange.Redis;
 
 namespace Mrq.Tests.Broker;
@@ -17,7 +17,7 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
             return new RedisQueueBroker(server.Connection, _prefix);
         }
 
-        ConnectionMultiplexer connection = await server.ConnectAsync();
+        var connection = await server.ConnectAsync();
         return new RedisQueueBroker(connection, _prefix, ownsConnection: true);
     }
 
@@ -28,7 +28,7 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
         await Broker.EnqueueAsync("test_set", new RawItem[] { new RawItem("b") });
         await Broker.EnqueueAsync("test_timed_set", new RawItem[] { new RawItem("c", 42) });
 
-        IDatabase db = server.Connection.GetDatabase();
+        var db = server.Connection.GetDatabase();
         Assert.Equal(RedisType.List, await db.KeyTypeAsync($"{_prefix}:q:test_raw/sub"));
         Assert.Equal(["test_raw/sub"], (await db.SetMembersAsync($"{_prefix}:ksq:test_raw")).Select(static v => v.ToString()));
         Assert.Equal(RedisType.Set, await db.KeyTypeAsync($"{_prefix}:q:test_set"));
@@ -39,7 +39,7 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
     public async Task Reads_queues_written_by_mrq_itself()
     {
         // What MRQ's Python enqueue leaves behind: RPUSH onto the list, SADD of the subqueue.
-        IDatabase db = server.Connection.GetDatabase();
+        var db = server.Connection.GetDatabase();
         await db.ListRightPushAsync($"{_prefix}:q:test_raw/sub", ["1 2", "3 4"]);
         await db.SetAddAsync($"{_prefix}:ksq:test_raw", "test_raw/sub");
 
@@ -52,7 +52,7 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
     [Fact]
     public async Task Connects_from_an_mrq_uri()
     {
-        await using RedisQueueBroker broker = await RedisQueueBroker.ConnectAsync($"redis://127.0.0.1:{server.Port}/0", _prefix);
+        await using var broker = await RedisQueueBroker.ConnectAsync($"redis://127.0.0.1:{server.Port}/0", _prefix);
         await broker.EnqueueAsync("uri_raw", new RawItem[] { new RawItem("x") });
         Assert.Equal(1, await Broker.SizeAsync("uri_raw"));
     }

@@ -41,13 +41,13 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string executable = FindRedisServer()
+        var executable = FindRedisServer()
             ?? throw new InvalidOperationException(
                 "redis-server is not installed (needed by the Redis broker tests): run `apt-get install -y redis-server`.");
         Directory.CreateDirectory(_directory);
 
         Exception? last = null;
-        for (int attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
             Port = RestartableRedis.FreeLoopbackPort();
             try
@@ -94,7 +94,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in new[]
+        foreach (var argument in new[]
         {
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
@@ -109,7 +109,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             info.ArgumentList.Add(argument);
         }
 
-        Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
         process.OutputDataReceived += static (_, _) => { };
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
@@ -119,7 +119,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     private void Stop()
     {
-        Process? process = _process;
+        var process = _process;
         _process = null;
         if (process is null)
         {
@@ -147,8 +147,8 @@ public sealed class RedisServerFixture : IAsyncLifetime
     private static async Task WaitForPongAsync(Process process, int port)
     {
         var deadline = Stopwatch.StartNew();
-        byte[] ping = Encoding.ASCII.GetBytes("PING\r\n");
-        byte[] buffer = new byte[64];
+        var ping = Encoding.ASCII.GetBytes("PING\r\n");
+        var buffer = new byte[64];
         while (true)
         {
             if (process.HasExited)
@@ -160,9 +160,9 @@ public sealed class RedisServerFixture : IAsyncLifetime
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                NetworkStream stream = client.GetStream();
+                var stream = client.GetStream();
                 await stream.WriteAsync(ping).ConfigureAwait(false);
-                int read = await stream.ReadAsync(buffer).ConfigureAwait(false);
+                var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
                 if (read >= 5 && Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
                 {
                     return;
@@ -186,14 +186,14 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     private static string? FindRedisServer()
     {
-        string? path = Environment.GetEnvironmentVariable("PATH");
-        IEnumerable<string> directories = (path ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        var path = Environment.GetEnvironmentVariable("PATH");
+        var directories = (path ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/bin")
             .Append("/usr/local/bin")
             .Append("/usr/sbin");
-        foreach (string directory in directories)
+        foreach (var directory in directories)
         {
-            string candidate = Path.Combine(directory, "redis-server");
+            var candidate = Path.Combine(directory, "redis-server");
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -8,7 +8,7 @@ public sealed class RedisUriTests
 {
     private static (string Host, int Port) Endpoint(ConfigurationOptions options)
     {
-        EndPoint endpoint = Assert.Single(options.EndPoints);
+        var endpoint = Assert.Single(options.EndPoints);
         return endpoint switch
         {
             DnsEndPoint dns => (dns.Host, dns.Port),
@@ -20,7 +20,7 @@ public sealed class RedisUriTests
     [Fact]
     public void Parses_the_mrq_default()
     {
-        ConfigurationOptions options = RedisUri.Parse("redis://127.0.0.1:6379");
+        var options = RedisUri.Parse("redis://127.0.0.1:6379");
         Assert.Equal(("127.0.0.1", 6379), Endpoint(options));
         Assert.Equal(0, options.DefaultDatabase);
         Assert.False(options.Ssl);
@@ -31,7 +31,7 @@ public sealed class RedisUriTests
     [Fact]
     public void Parses_password_port_and_database()
     {
-        ConfigurationOptions options = RedisUri.Parse("redis://:s3cret@redis.example.com:6380/2");
+        var options = RedisUri.Parse("redis://:s3cret@redis.example.com:6380/2");
         Assert.Equal(("redis.example.com", 6380), Endpoint(options));
         Assert.Equal("s3cret", options.Password);
         Assert.Null(options.User);
@@ -41,7 +41,7 @@ public sealed class RedisUriTests
     [Fact]
     public void Parses_tls_user_and_escaped_password_with_default_port()
     {
-        ConfigurationOptions options = RedisUri.Parse("rediss://worker:p%40ss%3Aword@cache.internal/5");
+        var options = RedisUri.Parse("rediss://worker:p%40ss%3Aword@cache.internal/5");
         Assert.Equal(("cache.internal", 6379), Endpoint(options));
         Assert.True(options.Ssl);
         Assert.Equal("cache.internal", options.SslHost);
@@ -57,7 +57,7 @@ public sealed class RedisUriTests
     [InlineData("redis://[::1]:6390/1", "::1", 6390, 1)]
     public void Parses_hosts_ports_and_databases(string uri, string host, int port, int database)
     {
-        ConfigurationOptions options = RedisUri.Parse(uri);
+        var options = RedisUri.Parse(uri);
         Assert.Equal((host, port), Endpoint(options));
         Assert.Equal(database, options.DefaultDatabase);
     }
@@ -77,17 +77,17 @@ public sealed class RedisUriTests
     [InlineData("redis://localhost:6379/0?timeout=5", "query")]
     public void Rejects_bad_uris_naming_them(string uri, string reason)
     {
-        ArgumentException error = Assert.Throws<ArgumentException>(() => RedisUri.Parse(uri));
+        var error = Assert.Throws<ArgumentException>(() => RedisUri.Parse(uri));
         Assert.Contains($"'{uri}'", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
-        Assert.False(RedisUri.TryParse(uri, out _, out string? why));
+        Assert.False(RedisUri.TryParse(uri, out _, out var why));
         Assert.False(string.IsNullOrEmpty(why));
     }
 
     [Fact]
     public void Error_messages_mask_the_password()
     {
-        ArgumentException error = Assert.Throws<ArgumentException>(() => RedisUri.Parse("redis://:hunter2@localhost:6379/x"));
+        var error = Assert.Throws<ArgumentException>(() => RedisUri.Parse("redis://:hunter2@localhost:6379/x"));
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
         Assert.Contains("'redis://:***@localhost:6379/x'", error.Message, StringComparison.Ordinal);
     }

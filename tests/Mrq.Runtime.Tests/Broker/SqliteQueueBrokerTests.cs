@@ -40,7 +40,7 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
 
         await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
@@ -51,7 +51,7 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath}"))
         {
             await connection.OpenAsync();
-            await using SqliteCommand command = connection.CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = "CREATE TABLE IF NOT EXISTS someone_elses(id INTEGER PRIMARY KEY); INSERT INTO someone_elses(id) VALUES (1);";
             await command.ExecuteNonQueryAsync();
         }
@@ -67,7 +67,7 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         await Broker.EnqueueAsync("locked_raw", new RawItem[] { new RawItem("a"), new RawItem("b") });
         await using var blocker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await blocker.OpenAsync();
-        await using (SqliteCommand hold = blocker.CreateCommand())
+        await using (var hold = blocker.CreateCommand())
         {
             hold.CommandText = "BEGIN IMMEDIATE; DELETE FROM raw_items WHERE value = 'a';";
             await hold.ExecuteNonQueryAsync();
@@ -76,7 +76,7 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         var taken = new List<string>();
         var dequeue = Task.Run(async () => await Broker.DequeueAsync("locked_raw", 10, DateTime.UtcNow, 0, taken));
         await Task.Delay(300);
-        await using (SqliteCommand commit = blocker.CreateCommand())
+        await using (var commit = blocker.CreateCommand())
         {
             commit.CommandText = "COMMIT;";
             await commit.ExecuteNonQueryAsync();

@@ -174,8 +174,14 @@ public sealed class GeneratedTaskTests
         Assert.Equal(
             new Dictionary<string, int>
             {
-                ["timeout"] = 30, ["max_retries"] = 5, ["retry_delay"] = 10, ["result_ttl"] = 60,
-                ["abort_ttl"] = 70, ["cancel_ttl"] = 80, ["default_ttl"] = 90, ["max_concurrency"] = 4,
+                ["timeout"] = 30,
+                ["max_retries"] = 5,
+                ["retry_delay"] = 10,
+                ["result_ttl"] = 60,
+                ["abort_ttl"] = 70,
+                ["cancel_ttl"] = 80,
+                ["default_ttl"] = 90,
+                ["max_concurrency"] = 4,
             },
             options.Options);
     }

@@ -43,7 +43,7 @@ public sealed class AspNetCoreHostTests
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TestHosts.Wait };
 
         var squareId = await (await http.PostAsync(new Uri("/squares/12", UriKind.Relative), null)).Content.ReadAsStringAsync();
-        string state = "";
+        var state = "";
         await Eventually.TrueAsync(async () => (state = await http.GetStringAsync(new Uri($"/jobs/{squareId}", UriKind.Relative))) == "success 144", TestHosts.Wait, () => $"job {squareId} is '{state}'");
         Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/health/ready", UriKind.Relative)));
         Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/health/live", UriKind.Relative)));

@@ -1,9 +1,9 @@
-using Mrq.Storage;
 using Mrq.Configuration;
 using Mrq.Maintenance;
+using Mrq.Processing;
+using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
-using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

@@ -1,8 +1,8 @@
-using Mrq.Storage;
 using Mrq.Maintenance;
-using Mrq.Serialization;
-using Mrq.Tests.Worker;
 using Mrq.Processing;
+using Mrq.Serialization;
+using Mrq.Storage;
+using Mrq.Tests.Worker;
 
 namespace Mrq.Tests.Operations;
 
@@ -24,7 +24,11 @@ public sealed class MaintenanceTaskTests
         });
         await harness.Store.ReportWorkerAsync(new WorkerReport
         {
-            Id = "a-live-worker", Name = "live", Status = WorkerStatus.Wait, DateStarted = DateTime.UtcNow, DateReported = DateTime.UtcNow,
+            Id = "a-live-worker",
+            Name = "live",
+            Status = WorkerStatus.Wait,
+            DateStarted = DateTime.UtcNow,
+            DateReported = DateTime.UtcNow,
             Config = new WorkerReport.WorkerConfig { Queues = ["elsewhere"], DequeueStrategy = "sequential", ReportInterval = 10 },
             Process = new WorkerReport.ProcessUsage(),
         });

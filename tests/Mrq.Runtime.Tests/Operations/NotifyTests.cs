@@ -1,10 +1,10 @@
 using Mrq.Configuration;
+using Mrq.Processing;
 using Mrq.Redis;
 using Mrq.Storage;
 using Mrq.Tests.Broker;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

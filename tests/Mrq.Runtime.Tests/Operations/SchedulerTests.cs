@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Scheduling;
 using Mrq.Storage;
 using Mrq.Tests.Worker;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mrq.Tests.Operations;
 

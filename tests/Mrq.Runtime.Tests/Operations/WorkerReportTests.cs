@@ -1,8 +1,8 @@
-using Mrq.Storage;
 using Mrq.Configuration;
+using Mrq.Processing;
+using Mrq.Storage;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Processing;
 
 namespace Mrq.Tests.Operations;
 

@@ -3,8 +3,8 @@ using MongoDB.Bson;
 using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
-using Mrq.Storage;
 using Mrq.MongoDB;
+using Mrq.Storage;
 
 namespace Mrq.Tests.Storage;
 

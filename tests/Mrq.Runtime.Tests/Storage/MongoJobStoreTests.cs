@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mrq.Storage;
 using Mrq.MongoDB;
+using Mrq.Storage;
 using Mrq.Tests.Generated;
 
 namespace Mrq.Tests.Storage;

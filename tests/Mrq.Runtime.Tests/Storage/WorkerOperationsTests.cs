@@ -1,5 +1,5 @@
-using Mrq.Storage;
 using Mrq.MongoDB;
+using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Tests.Support;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mrq.Diagnostics;
 using Mrq.OpenTelemetry;
+using Mrq.Processing;
 using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
-using Mrq.Processing;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

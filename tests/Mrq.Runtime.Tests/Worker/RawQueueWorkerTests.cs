@@ -1,7 +1,7 @@
 using MessagePack;
 using Microsoft.Data.Sqlite;
-using Mrq.Storage;
 using Mrq.Redis;
+using Mrq.Storage;
 using Mrq.Tests.Broker;
 
 namespace Mrq.Tests.Worker;

@@ -2,11 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Infrastructure;
+using Mrq.Processing;
 using Mrq.Storage;
 using Mrq.Storage.Sqlite;
 using Mrq.Storage.SqliteBroker;
 using Mrq.Tests.Support;
-using Mrq.Processing;
 
 namespace Mrq.Tests.Worker;
 

@@ -52,7 +52,8 @@ internal static class SqliteJobFilter
             {
                 command.Parameters.AddWithValue(name, value);
             }
-        });
+        }
+        );
     }
 
     /// <summary>True for <c>x/</c>: the queue x and its subqueues.</summary>

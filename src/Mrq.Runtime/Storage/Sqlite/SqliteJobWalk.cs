@@ -14,7 +14,7 @@ internal sealed class SqliteJobWalk : IDisposable
     private const int MaxRanges = 64;
 
     /// <summary>Sees each dashboard read statement before it runs (the benchmark explains their plans); null otherwise.</summary>
-    internal static Action<SqliteCommand>? Observer;
+    internal static Action<SqliteCommand>? Observer { get; set; }
 
     private readonly SqliteConnection _connection;
     private readonly JobFilter _filter;
@@ -189,7 +189,7 @@ internal sealed class SqliteJobWalk : IDisposable
     private void PickCurrent()
     {
         Current = null;
-        long best = long.MinValue;
+        var best = long.MinValue;
         for (var i = 0; i < _readers.Count; i++)
         {
             if (_hasRow[i] && _readers[i].GetInt64(0) is var rowid && rowid > best)

@@ -11,7 +11,7 @@ internal sealed partial class SqliteQueueBroker
             (Broker: this, Name: name, Holder: holder, Limit: limit, Now: UnixSeconds(now), Expires: UnixSeconds(expires)),
             static a =>
             {
-                using SqliteCommand command = a.Broker.Command(
+                using var command = a.Broker.Command(
                     "DELETE FROM concurrency_slots WHERE name = $n AND expires <= $now; " +
                     "INSERT INTO concurrency_slots (name, holder, expires) SELECT $n, $h, $e " +
                     "WHERE (SELECT COUNT(*) FROM concurrency_slots WHERE name = $n) < $limit;",
@@ -22,7 +22,7 @@ internal sealed partial class SqliteQueueBroker
                 command.Parameters[3].Value = a.Expires;
                 command.Parameters[4].Value = a.Limit;
                 command.ExecuteNonQuery();
-                using SqliteCommand check = a.Broker.Command("SELECT COUNT(*) FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
+                using var check = a.Broker.Command("SELECT COUNT(*) FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
                 check.Parameters[0].Value = a.Name;
                 check.Parameters[1].Value = a.Holder;
                 return (long)check.ExecuteScalar()! == 1;
@@ -36,7 +36,7 @@ internal sealed partial class SqliteQueueBroker
             (Broker: this, Name: name, Holder: holder),
             static a =>
             {
-                using SqliteCommand command = a.Broker.Command("DELETE FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
+                using var command = a.Broker.Command("DELETE FROM concurrency_slots WHERE name = $n AND holder = $h;", "$n", "$h");
                 command.Parameters[0].Value = a.Name;
                 command.Parameters[1].Value = a.Holder;
                 command.ExecuteNonQuery();
@@ -58,7 +58,7 @@ internal sealed partial class SqliteQueueBroker
             0,
             static (broker, _) =>
             {
-                using SqliteCommand command = broker.Command("SELECT queue FROM paused_queues ORDER BY queue;");
+                using var command = broker.Command("SELECT queue FROM paused_queues ORDER BY queue;");
                 return ReadNames(command);
             },
             cancellationToken);

@@ -8,7 +8,7 @@ internal sealed partial class SqliteQueueBroker
     /// <inheritdoc />
     public async ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default)
     {
-        RawQueueType type = RawQueueNames.GetRequiredType(queue);
+        var type = RawQueueNames.GetRequiredType(queue);
         if (RawQueueNames.IsListenForm(queue))
         {
             throw new ArgumentException($"Cannot enqueue to the listen form '{queue}'; name the root or a subqueue.", nameof(queue));
@@ -48,23 +48,23 @@ internal sealed partial class SqliteQueueBroker
     public async ValueTask<long> RemoveAsync(string queue, IReadOnlyList<string> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        RawQueueType type = RequireConcrete(queue);
+        var type = RequireConcrete(queue);
         if (items.Count == 0)
         {
             return 0;
         }
 
-        string text = type == RawQueueType.List
+        var text = type == RawQueueType.List
             ? "DELETE FROM raw_items WHERE seq = (SELECT seq FROM raw_items WHERE queue = $q AND value = $v AND uniq = 0 ORDER BY seq LIMIT 1);"
             : "DELETE FROM raw_items WHERE queue = $q AND value = $v AND uniq = 1;";
         return await _writes.RunAsync(
             (Broker: this, Text: text, Queue: queue, Items: items),
             static a =>
             {
-                using SqliteCommand command = a.Broker.Command(a.Text, "$q", "$v");
+                using var command = a.Broker.Command(a.Text, "$q", "$v");
                 command.Parameters[0].Value = a.Queue;
                 long removed = 0;
-                for (int i = 0; i < a.Items.Count; i++)
+                for (var i = 0; i < a.Items.Count; i++)
                 {
                     command.Parameters[1].Value = a.Items[i];
                     removed += command.ExecuteNonQuery();
@@ -86,20 +86,20 @@ internal sealed partial class SqliteQueueBroker
             (Broker: this, Queue: queue),
             static a =>
             {
-                string root = RawQueueNames.Root(a.Queue);
+                var root = RawQueueNames.Root(a.Queue);
                 if (RawQueueNames.IsSubqueue(a.Queue))
                 {
-                    using SqliteCommand items = a.Broker.Command("DELETE FROM raw_items WHERE queue = $q;", "$q");
+                    using var items = a.Broker.Command("DELETE FROM raw_items WHERE queue = $q;", "$q");
                     items.Parameters[0].Value = a.Queue;
                     items.ExecuteNonQuery();
-                    using SqliteCommand known = a.Broker.Command("DELETE FROM raw_subqueues WHERE root = $r AND queue = $q;", "$r", "$q");
+                    using var known = a.Broker.Command("DELETE FROM raw_subqueues WHERE root = $r AND queue = $q;", "$r", "$q");
                     known.Parameters[0].Value = root;
                     known.Parameters[1].Value = a.Queue;
                     known.ExecuteNonQuery();
                 }
                 else
                 {
-                    using SqliteCommand items = a.Broker.Command(
+                    using var items = a.Broker.Command(
                         "DELETE FROM raw_items WHERE " + ListenFilter + "; DELETE FROM raw_subqueues WHERE root = $q;",
                         "$q");
                     items.Parameters[0].Value = root;
@@ -120,15 +120,15 @@ internal sealed partial class SqliteQueueBroker
             _recordSubqueue.ExecuteNonQuery();
         }
 
-        SqliteCommand insert = type switch
+        var insert = type switch
         {
             RawQueueType.List => _insertList,
             RawQueueType.Set => _insertSet,
             _ => _insertSorted,
         };
         insert.Parameters[0].Value = queue;
-        bool scored = insert == _insertSorted;
-        for (int i = 0; i < items.Length; i++)
+        var scored = insert == _insertSorted;
+        for (var i = 0; i < items.Length; i++)
         {
             insert.Parameters[1].Value = items[i].Value;
             if (scored)
@@ -147,17 +147,17 @@ internal sealed partial class SqliteQueueBroker
     /// </summary>
     private int TakeItems(string queue, int max, double nowSeconds, double pushbackSeconds, List<string> into)
     {
-        bool listen = RawQueueNames.IsListenForm(queue);
-        bool timed = RawQueueNames.GetRequiredType(queue) == RawQueueType.TimedSet;
-        bool pushback = timed && pushbackSeconds > 0;
-        string root = RawQueueNames.Root(queue);
-        string key = listen ? root : queue;
-        SqliteCommand select = DequeueCommand(listen, timed, pushback, take: false);
-        SqliteCommand take = DequeueCommand(listen, timed, pushback, take: true);
+        var listen = RawQueueNames.IsListenForm(queue);
+        var timed = RawQueueNames.GetRequiredType(queue) == RawQueueType.TimedSet;
+        var pushback = timed && pushbackSeconds > 0;
+        var root = RawQueueNames.Root(queue);
+        var key = listen ? root : queue;
+        var select = DequeueCommand(listen, timed, pushback, take: false);
+        var take = DequeueCommand(listen, timed, pushback, take: true);
 
         SetDequeueParameters(select, key, max, nowSeconds, timed, pushback: false, 0);
-        int taken = 0;
-        using (SqliteDataReader reader = select.ExecuteReader())
+        var taken = 0;
+        using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
             {
@@ -189,7 +189,7 @@ internal sealed partial class SqliteQueueBroker
 
     private static void SetDequeueParameters(SqliteCommand command, string key, int max, double now, bool timed, bool pushback, double until)
     {
-        SqliteParameterCollection p = command.Parameters;
+        var p = command.Parameters;
         p[0].Value = key;
         p[1].Value = max;
         if (timed)
@@ -204,18 +204,18 @@ internal sealed partial class SqliteQueueBroker
 
     private SqliteCommand DequeueCommand(bool listen, bool timed, bool pushback, bool take)
     {
-        int index = (listen ? 8 : 0) | (timed ? 4 : 0) | (pushback && take ? 2 : 0) | (take ? 1 : 0);
-        SqliteCommand? command = _dequeueCommands[index];
+        var index = (listen ? 8 : 0) | (timed ? 4 : 0) | (pushback && take ? 2 : 0) | (take ? 1 : 0);
+        var command = _dequeueCommands[index];
         if (command is not null)
         {
             return command;
         }
 
-        string filter = listen ? ListenFilter : SingleFilter;
-        string due = timed ? " AND score <= $now" : string.Empty;
-        string order = listen ? "queue <> $q, queue, score, seq" : "score, seq";
-        string chosen = $"SELECT seq FROM raw_items WHERE {filter}{due} ORDER BY {order} LIMIT $n";
-        string text = !take
+        var filter = listen ? ListenFilter : SingleFilter;
+        var due = timed ? " AND score <= $now" : string.Empty;
+        var order = listen ? "queue <> $q, queue, score, seq" : "score, seq";
+        var chosen = $"SELECT seq FROM raw_items WHERE {filter}{due} ORDER BY {order} LIMIT $n";
+        var text = !take
             ? $"SELECT value FROM raw_items WHERE {filter}{due} ORDER BY {order} LIMIT $n;"
             : pushback
                 ? $"UPDATE raw_items SET score = $until WHERE seq IN ({chosen});"

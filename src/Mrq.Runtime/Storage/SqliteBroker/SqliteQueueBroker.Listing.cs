@@ -27,7 +27,7 @@ internal sealed partial class SqliteQueueBroker
             (Queue: queue, Skip: skip, Limit: limit),
             static (broker, a) =>
             {
-                using SqliteCommand command = broker.Command(
+                using var command = broker.Command(
                     "SELECT value, score FROM raw_items WHERE queue = $q ORDER BY score, seq LIMIT $limit OFFSET $skip;",
                     "$q",
                     "$limit",
@@ -36,7 +36,7 @@ internal sealed partial class SqliteQueueBroker
                 command.Parameters[1].Value = a.Limit;
                 command.Parameters[2].Value = a.Skip;
                 var items = new List<RawItem>(Math.Min(a.Limit, 1024));
-                using SqliteDataReader reader = command.ExecuteReader();
+                using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
                     items.Add(new RawItem(reader.GetString(0), reader.GetDouble(1)));
@@ -54,7 +54,7 @@ internal sealed partial class SqliteQueueBroker
             static (broker, _) =>
             {
                 // One index seek per queue (the next name after the last), not a scan of every item.
-                using SqliteCommand command = broker.Command(
+                using var command = broker.Command(
                     "WITH RECURSIVE names(name) AS (SELECT MIN(queue) FROM raw_items " +
                     "UNION ALL SELECT (SELECT MIN(queue) FROM raw_items WHERE queue > names.name) FROM names WHERE names.name IS NOT NULL) " +
                     "SELECT name FROM names WHERE name IS NOT NULL;");
@@ -70,7 +70,7 @@ internal sealed partial class SqliteQueueBroker
             RawQueueNames.Root(root),
             static (broker, root) =>
             {
-                using SqliteCommand command = broker.Command("SELECT queue FROM raw_subqueues WHERE root = $r;", "$r");
+                using var command = broker.Command("SELECT queue FROM raw_subqueues WHERE root = $r;", "$r");
                 command.Parameters[0].Value = root;
                 return ReadNames(command);
             },
@@ -79,10 +79,10 @@ internal sealed partial class SqliteQueueBroker
 
     private async ValueTask<long> CountAsync(string queue, bool due, DateTime now, CancellationToken cancellationToken)
     {
-        RawQueueType type = RawQueueNames.GetRequiredType(queue);
-        bool listen = RawQueueNames.IsListenForm(queue);
-        bool dueOnly = due && type == RawQueueType.TimedSet;
-        string text = string.Concat(
+        var type = RawQueueNames.GetRequiredType(queue);
+        var listen = RawQueueNames.IsListenForm(queue);
+        var dueOnly = due && type == RawQueueType.TimedSet;
+        var text = string.Concat(
             "SELECT COUNT(*) FROM raw_items WHERE ",
             listen ? ListenFilter : SingleFilter,
             dueOnly ? " AND score <= $now;" : ";");
@@ -90,7 +90,7 @@ internal sealed partial class SqliteQueueBroker
             (Text: text, Key: listen ? RawQueueNames.Root(queue) : queue, DueOnly: dueOnly, Now: UnixSeconds(now)),
             static (broker, a) =>
             {
-                using SqliteCommand command = a.DueOnly ? broker.Command(a.Text, "$q", "$now") : broker.Command(a.Text, "$q");
+                using var command = a.DueOnly ? broker.Command(a.Text, "$q", "$now") : broker.Command(a.Text, "$q");
                 command.Parameters[0].Value = a.Key;
                 if (a.DueOnly)
                 {
@@ -106,7 +106,7 @@ internal sealed partial class SqliteQueueBroker
     private static IReadOnlyList<string> ReadNames(SqliteCommand command)
     {
         var names = new List<string>();
-        using (SqliteDataReader reader = command.ExecuteReader())
+        using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {

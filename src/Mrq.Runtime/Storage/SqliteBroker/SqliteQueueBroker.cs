@@ -86,7 +86,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
     public async ValueTask DisposeAsync() =>
         await _writes.Gate.CloseAsync(() =>
         {
-            foreach (SqliteCommand? command in _dequeueCommands)
+            foreach (var command in _dequeueCommands)
             {
                 command?.Dispose();
             }
@@ -121,7 +121,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
             (Broker: this, Sql: sql, Queue: queue),
             static a =>
             {
-                using SqliteCommand command = a.Broker.Command(a.Sql, "$q");
+                using var command = a.Broker.Command(a.Sql, "$q");
                 command.Parameters[0].Value = a.Queue;
                 command.ExecuteNonQuery();
             },
@@ -130,7 +130,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
 
     private static RawQueueType RequireConcrete(string queue)
     {
-        RawQueueType type = RawQueueNames.GetRequiredType(queue);
+        var type = RawQueueNames.GetRequiredType(queue);
         if (RawQueueNames.IsListenForm(queue))
         {
             throw new ArgumentException($"'{queue}' is a listen form (root + subqueues); name the root or one subqueue.", nameof(queue));
@@ -141,9 +141,9 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
 
     private SqliteCommand Command(string text, params ReadOnlySpan<string> parameters)
     {
-        SqliteCommand command = _connection.CreateCommand();
+        var command = _connection.CreateCommand();
         command.CommandText = text;
-        foreach (string name in parameters)
+        foreach (var name in parameters)
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -153,14 +153,14 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
 
     private SqliteCommand Prepare(string text, params ReadOnlySpan<string> parameters)
     {
-        SqliteCommand command = Command(text, parameters);
+        var command = Command(text, parameters);
         command.Prepare();
         return command;
     }
 
     private static double UnixSeconds(DateTime now)
     {
-        DateTime utc = now.Kind == DateTimeKind.Local ? now.ToUniversalTime() : now;
+        var utc = now.Kind == DateTimeKind.Local ? now.ToUniversalTime() : now;
         return (utc.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond;
     }
 }
