@@ -131,7 +131,7 @@ internal sealed partial class SqliteJobStore
 
                 into.Add(new ClaimedJob(
                     new JobId(id),
-                    _claimSelect.GetString(2),
+                    _counts.Text(_claimSelect.GetBlob(2)),
                     queue,
                     _claimSelect.GetBlob(3).ToArray(),
                     _claimSelect.GetInt32(4),
