@@ -15,13 +15,9 @@ internal sealed partial class SqliteJobStore
             return await ClaimAsync(queue, max, workerId, into, cancellationToken).ConfigureAwait(false);
         }
 
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(workerId);
-        ArgumentNullException.ThrowIfNull(into);
-        ArgumentOutOfRangeException.ThrowIfNegative(max);
-        if (max == 0 || options.OnlyPaths is { Count: 0 })
+        if (!options.CanClaim(queue, max, workerId, into))
         {
-            // An empty whitelist claims nothing.
+            // Nothing to take, or an empty whitelist.
             return 0;
         }
 

@@ -19,11 +19,7 @@ internal sealed partial class SqliteJobStore
     /// <inheritdoc/>
     public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, List<ClaimedJob> into, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(workerId);
-        ArgumentNullException.ThrowIfNull(into);
-        ArgumentOutOfRangeException.ThrowIfNegative(max);
-        if (max == 0)
+        if (!ClaimOptions.Fifo.CanClaim(queue, max, workerId, into))
         {
             return 0;
         }
