@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one contract's conformance suite is read as one list of rules by an adapter's author,
+// and each test is short and independent; splitting it by method would scatter the rules of one contract.
 using Mrq.Storage;
 
 namespace Mrq.Testing;
