@@ -98,6 +98,10 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(1);
         await OpenAsync(page, host, "#/scheduled", "tasks.Report");
         await OpenAsync(page, host, "#/tasks", "Task catalog");
+        foreach (var option in TaskOption.All)
+        {
+            await Expect(page.Locator("main table").First.Locator("thead")).ToContainTextAsync(option.AttributeName);
+        }
     }
 
     [Fact]

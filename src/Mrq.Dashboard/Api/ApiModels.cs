@@ -94,11 +94,13 @@ internal sealed record WorkerRow(
 
 internal sealed record ScheduledRow(string Hash, string Path, string? Params, string? Queue, int? Interval, string? DailyTime, int? Weekday, int? Monthday, DateTime DateLastQueued);
 
-internal sealed record TaskRow(string Path, string Queue, int Timeout, int MaxRetries, int RetryDelay, int ResultTtl, int MaxConcurrency);
+/// <summary>A task and its attribute's option values in the order of <see cref="CatalogResponse.TaskOptions"/>, null where the attribute gives none.</summary>
+internal sealed record TaskRow(string Path, string Queue, IReadOnlyList<int?> Options);
 
 internal sealed record RawFactoryRow(string Name, string Factory, string RetryQueue, IReadOnlyList<string> StatusesNoStorage, int PushbackSeconds);
 
-internal sealed record CatalogResponse(IReadOnlyList<TaskRow> Tasks, IReadOnlyList<RawFactoryRow> RawQueues);
+/// <summary>The catalog: <paramref name="TaskOptions"/> names the columns of every task's options (TaskOption's table).</summary>
+internal sealed record CatalogResponse(IReadOnlyList<string> TaskOptions, IReadOnlyList<TaskRow> Tasks, IReadOnlyList<RawFactoryRow> RawQueues);
 
 internal sealed record JobActionRequest(
     string Action,

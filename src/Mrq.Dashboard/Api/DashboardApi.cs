@@ -223,9 +223,11 @@ internal static class DashboardApi
         await WriteAsync(http, rows, Json.Default.IReadOnlyListScheduledRow).ConfigureAwait(false);
     }
 
+    // The option columns come from TaskOption's table, so an option added there shows up here with nothing else to change.
     public static Task CatalogAsync(HttpContext http, DashboardState state) => WriteAsync(http, new CatalogResponse(
+        TaskOption.All.Select(static o => o.AttributeName).ToList(),
         TaskCatalog.All.OrderBy(t => t.Path, StringComparer.Ordinal)
-            .Select(t => new TaskRow(t.Path, t.DefaultQueue, t.Get(TaskOption.Timeout), t.Get(TaskOption.MaxRetries), t.Get(TaskOption.RetryDelay), t.Get(TaskOption.ResultTtl), t.Get(TaskOption.MaxConcurrency))).ToList(),
+            .Select(t => new TaskRow(t.Path, t.DefaultQueue, TaskOption.All.Select(o => t.Options.TryGetValue(o.ConfigKey, out var v) ? v : (int?)null).ToList())).ToList(),
         RawQueueCatalog.All.OrderBy(q => q.Name, StringComparer.Ordinal)
             .Select(q => new RawFactoryRow(q.Name, q.FactoryName, q.RetryQueue, q.StatusesNoStorage.Select(s => s.ToName()).ToList(), q.PushbackSeconds)).ToList()),
         Json.Default.CatalogResponse);

@@ -465,8 +465,9 @@
     return [
       el("h1", {}, "Task catalog"),
       el("p", { className: "muted" }, "The tasks and raw-queue factories compiled into this process."),
-      table(["Path", "Default queue", "Timeout", "Max retries", "Retry delay", "Result TTL", "Max concurrency"], c.tasks.map(t => [
-        jobsLink({ path: t.path }, t.path), t.queue, String(t.timeout), String(t.maxRetries), String(t.retryDelay), String(t.resultTtl), String(t.maxConcurrency),
+      el("p", { className: "muted" }, "Options as each task's [MrqTask] attribute gives them; blank where it gives none (the configured or built-in default applies)."),
+      table(["Path", "Default queue", ...c.taskOptions], c.tasks.map(t => [
+        jobsLink({ path: t.path }, t.path), t.queue, ...t.options.map(v => v === null ? "" : String(v)),
       ])),
       el("h2", {}, "Raw queues"),
       table(["Queue", "Factory", "Retry queue", "No storage for", "Pushback"], c.rawQueues.map(q => [
