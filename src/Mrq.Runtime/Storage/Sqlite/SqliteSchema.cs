@@ -60,10 +60,11 @@ namespace Mrq.Storage.Sqlite;
 /// </para>
 /// <para>
 /// Version 7 adds a partial index for the dashboard: <c>mrq_jobs_exceptions (exceptiontype, path) WHERE exceptiontype
-/// IS NOT NULL</c> (jobs by exception type, and the exceptions view). Claims and successes leave
-/// <c>exceptiontype</c> alone, so the worker cycle never touches it. A partial index on <c>status</c> for the
-/// unsuccessful jobs was tried and removed: its condition names the column every claim and completion assigns, and it
-/// halved the regular queue's drain rate (interleaved A/B, docs/benchmarks.md).
+/// IS NOT NULL</c> (jobs by exception type, and the exceptions view). Claims leave <c>exceptiontype</c> alone and a
+/// success sets it to NULL (clearing a retried job's earlier exception); a job that never failed is NULL before and
+/// after, outside the index's condition, so the worker cycle adds and removes no entries of it. A partial index on
+/// <c>status</c> for the unsuccessful jobs was tried and removed: its condition names the column every claim and
+/// completion assigns, and it halved the regular queue's drain rate (interleaved A/B, docs/benchmarks.md).
 /// </para>
 /// <para>
 /// Version 8 brings the embedded raw-queue broker's tables into the schema (before, the broker created them itself
