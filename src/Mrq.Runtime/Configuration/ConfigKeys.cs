@@ -1,6 +1,6 @@
 namespace Mrq.Configuration;
 
-/// <summary>The table of settings Mrq knows, with MRQ's names (see docs/configuration.md).</summary>
+/// <summary>The table of settings Mrq knows, with MRQ's names: the one place keys are declared (docs/configuration.md lists them, checked by ConfigKeyDocumentationTests).</summary>
 internal static class ConfigKeys
 {
     private const string LogsAlternatives = " (or \"1\" for the jobs database, \"0\" to store no logs)";
