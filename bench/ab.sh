@@ -25,32 +25,16 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-command -v redis-server >/dev/null || { echo "bench/ab.sh: redis-server is missing (bench/run.sh installs it)" >&2; exit 1; }
-
-WORK="$(mktemp -d -t mrq-ab.XXXXXX)"
-REDIS_PID=""
-cleanup() {
-  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
-  git -C "$REPO" worktree remove --force "$WORK/old-src" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-log() { echo "[ab] $*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init ab
+bench_require_redis
+bench_extra_cleanup() { git -C "$REPO" worktree remove --force "$WORK/old-src" >/dev/null 2>&1 || true; }
 
 log "publishing $OLD_REV and the working tree"
 git -C "$REPO" worktree add -q --detach "$WORK/old-src" "$OLD_REV"
-dotnet publish "$WORK/old-src/samples/QueuePerformance/QueuePerformance.csproj" -c Release -o "$WORK/old" -nologo -v q >"$WORK/old.log" 2>&1 \
-  || { cat "$WORK/old.log" >&2; exit 1; }
-dotnet publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" -c Release -o "$WORK/new" -nologo -v q >"$WORK/new.log" 2>&1 \
-  || { cat "$WORK/new.log" >&2; exit 1; }
-
-PORT=$(( 20000 + RANDOM % 20000 ))
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-REDIS="redis://127.0.0.1:$PORT"
+bench_publish "$WORK/old-src/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/old"
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/new"
+bench_start_redis
 
 # timed FILE COMMAND...: GNU time writes the command's user and system seconds to FILE; without it the CPU columns show "?".
 timed() {
@@ -61,12 +45,11 @@ timed() {
 # run VERSION QUEUE GREENLETS [--redis URI] -> the worker line's jobs/s (and VERSION.cpu: its CPU µs per job)
 run() {
   local version=$1 queue=$2 greenlets=$3; shift 3
-  local dir; dir="$(mktemp -d "$WORK/run.XXXX")"
-  cp "$WORK/$version/mrq-config.json" "$dir/" 2>/dev/null || true
+  local dir; dir="$(bench_run_dir "$WORK/$version")"
   redis-cli -p "$PORT" flushall >/dev/null
   (cd "$dir" && "$WORK/$version/QueuePerformance" enqueue "$queue" "$COUNT" "$@" >/dev/null 2>&1)
-  (cd "$dir" && timed "$dir/cpu" "$WORK/$version/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" 2>&1) \
-    | sed -n 's/.*performing [0-9]* jobs (\([0-9.]*\) jobs\/second).*/\1/p'
+  (cd "$dir" && timed "$dir/cpu" "$WORK/$version/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" >"$dir/out" 2>&1) || true
+  bench_worker_rate "$dir/out"
   # The worker process's user + system CPU per job, which a loaded machine moves much less than the wall-clock rate.
   awk -v c="$COUNT" '{ printf "%.1f", ($1 + $2) * 1e6 / c }' "$dir/cpu" >"$WORK/$version.cpu" 2>/dev/null || echo "?" >"$WORK/$version.cpu"
   rm -rf "$dir"

@@ -30,21 +30,18 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init concurrency
 [[ -x /usr/bin/time ]] || { echo "bench/concurrency.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
-WORK="$(mktemp -d -t mrq-concurrency.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
 
-echo "[concurrency] publishing samples/QueuePerformance (Release); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-dotnet publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" -c Release -o "$WORK/app" -nologo -v q >"$WORK/publish.log" 2>&1 \
-  || { cat "$WORK/publish.log" >&2; exit 1; }
+log "publishing samples/QueuePerformance (Release); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/app"
 APP="$WORK/app/QueuePerformance"
 
 # run QUEUE COUNT "ENQUEUE ARGS" "WORKER ARGS" -> "jobs/s cores_used threads"
 run() {
   local queue=$1 count=$2 enqueue_args=$3 worker_args=$4
-  local dir; dir="$(mktemp -d "$WORK/run.XXXX")"
-  cp "$WORK/app/mrq-config.json" "$dir/"
+  local dir; dir="$(bench_run_dir "$WORK/app")"
   (cd "$dir" && $APP enqueue "$queue" "$count" $enqueue_args >/dev/null 2>"$dir/enqueue.err") || { echo "FAIL enqueue $(tail -1 "$dir/enqueue.err")"; return; }
   (cd "$dir"
    /usr/bin/time -f "%e %U %S" -o "$dir/time" $APP worker "$queue" $worker_args >"$dir/out" 2>&1 &
@@ -59,7 +56,7 @@ run() {
    wait "$pid" || true
    echo "$threads" >"$dir/threads")
   local rate
-  rate=$(grep -E "performing [0-9]+ jobs" "$dir/out" | tail -1 | sed -n 's/.*(\([0-9.]*\) jobs\/second).*/\1/p')
+  rate=$(bench_worker_rate "$dir/out")
   awk -v rate="${rate:-0}" -v t="$(tail -1 "$dir/time")" -v th="$(cat "$dir/threads")" \
     'BEGIN { split(t, a, " "); printf "%.0f %.2f %d\n", rate, (a[2] + a[3]) / a[1], th }'
   rm -rf "$dir"

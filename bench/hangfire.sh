@@ -26,39 +26,23 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-command -v redis-server >/dev/null || { echo "bench/hangfire.sh: redis-server is missing (bench/run.sh installs it)" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init hangfire
+bench_require_redis
 [[ -x /usr/bin/time ]] || { echo "bench/hangfire.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 
-WORK="$(mktemp -d -t mrq-hangfire.XXXXXX)"
-REDIS_PID=""
-cleanup() {
-  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { echo "[hangfire] $*" >&2; }
-
 log "publishing samples/QueuePerformance and bench/Mrq.Bench.Hangfire (Release)"
-dotnet publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" -c Release -o "$WORK/mrq" -nologo -v q >"$WORK/mrq.log" 2>&1 \
-  || { cat "$WORK/mrq.log" >&2; exit 1; }
-dotnet publish "$REPO/bench/Mrq.Bench.Hangfire/Mrq.Bench.Hangfire.csproj" -c Release -o "$WORK/hangfire" -nologo -v q >"$WORK/hf.log" 2>&1 \
-  || { cat "$WORK/hf.log" >&2; exit 1; }
-
-PORT=$(( 20000 + RANDOM % 20000 ))
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-REDIS="redis://127.0.0.1:$PORT"
-log "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on port $PORT (pid $REDIS_PID); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/mrq"
+bench_publish "$REPO/bench/Mrq.Bench.Hangfire/Mrq.Bench.Hangfire.csproj" "$WORK/hangfire"
+bench_start_redis
+log "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 redis_cpu() { redis-cli -p "$PORT" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.6f", s }'; }
 
 # mrq QUEUE GREENLETS [--redis URI] -> "jobs/s worker_cpu_us_per_job redis_cpu_us_per_job"
 mrq() {
   local queue=$1 greenlets=$2; shift 2
-  local dir; dir="$(mktemp -d "$WORK/run.XXXX")"
-  cp "$WORK/mrq/mrq-config.json" "$dir/"
+  local dir; dir="$(bench_run_dir "$WORK/mrq")"
   redis-cli -p "$PORT" flushall >/dev/null
   (cd "$dir" && "$WORK/mrq/QueuePerformance" enqueue "$queue" "$COUNT" "$@" >/dev/null 2>&1)
   local r0 r1
@@ -66,7 +50,7 @@ mrq() {
   (cd "$dir" && /usr/bin/time -f "%U %S" -o "$dir/time" "$WORK/mrq/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" >"$dir/out" 2>&1) || true
   r1=$(redis_cpu)
   local rate
-  rate=$(sed -n 's/.*performing [0-9]* jobs (\([0-9.]*\) jobs\/second).*/\1/p' "$dir/out" | tail -1)
+  rate=$(bench_worker_rate "$dir/out")
   awk -v rate="${rate:-0}" -v t="$(tail -1 "$dir/time")" -v r0="$r0" -v r1="$r1" -v n="$COUNT" \
     'BEGIN { split(t, a, " "); printf "%.1f %.1f %.1f\n", rate, (a[1] + a[2]) * 1e6 / n, (r1 - r0) * 1e6 / n }'
   rm -rf "$dir"

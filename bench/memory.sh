@@ -17,39 +17,27 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-command -v redis-server >/dev/null || { echo "bench/memory.sh: redis-server is missing (bench/run.sh installs it)" >&2; exit 1; }
-WORK="$(mktemp -d -t mrq-memory.XXXXXX)"
-REDIS_PID=""
-cleanup() {
-  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init memory
+bench_require_redis
 
-echo "[memory] publishing the native sample (a few minutes)" >&2
-dotnet publish "$REPO/samples/QueuePerformance" -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/app" -nologo -v q >"$WORK/publish.log" 2>&1 \
-  || { tail -40 "$WORK/publish.log" >&2; exit 1; }
-
-PORT=$(( 20000 + RANDOM % 20000 ))
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+log "publishing the native sample (a few minutes)"
+bench_publish "$REPO/samples/QueuePerformance" "$WORK/app" -r linux-x64 -p:PublishAot=true
+bench_start_redis
 
 echo "| queue | greenlets | jobs | peak RSS MB (each run) | worker jobs/s (each run) |"
 echo "| --- | ---: | ---: | --- | --- |"
-for row in "square 50" "square_raw 30 --redis redis://127.0.0.1:$PORT" "square_nostorage_raw 50 --redis redis://127.0.0.1:$PORT"; do
+for row in "square 50" "square_raw 30 --redis $REDIS" "square_nostorage_raw 50 --redis $REDIS"; do
   set -- $row
   queue=$1 greenlets=$2; shift 2
   rss="" rates=""
   for _ in $(seq "$RUNS"); do
-    dir="$(mktemp -d "$WORK/run.XXXX")"
-    cp "$WORK/app/mrq-config.json" "$dir/"
+    dir="$(bench_run_dir "$WORK/app")"
     redis-cli -p "$PORT" flushall >/dev/null
     (cd "$dir" && "$WORK/app/QueuePerformance" enqueue "$queue" "$COUNT" "$@" >/dev/null 2>&1)
     (cd "$dir" && /usr/bin/time -f "%M" -o "$dir/time" "$WORK/app/QueuePerformance" worker "$queue" --greenlets "$greenlets" "$@" >"$dir/out" 2>&1)
     rss+="$(awk '{ printf "%.1f", $1 / 1024 }' "$dir/time") "
-    rates+="$(sed -n 's/.*performing [0-9]* jobs (\([0-9]*\).*/\1/p' "$dir/out" | tail -1) "
+    rates+="$(bench_worker_rate "$dir/out") "
     rm -rf "$dir"
   done
   echo "| \`$queue\` | $greenlets | $COUNT | ${rss% } | ${rates% } |"

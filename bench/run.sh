@@ -24,7 +24,8 @@ ONLY=""
 DO_TUTORIAL=1
 DO_THROUGHPUT=1
 DO_TARGETS=1
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init run
 OUT="$REPO/bench/results/latest.md"
 
 while [[ $# -gt 0 ]]; do
@@ -43,8 +44,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-log() { echo "[bench] $*" >&2; }
-
 apt_install() {
   if [[ $(id -u) -ne 0 ]]; then
     echo "bench/run.sh: $1 is missing; install it (apt-get install -y $1)" >&2
@@ -60,43 +59,15 @@ apt_install() {
 command -v redis-server >/dev/null || apt_install redis-server
 [[ -x /usr/bin/time ]] || apt_install time
 
-WORK="$(mktemp -d -t mrq-bench.XXXXXX)"
-REDIS_PID=""
-cleanup() {
-  if [[ -n "$REDIS_PID" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
-    kill "$REDIS_PID" 2>/dev/null || true
-    wait "$REDIS_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build: publish to a private folder so builds elsewhere in the tree cannot swap binaries mid-run ---------------
 log "building samples/QueuePerformance (Release)"
-dotnet publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" -c Release -o "$WORK/app" -nologo -v q >"$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; exit 1; }
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/app"
 APP="$WORK/app/QueuePerformance"
 
 # --- Redis on a free loopback port, stopped by pid on exit ---------------------------------------------------------
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for attempt in $(seq 1 20); do
-  PORT=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
-  port_in_use "$PORT" && continue
-  redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-    --logfile "$WORK/redis.log" --dir "$WORK" &
-  REDIS_PID=$!
-  for _ in $(seq 1 50); do
-    port_in_use "$PORT" && break
-    kill -0 "$REDIS_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$REDIS_PID" 2>/dev/null && port_in_use "$PORT"; then break; fi
-  REDIS_PID=""
-done
-[[ -n "$REDIS_PID" ]] || { echo "bench/run.sh: could not start redis-server" >&2; exit 1; }
-REDIS_URI="redis://127.0.0.1:$PORT"
-log "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on port $PORT (pid $REDIS_PID)"
+bench_start_redis
 
 # --- one run ---------------------------------------------------------------------------------------------------------
 now() { date +%s.%N; }
@@ -104,11 +75,10 @@ now() { date +%s.%N; }
 # run_once BACKEND QUEUE GREENLETS PROCESSES COUNT -> prints "worker_rate wall_rate enqueue_rate rss_mb done" or "FAIL reason"
 run_once() {
   local backend=$1 queue=$2 greenlets=$3 processes=$4 count=$5
-  local dir="$WORK/run"
-  rm -rf "$dir"; mkdir -p "$dir"
-  cp "$WORK/app/mrq-config.json" "$dir/"
+  rm -rf "$WORK"/run.* # the previous run's folder: its store file can be large
+  local dir; dir="$(bench_run_dir "$WORK/app")"
   local redis_args=()
-  [[ $backend == redis ]] && redis_args=(--redis "$REDIS_URI") && redis-cli -p "$PORT" FLUSHALL >/dev/null
+  [[ $backend == redis ]] && redis_args=(--redis "$REDIS") && redis-cli -p "$PORT" FLUSHALL >/dev/null
   local proc_args=()
   [[ $processes -gt 1 ]] && proc_args=(--processes "$processes")
 
@@ -140,8 +110,7 @@ probe_processes() {
     on) PROCESSES_SUPPORTED=1; return ;;
     off) PROCESSES_SUPPORTED=0; return ;;
   esac
-  local dir="$WORK/probe"
-  rm -rf "$dir"; mkdir -p "$dir"; cp "$WORK/app/mrq-config.json" "$dir/"
+  local dir; dir="$(bench_run_dir "$WORK/app")"
   (cd "$dir" && "$APP" enqueue square 3000 >/dev/null 2>&1) || return 0
   (cd "$dir" && exec "$APP" worker square --greenlets 1 --processes 2 >"$dir/out" 2>"$dir/err") &
   local pid=$! children=0
