@@ -40,18 +40,10 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
-        // The same setup as TaskAnalyzer's, deliberately not shared: each analyzer reads as one self-contained unit, and
-        // what they register differs after the first lines.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        AnalyzerSetup.RegisterWhenReferenced(context, static known => known.MrqRawQueueAttribute, static (start, known) =>
         {
-            var known = new KnownTypeSymbols(start.Compilation);
-            if (known.MrqRawQueueAttribute is null)
-            {
-                return;
-            }
-
             var factories = new ConcurrentBag<Factory>();
             start.RegisterSymbolAction(symbolContext => AnalyzeMethod(symbolContext, known, factories), SymbolKind.Method);
             start.RegisterSyntaxNodeAction(
@@ -65,17 +57,14 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMethod(SymbolAnalysisContext context, KnownTypeSymbols known, ConcurrentBag<Factory> factories)
     {
         var method = (IMethodSymbol)context.Symbol;
-        var attribute = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqRawQueueAttribute));
+        var attribute = AnalyzerSetup.ParseAndReport(
+            context,
+            known.MrqRawQueueAttribute,
+            (found, list) => TaskGenerator.Parser.ParseRawQueue(known, method, found, list, context.CancellationToken),
+            out _);
         if (attribute is null)
         {
             return;
-        }
-
-        var diagnostics = new List<Diagnostic>();
-        TaskGenerator.Parser.ParseRawQueue(known, method, attribute, diagnostics, context.CancellationToken);
-        foreach (var diagnostic in diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic);
         }
 
         factories.Add(new Factory(
@@ -134,32 +123,16 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
     // MRQ011 and MRQ016 need every factory of the compilation: reported once all symbols are analyzed, on each one.
     private static void ReportConflicts(CompilationAnalysisContext context, ConcurrentBag<Factory> factories)
     {
-        var all = factories.OrderBy(static f => f.FactoryName, StringComparer.Ordinal).ToList();
-        foreach (var group in all.Where(static f => !string.IsNullOrWhiteSpace(f.QueueName)).GroupBy(static f => f.QueueName!, StringComparer.Ordinal))
-        {
-            var list = group.ToList();
-            if (list.Count > 1)
-            {
-                var names = string.Join(", ", list.Select(static f => f.FactoryName));
-                foreach (var factory in list)
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateRawQueueName, factory.NameLocation, group.Key, names));
-                }
-            }
-        }
-
-        foreach (var group in all.GroupBy(static f => f.ClassName, StringComparer.Ordinal))
-        {
-            var list = group.ToList();
-            if (list.Count > 1)
-            {
-                var names = string.Join(", ", list.Select(static f => f.FactoryName));
-                foreach (var factory in list)
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateRawQueueClass, factory.MethodLocation, names, group.Key));
-                }
-            }
-        }
+        AnalyzerSetup.ReportShared(
+            factories,
+            static f => f.QueueName,
+            static f => f.FactoryName,
+            (factory, queue, names) => context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateRawQueueName, factory.NameLocation, queue, names)));
+        AnalyzerSetup.ReportShared(
+            factories,
+            static f => f.ClassName,
+            static f => f.FactoryName,
+            (factory, className, names) => context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateRawQueueClass, factory.MethodLocation, names, className)));
     }
 
     private sealed record Factory(string? QueueName, Location? NameLocation, string FactoryName, string ClassName, Location? MethodLocation);

@@ -39,18 +39,10 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
-        // The same setup as RawQueueAnalyzer's, deliberately not shared: each analyzer reads as one self-contained unit, and
-        // what they register differs after the first lines.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        AnalyzerSetup.RegisterWhenReferenced(context, static known => known.MrqTaskAttribute, static (start, known) =>
         {
-            var known = new KnownTypeSymbols(start.Compilation);
-            if (known.MrqTaskAttribute is null)
-            {
-                return;
-            }
-
             var paths = new ConcurrentBag<(string Path, string Task, Location? Location)>();
             var facades = new ConcurrentBag<Facade>();
             start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known, paths, facades), SymbolKind.NamedType);
@@ -66,17 +58,14 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, KnownTypeSymbols known, ConcurrentBag<(string, string, Location?)> paths, ConcurrentBag<Facade> facades)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MrqTaskAttribute));
+        var attribute = AnalyzerSetup.ParseAndReport(
+            context,
+            known.MrqTaskAttribute,
+            (found, list) => TaskGenerator.Parser.Parse(known, type, found, list, context.CancellationToken),
+            out var diagnostics);
         if (attribute is null)
         {
             return;
-        }
-
-        var diagnostics = new List<Diagnostic>();
-        TaskGenerator.Parser.Parse(known, type, attribute, diagnostics, context.CancellationToken);
-        foreach (var diagnostic in diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic);
         }
 
         // Only tasks the generator would emit can clash by their façade (as the generator sees them).
@@ -115,23 +104,12 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
     }
 
     // MRQ005 needs every task of the compilation: reported once all symbols are analyzed, on each task sharing a path.
-    private static void ReportDuplicatePaths(CompilationAnalysisContext context, ConcurrentBag<(string Path, string Task, Location? Location)> paths)
-    {
-        foreach (var group in paths.GroupBy(static p => p.Path, StringComparer.Ordinal))
-        {
-            var tasks = group.OrderBy(static p => p.Task, StringComparer.Ordinal).ToList();
-            if (tasks.Count < 2)
-            {
-                continue;
-            }
-
-            var names = string.Join(", ", tasks.Select(static t => t.Task));
-            foreach (var task in tasks)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicatePath, task.Location, group.Key, names));
-            }
-        }
-    }
+    private static void ReportDuplicatePaths(CompilationAnalysisContext context, ConcurrentBag<(string Path, string Task, Location? Location)> paths) =>
+        AnalyzerSetup.ReportShared(
+            paths,
+            static p => p.Path,
+            static p => p.Task,
+            (task, path, names) => context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicatePath, task.Location, path, names)));
 
     // MRQ021: a façade claimed by several tasks, or named like the class containing it; the generator leaves both out.
     private static void ReportFacadeConflicts(CompilationAnalysisContext context, ConcurrentBag<Facade> facades)
