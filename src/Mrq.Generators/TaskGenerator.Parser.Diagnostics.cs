@@ -47,6 +47,10 @@ public sealed partial class TaskGenerator
 
         private static string Format(int number) => number.ToString(CultureInfo.InvariantCulture);
 
+        // Syntax (for precise locations) is only looked up when diagnostics are collected: the generator needs none.
+        private AttributeSyntax? GetAttributeSyntax(AttributeData attribute) =>
+            _diagnostics is null ? null : attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
+
         private static Location? GetClassLocation(INamedTypeSymbol type, AttributeSyntax? attributeSyntax) =>
             attributeSyntax?.Parent?.Parent is BaseTypeDeclarationSyntax declaration
                 ? declaration.Identifier.GetLocation()

@@ -36,16 +36,8 @@ public sealed partial class TaskGenerator
         };
 
         /// <summary>The generator's transform: parses the attributed method without collecting diagnostics.</summary>
-        public static RawQueueSpec? ParseRawQueue(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.IsEmpty)
-            {
-                return null;
-            }
-
-            var known = new KnownTypeSymbols(context.SemanticModel.Compilation);
-            return ParseRawQueue(known, method, context.Attributes[0], diagnostics: null, cancellationToken);
-        }
+        public static RawQueueSpec? ParseRawQueue(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            ParseTarget<IMethodSymbol, RawQueueSpec>(context, cancellationToken, static (parser, method, attribute) => parser.ParseRawQueue(method, attribute));
 
         /// <summary>Parses a raw queue factory, adding what is wrong with it to <paramref name="diagnostics"/> if given.</summary>
         public static RawQueueSpec? ParseRawQueue(
@@ -79,9 +71,7 @@ public sealed partial class TaskGenerator
                 return null;
             }
 
-            var attributeSyntax = _diagnostics is null
-                ? null
-                : attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
+            var attributeSyntax = GetAttributeSyntax(attribute);
 
             var name = GetRawQueueName(attribute);
             var nameLocation = GetPositionalArgumentSyntax(attributeSyntax)?.GetLocation();

@@ -60,16 +60,8 @@ public sealed partial class TaskGenerator
         }
 
         /// <summary>The generator's transform: parses the attributed class without collecting diagnostics.</summary>
-        public static TaskSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.IsEmpty)
-            {
-                return null;
-            }
-
-            var known = new KnownTypeSymbols(context.SemanticModel.Compilation);
-            return Parse(known, type, context.Attributes[0], diagnostics: null, cancellationToken);
-        }
+        public static TaskSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            ParseTarget<INamedTypeSymbol, TaskSpec>(context, cancellationToken, static (parser, type, attribute) => parser.ParseTask(type, attribute));
 
         /// <summary>Parses <paramref name="type"/>, adding what is wrong with it to <paramref name="diagnostics"/> if given.</summary>
         public static TaskSpec? Parse(
@@ -91,11 +83,20 @@ public sealed partial class TaskGenerator
             return GetArgumentSyntax(syntax, "Path")?.GetLocation() ?? GetClassLocation(type, syntax);
         }
 
+        // Both transforms of the generator (tasks and raw queues): the attributed symbol, parsed without diagnostics.
+        private static TSpec? ParseTarget<TSymbol, TSpec>(
+            GeneratorAttributeSyntaxContext context,
+            CancellationToken cancellationToken,
+            Func<Parser, TSymbol, AttributeData, TSpec?> parse)
+            where TSymbol : class, ISymbol
+            where TSpec : class =>
+            context.TargetSymbol is TSymbol symbol && !context.Attributes.IsEmpty
+                ? parse(new Parser(new KnownTypeSymbols(context.SemanticModel.Compilation), diagnostics: null, cancellationToken), symbol, context.Attributes[0])
+                : null;
+
         private TaskSpec? ParseTask(INamedTypeSymbol type, AttributeData attribute)
         {
-            var attributeSyntax = _diagnostics is null
-                ? null
-                : attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
+            var attributeSyntax = GetAttributeSyntax(attribute);
 
             var path = GetPath(type, attribute);
             var queue = GetNamedArgument(attribute, "Queue") as string ?? "default";
