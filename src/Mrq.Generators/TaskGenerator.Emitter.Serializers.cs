@@ -57,26 +57,15 @@ public sealed partial class TaskGenerator
 
         private void WriteSerializerBody(SourceWriter source, TypeSpec type)
         {
-            if (type.Shape == TypeShape.Nullable)
+            if (type.Shape == TypeShape.Nullable || !type.IsValueType)
             {
-                source.WriteLine("if (value is null)");
-                source.OpenBlock();
-                source.WriteLine("writer.WriteNil();");
-                source.WriteLine("return;");
-                source.CloseBlock();
-                source.WriteLine();
-                WriteValue(source, type.Element!, "value.GetValueOrDefault()", "writer");
-                return;
+                WriteNilCase(source, "value is null", "writer.WriteNil();");
             }
 
-            if (!type.IsValueType)
+            if (type.Shape == TypeShape.Nullable)
             {
-                source.WriteLine("if (value is null)");
-                source.OpenBlock();
-                source.WriteLine("writer.WriteNil();");
-                source.WriteLine("return;");
-                source.CloseBlock();
-                source.WriteLine();
+                WriteValue(source, type.Element!, "value.GetValueOrDefault()", "writer");
+                return;
             }
 
             switch (type.Shape)
@@ -100,6 +89,8 @@ public sealed partial class TaskGenerator
                     source.CloseBlock();
                     break;
 
+                // Indexable collections are written with a for loop (no enumerator to allocate), the others with foreach:
+                // the two cases are alike in shape on purpose, as the C# they emit differs only in the loop.
                 case TypeShape.Collection when type.Collection is CollectionKind.Array or CollectionKind.List or CollectionKind.IList or CollectionKind.IReadOnlyList:
                     var count = type.Collection == CollectionKind.Array ? "Length" : "Count";
                     source.WriteLine($"writer.WriteArrayHeader(value.{count});");
@@ -129,12 +120,7 @@ public sealed partial class TaskGenerator
 
         private void WriteDeserializerBody(SourceWriter source, TypeSpec type)
         {
-            source.WriteLine("if (reader.TryReadNil())");
-            source.OpenBlock();
-            source.WriteLine(type.IsValueType && type.Shape != TypeShape.Nullable ? "value = default;" : "value = null;");
-            source.WriteLine("return;");
-            source.CloseBlock();
-            source.WriteLine();
+            WriteNilCase(source, "reader.TryReadNil()", type.IsValueType && type.Shape != TypeShape.Nullable ? "value = default;" : "value = null;");
 
             switch (type.Shape)
             {
@@ -146,26 +132,17 @@ public sealed partial class TaskGenerator
                     WriteObjectDeserializer(source, type);
                     break;
 
-                // The map loop below has the shape of WriteObjectDeserializer's on purpose: the generated readers are
-                // written as the C# they emit, and the two differ in the key (any string here, a member name there)
-                // and in what an error's path names.
                 case TypeShape.Dictionary:
                     source.WriteLine($"var items = new global::System.Collections.Generic.Dictionary<string, {type.Element!.FullName}>();");
                     source.WriteLine("string key = null;");
-                    source.WriteLine("try");
-                    source.OpenBlock();
-                    source.WriteLine($"var count = {Wire}.ReadObjectHeader(ref reader);");
+                    OpenPositionedRead(source, "ReadObjectHeader");
                     source.WriteLine("for (var i = 0; i < count; i++)");
                     source.OpenBlock();
                     source.WriteLine($"key = {Wire}.ReadDictionaryKey(ref reader);");
                     ReadValue(source, type.Element, "reader", "item", static v => $"items[key] = {v};");
                     source.WriteLine("key = null;");
                     source.CloseBlock();
-                    source.CloseBlock();
-                    source.WriteLine("catch (global::System.Exception ex) when (key is not null)");
-                    source.OpenBlock();
-                    source.WriteLine($"throw {Wire}.AtKey(ex, key);");
-                    source.CloseBlock();
+                    ClosePositionedRead(source, "key is not null", "AtKey(ex, key)");
                     source.WriteLine();
                     source.WriteLine("value = items;");
                     break;
@@ -173,9 +150,7 @@ public sealed partial class TaskGenerator
                 case TypeShape.Collection:
                     var isArray = type.Collection == CollectionKind.Array;
                     source.WriteLine("var index = -1;");
-                    source.WriteLine("try");
-                    source.OpenBlock();
-                    source.WriteLine($"var count = {Wire}.ReadArrayHeader(ref reader);");
+                    OpenPositionedRead(source, "ReadArrayHeader");
                     source.WriteLine(isArray
                         ? $"var items = {NewArray(type.Element!.FullName, "count")};"
                         : $"var items = new {GenericList}<{type.Element!.FullName}>(count);");
@@ -193,13 +168,38 @@ public sealed partial class TaskGenerator
                     source.CloseBlock();
                     source.WriteLine();
                     source.WriteLine("value = items;");
-                    source.CloseBlock();
-                    source.WriteLine("catch (global::System.Exception ex) when (index >= 0)");
-                    source.OpenBlock();
-                    source.WriteLine($"throw {Wire}.AtIndex(ex, index);");
-                    source.CloseBlock();
+                    ClosePositionedRead(source, "index >= 0", "AtIndex(ex, index)");
                     break;
             }
+        }
+
+        // Nil, for writers and readers alike: handled first, and the method returns.
+        private static void WriteNilCase(SourceWriter source, string isNil, string handle)
+        {
+            source.WriteLine($"if ({isNil})");
+            source.OpenBlock();
+            source.WriteLine(handle);
+            source.WriteLine("return;");
+            source.CloseBlock();
+            source.WriteLine();
+        }
+
+        // Every map and array reader (dictionaries, collections, objects) opens a try around its header and loop; the
+        // local it keeps (the key, index or member being read) puts that position on the path of an error inside.
+        private static void OpenPositionedRead(SourceWriter source, string readHeader)
+        {
+            source.WriteLine("try");
+            source.OpenBlock();
+            source.WriteLine($"var count = {Wire}.{readHeader}(ref reader);");
+        }
+
+        private static void ClosePositionedRead(SourceWriter source, string positioned, string wrap)
+        {
+            source.CloseBlock();
+            source.WriteLine($"catch (global::System.Exception ex) when ({positioned})");
+            source.OpenBlock();
+            source.WriteLine($"throw {Wire}.{wrap};");
+            source.CloseBlock();
         }
 
         // Members are matched by their exact C# name (the map key the writer uses); a key that is no member, and a
@@ -220,9 +220,7 @@ public sealed partial class TaskGenerator
             }
 
             source.WriteLine("string member = null;");
-            source.WriteLine("try");
-            source.OpenBlock();
-            source.WriteLine($"var count = {Wire}.ReadObjectHeader(ref reader);");
+            OpenPositionedRead(source, "ReadObjectHeader");
             source.WriteLine("for (var i = 0; i < count; i++)");
             source.OpenBlock();
             source.WriteLine($"var key = {Wire}.ReadKey(ref reader);");
@@ -256,11 +254,7 @@ public sealed partial class TaskGenerator
             source.WriteLine($"throw {Wire}.UnknownMember(key, {StringLiteral(string.Join(", ", type.Properties.Select(static p => p.Name)))});");
             source.CloseBlock();
             source.CloseBlock();
-            source.CloseBlock();
-            source.WriteLine("catch (global::System.Exception ex) when (member is not null)");
-            source.OpenBlock();
-            source.WriteLine($"throw {Wire}.AtMember(ex, member);");
-            source.CloseBlock();
+            ClosePositionedRead(source, "member is not null", "AtMember(ex, member)");
 
             foreach (var property in readable.Where(static p => p.IsRequired))
             {
