@@ -63,12 +63,12 @@ public sealed partial class TaskGenerator
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.SingleSummary} to {target} with <see cref=\"{Client}\"/>.</summary>");
             source.WriteLine($"public static void Enqueue({prefix}{shape.SingleParameters})");
-            WriteRawBody(source, subqueue, shape.SingleName, one, $"global::Mrq.MrqClientExtensions.EnqueueRaw({Client}, {queue}, rawParams);");
+            WriteRawBody(source, subqueue, "raw", one, $"global::Mrq.MrqClientExtensions.EnqueueRaw({Client}, {queue}, rawParams);");
 
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.SingleSummary} to {target} with <see cref=\"{Client}\"/>.</summary>");
             source.WriteLine($"public static global::System.Threading.Tasks.ValueTask EnqueueAsync({prefix}{shape.SingleParameters}, {CancellationTokenType} cancellationToken = default)");
-            WriteRawBody(source, subqueue, shape.SingleName, one, $"return {Client}.EnqueueRawAsync({queue}, rawParams, cancellationToken);");
+            WriteRawBody(source, subqueue, "raw", one, $"return {Client}.EnqueueRawAsync({queue}, rawParams, cancellationToken);");
 
             source.WriteLine();
             source.WriteLine($"/// <summary>Adds {shape.ManySummary} to {target} in one round trip with <see cref=\"{Client}\"/>.</summary>");
@@ -104,66 +104,61 @@ public sealed partial class TaskGenerator
             private static readonly RawShape s_list = Unscored("a list: first in, first out, duplicates kept");
             private static readonly RawShape s_set = Unscored("a set: each raw param once, dequeued in no particular order");
 
-            // The scored shapes are alike by design: a table of what each raw queue type's methods take, one entry a
-            // type, so the generated signatures of a type read in one place.
-            private static readonly RawShape s_sorted = new()
+            // The two scored types' entries are alike on purpose: a table of what each type's methods take, one entry a
+            // type, so a type's generated signatures read in one place.
+            private static readonly RawShape s_sorted = Scored(
+                "a sorted set: each raw param once, dequeued by ascending score",
+                "double",
+                "Score",
+                static (raw, score) => $"new {RawParam}({raw}, {score})",
+                "<paramref name=\"raw\"/> with its <paramref name=\"score\"/> (a raw param already there gets the new score)",
+                "raw params with their scores");
+
+            private static readonly RawShape s_timed = Scored(
+                "a timed set: each raw param once, dequeued when its due time has passed",
+                "global::System.DateTime",
+                "Due",
+                static (raw, due) => $"{RawParam}.DueAt({raw}, {due})",
+                "<paramref name=\"raw\"/>, due at <paramref name=\"due\"/> (UTC unless its kind is local; a raw param already there gets the new due time)",
+                "raw params with their due times",
+                dueNow: Unscored(
+                    "a timed set",
+                    static raw => $"{RawParam}.DueAt({raw}, global::System.DateTime.UtcNow)",
+                    "<paramref name=\"raw\"/>, due now (a raw param already there becomes due now)",
+                    "raw params, all due now,"));
+
+            private RawShape(string description, string singleParameters, string single, string singleSummary, string manyParameter, string manyName, string select, string manySummary, RawShape? dueNow)
             {
-                Description = "a sorted set: each raw param once, dequeued by ascending score",
-                SingleParameters = "string raw, double score",
-                SingleName = "raw",
-                Single = $"new {RawParam}(raw, score)",
-                SingleSummary = "<paramref name=\"raw\"/> with its <paramref name=\"score\"/> (a raw param already there gets the new score)",
-                ManyParameter = "global::System.Collections.Generic.IEnumerable<(string Raw, double Score)> items",
-                ManyName = "items",
-                Select = $"static item => new {RawParam}(item.Raw ?? {NullParam}\"items\"), item.Score)",
-                ManySummary = "raw params with their scores",
-            };
+                Description = description;
+                SingleParameters = singleParameters;
+                Single = single;
+                SingleSummary = singleSummary;
+                ManyParameter = manyParameter;
+                ManyName = manyName;
+                Select = select;
+                ManySummary = manySummary;
+                DueNow = dueNow;
+            }
 
-            private static readonly RawShape s_timed = new()
-            {
-                Description = "a timed set: each raw param once, dequeued when its due time has passed",
-                SingleParameters = "string raw, global::System.DateTime due",
-                SingleName = "raw",
-                Single = $"{RawParam}.DueAt(raw, due)",
-                SingleSummary = "<paramref name=\"raw\"/>, due at <paramref name=\"due\"/> (UTC unless its kind is local; a raw param already there gets the new due time)",
-                ManyParameter = "global::System.Collections.Generic.IEnumerable<(string Raw, global::System.DateTime Due)> items",
-                ManyName = "items",
-                Select = $"static item => {RawParam}.DueAt(item.Raw ?? {NullParam}\"items\"), item.Due)",
-                ManySummary = "raw params with their due times",
-                DueNow = new()
-                {
-                    Description = "a timed set",
-                    SingleParameters = "string raw",
-                    SingleName = "raw",
-                    Single = $"{RawParam}.DueAt(raw, global::System.DateTime.UtcNow)",
-                    SingleSummary = "<paramref name=\"raw\"/>, due now (a raw param already there becomes due now)",
-                    ManyParameter = "global::System.Collections.Generic.IEnumerable<string> raws",
-                    ManyName = "raws",
-                    Select = $"static raw => {RawParam}.DueAt(raw ?? {NullParam}\"raws\"), global::System.DateTime.UtcNow)",
-                    ManySummary = "raw params, all due now,",
-                },
-            };
+            public string Description { get; }
 
-            public required string Description { get; init; }
+            /// <summary>The single-param methods' parameters after the subqueue; the raw param is always <c>raw</c>.</summary>
+            public string SingleParameters { get; }
 
-            public required string SingleParameters { get; init; }
+            public string Single { get; }
 
-            public required string SingleName { get; init; }
+            public string SingleSummary { get; }
 
-            public required string Single { get; init; }
+            public string ManyParameter { get; }
 
-            public required string SingleSummary { get; init; }
+            public string ManyName { get; }
 
-            public required string ManyParameter { get; init; }
+            public string Select { get; }
 
-            public required string ManyName { get; init; }
-
-            public required string Select { get; init; }
-
-            public required string ManySummary { get; init; }
+            public string ManySummary { get; }
 
             /// <summary>Timed sets: the overloads that make raw params due now.</summary>
-            public RawShape? DueNow { get; init; }
+            public RawShape? DueNow { get; }
 
             public static RawShape Of(RawQueueType type) => type switch
             {
@@ -173,18 +168,38 @@ public sealed partial class TaskGenerator
                 _ => s_timed,
             };
 
-            private static RawShape Unscored(string description) => new()
+            // A raw param alone: `raw`, or `raws` for many; toRawParam makes the RawParam expression from the string's.
+            private static RawShape Unscored(string description, System.Func<string, string>? toRawParam = null, string singleSummary = "<paramref name=\"raw\"/>", string manySummary = "raw params")
             {
-                Description = description,
-                SingleParameters = "string raw",
-                SingleName = "raw",
-                Single = $"new {RawParam}(raw)",
-                SingleSummary = "<paramref name=\"raw\"/>",
-                ManyParameter = "global::System.Collections.Generic.IEnumerable<string> raws",
-                ManyName = "raws",
-                Select = $"static raw => new {RawParam}(raw ?? {NullParam}\"raws\"))",
-                ManySummary = "raw params",
-            };
+                toRawParam ??= static raw => $"new {RawParam}({raw})";
+                return new RawShape(
+                    description,
+                    "string raw",
+                    toRawParam("raw"),
+                    singleSummary,
+                    "global::System.Collections.Generic.IEnumerable<string> raws",
+                    "raws",
+                    $"static raw => {toRawParam($"raw ?? {NullParam}\"raws\")")}",
+                    manySummary,
+                    dueNow: null);
+            }
+
+            // A raw param with a value (a score, a due time): `raw` and the value's parameter for one, `items` of
+            // (Raw, Value) tuples for many; toRawParam makes the RawParam expression from the string's and the value's.
+            private static RawShape Scored(string description, string valueType, string member, System.Func<string, string, string> toRawParam, string singleSummary, string manySummary, RawShape? dueNow = null)
+            {
+                var value = member.ToLowerInvariant();
+                return new RawShape(
+                    description,
+                    $"string raw, {valueType} {value}",
+                    toRawParam("raw", value),
+                    singleSummary,
+                    $"global::System.Collections.Generic.IEnumerable<(string Raw, {valueType} {member})> items",
+                    "items",
+                    $"static item => {toRawParam($"item.Raw ?? {NullParam}\"items\")", "item." + member)}",
+                    manySummary,
+                    dueNow);
+            }
         }
     }
 }
