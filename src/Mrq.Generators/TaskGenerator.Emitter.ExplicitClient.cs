@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using Mrq.Generators.Model;
-
 namespace Mrq.Generators;
 
 public sealed partial class TaskGenerator

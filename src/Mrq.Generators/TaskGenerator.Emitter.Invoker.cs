@@ -1,7 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
 using Microsoft.CodeAnalysis.Text;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

@@ -1,6 +1,4 @@
-using System.Linq;
 using Microsoft.CodeAnalysis.Text;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Text;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

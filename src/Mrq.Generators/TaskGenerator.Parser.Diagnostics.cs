@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

@@ -1,8 +1,5 @@
-using System;
 using System.Globalization;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

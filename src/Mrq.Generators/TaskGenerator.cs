@@ -1,6 +1,4 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Mrq.Generators.Model;
 
 namespace Mrq.Generators;
 

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace Mrq.Generators;
 
 internal static class IncrementalValuesProviderExtensions

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace Mrq.Generators;
 
 /// <summary>The symbols the parser compares against, looked up once per compilation.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Mrq.Generators.Model;
 
 /// <summary>Queries over a set of <see cref="TypeSpec"/>s.</summary>
