@@ -197,7 +197,7 @@ internal sealed partial class MongoJobStore
         }
 
         // Parse the params criterion before touching anything, so a bad one changes nothing.
-        var wanted = filter.Params is { } json ? ParamsFilter.Parse(json) : null;
+        var wanted = ParamsFilter.Of(filter);
         Enter(cancellationToken);
         try
         {

@@ -22,10 +22,9 @@ internal sealed partial class MongoJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobPage> FindJobsAsync(JobFilter filter, string? after, int skip, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
+        var wanted = ParamsFilter.Of(filter);
         var before = ParseCursor(after);
         var jobs = new List<JobInfo>();
         if (limit == 0)
@@ -84,9 +83,8 @@ internal sealed partial class MongoJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobCount> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(cap);
-        var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
+        var wanted = ParamsFilter.Of(filter);
         Enter(cancellationToken);
         try
         {

@@ -25,6 +25,16 @@ public static class ParamsFilter
         return MessagePackJson.MapToJsonEntries(messagePack);
     }
 
+    /// <summary>
+    /// The wanted entries of <paramref name="filter"/>'s params criterion, or null when it has none; throws
+    /// <see cref="ArgumentException"/> for invalid JSON. Every store parses it this way before it reads anything.
+    /// </summary>
+    public static Dictionary<string, string>? Of(JobFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return filter.Params is { } json ? Parse(json) : null;
+    }
+
     /// <summary>Whether the MessagePack params hold every wanted entry.</summary>
     public static bool Matches(ReadOnlyMemory<byte> messagePack, Dictionary<string, string> wanted)
     {
