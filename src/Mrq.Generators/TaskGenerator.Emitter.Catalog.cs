@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.Text;
-
 namespace Mrq.Generators;
 
 public sealed partial class TaskGenerator
@@ -51,23 +49,14 @@ public sealed partial class TaskGenerator
             return source.ToSourceText();
         }
 
-        private static void WriteTaskRegistration(SourceWriter source, CatalogSpec spec)
-        {
-            source.WriteLine("global::Mrq.Infrastructure.TaskCatalog.Register(new global::Mrq.Infrastructure.TaskDescriptor[]");
-            source.OpenBlock();
-            foreach (var task in spec.Tasks)
+        private static void WriteTaskRegistration(SourceWriter source, CatalogSpec spec) =>
+            WriteRegister(source, "TaskCatalog", "TaskDescriptor", spec.Tasks, static (source, task) =>
             {
-                source.WriteLine("new global::Mrq.Infrastructure.TaskDescriptor");
-                source.OpenBlock();
                 source.WriteLine($"Path = {task.Facade}.Path,");
                 source.WriteLine($"DefaultQueue = {task.Facade}.DefaultQueue,");
                 source.WriteLine($"Invoke = {task.Facade}.Invoke,");
                 WriteOptions(source, task.Options);
-                source.CloseBlock(",");
-            }
-
-            source.CloseBlock(");");
-        }
+            });
 
         // Only the options the attribute gives, by their config key: the runtime applies the configured defaults to the rest.
         private static void WriteOptions(SourceWriter source, TaskOptions options)
@@ -89,14 +78,9 @@ public sealed partial class TaskGenerator
         }
 
         // The factory is registered as a method group: the user's static method becomes the RawJobFactory delegate.
-        private static void WriteRawQueueRegistration(SourceWriter source, CatalogSpec spec)
-        {
-            source.WriteLine("global::Mrq.Infrastructure.RawQueueCatalog.Register(new global::Mrq.Infrastructure.RawQueueDescriptor[]");
-            source.OpenBlock();
-            foreach (var queue in spec.RawQueues)
+        private static void WriteRawQueueRegistration(SourceWriter source, CatalogSpec spec) =>
+            WriteRegister(source, "RawQueueCatalog", "RawQueueDescriptor", spec.RawQueues, static (source, queue) =>
             {
-                source.WriteLine("new global::Mrq.Infrastructure.RawQueueDescriptor");
-                source.OpenBlock();
                 source.WriteLine($"Name = {queue.FacadeType}.Name,");
                 source.WriteLine($"FactoryName = {StringLiteral(queue.FactoryName)},");
                 source.WriteLine($"Factory = {queue.Factory},");
@@ -108,6 +92,18 @@ public sealed partial class TaskGenerator
 
                 source.WriteLine($"PushbackSeconds = {Number(queue.PushbackSeconds)},");
                 source.WriteLine($"HasSubqueues = {(queue.HasSubqueues ? "true" : "false")},");
+            });
+
+        // Both tables register alike: one Register call with an array of descriptors, one object initializer each.
+        private static void WriteRegister<T>(SourceWriter source, string catalog, string descriptor, IEnumerable<T> items, Action<SourceWriter, T> writeMembers)
+        {
+            source.WriteLine($"global::Mrq.Infrastructure.{catalog}.Register(new global::Mrq.Infrastructure.{descriptor}[]");
+            source.OpenBlock();
+            foreach (var item in items)
+            {
+                source.WriteLine($"new global::Mrq.Infrastructure.{descriptor}");
+                source.OpenBlock();
+                writeMembers(source, item);
                 source.CloseBlock(",");
             }
 

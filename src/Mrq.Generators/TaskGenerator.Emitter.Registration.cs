@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.Text;
-
 namespace Mrq.Generators;
 
 public sealed partial class TaskGenerator
