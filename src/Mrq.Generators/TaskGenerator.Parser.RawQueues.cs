@@ -35,6 +35,7 @@ public sealed partial class TaskGenerator
             ParseTarget<IMethodSymbol, RawQueueSpec>(context, cancellationToken, static (parser, method, attribute) => parser.ParseRawQueue(method, attribute));
 
         /// <summary>Parses a raw queue factory, adding what is wrong with it to <paramref name="diagnostics"/> if given.</summary>
+        // The analyzer's entry, shaped like Parse's for tasks on purpose: one typed entry per attribute.
         public static RawQueueSpec? ParseRawQueue(
             KnownTypeSymbols known,
             IMethodSymbol method,

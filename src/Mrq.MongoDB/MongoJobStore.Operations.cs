@@ -24,6 +24,8 @@ internal sealed partial class MongoJobStore
     /// </remarks>
     public async ValueTask<int> ClaimAsync(string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
     {
+        // The port's prologue, as SqliteJobStore's claim writes it on purpose: FIFO options take the plain claim, and
+        // ClaimOptions.CanClaim (the one home of the argument rules) decides whether there is anything to take.
         ArgumentNullException.ThrowIfNull(options);
         if (options.IsFifo)
         {

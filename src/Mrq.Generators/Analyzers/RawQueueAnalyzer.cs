@@ -36,6 +36,7 @@ public sealed class RawQueueAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
+        // Written in each analyzer, not in AnalyzerSetup: RS1025 and RS1026 look for these two calls in Initialize itself.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         AnalyzerSetup.RegisterWhenReferenced(context, static known => known.MrqRawQueueAttribute, static (start, known) =>

@@ -35,6 +35,7 @@ public sealed class TaskAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
+        // Written in each analyzer, not in AnalyzerSetup: RS1025 and RS1026 look for these two calls in Initialize itself.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         AnalyzerSetup.RegisterWhenReferenced(context, static known => known.MrqTaskAttribute, static (start, known) =>

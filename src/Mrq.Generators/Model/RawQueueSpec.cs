@@ -7,7 +7,8 @@ namespace Mrq.Generators.Model;
 /// The incremental cache boundary of the raw-queue outputs: strings, numbers, enums and <see cref="EquatableArray{T}"/>s
 /// only, never a symbol, syntax node, location or compilation, with structural equality. A change that leaves the spec
 /// equal (the factory's body, a comment, another file) re-emits nothing. Adding members must preserve this or caching
-/// breaks.
+/// breaks. Its first members have <see cref="TaskSpec"/>'s shape on purpose rather than a shared base: each spec is
+/// its own pipeline's cache key, and a record base would make equality span both.
 /// </remarks>
 internal sealed record RawQueueSpec
 {
