@@ -94,7 +94,25 @@ public sealed partial class TaskGenerator
         }
 
         /// <summary>How one queue type's enqueue methods look: their parameters and how each becomes a RawParam.</summary>
-        private sealed class RawShape
+        /// <param name="Description">What the queue type is, for the class's summary.</param>
+        /// <param name="SingleParameters">The single-param methods' parameters after the subqueue; the raw param is always <c>raw</c>.</param>
+        /// <param name="Single">The RawParam expression of the single-param methods.</param>
+        /// <param name="SingleSummary">What the single-param methods add, for their summaries.</param>
+        /// <param name="ManyParameter">The many-param methods' parameter after the subqueue.</param>
+        /// <param name="ManyName">That parameter's name.</param>
+        /// <param name="Select">The lambda that makes each of its items a RawParam.</param>
+        /// <param name="ManySummary">What the many-param methods add, for their summaries.</param>
+        /// <param name="DueNow">Timed sets: the overloads that make raw params due now.</param>
+        private sealed record RawShape(
+            string Description,
+            string SingleParameters,
+            string Single,
+            string SingleSummary,
+            string ManyParameter,
+            string ManyName,
+            string Select,
+            string ManySummary,
+            RawShape? DueNow)
         {
             private const string NullParam = "throw new global::System.ArgumentException(\"A raw param is null.\", ";
 
@@ -124,39 +142,6 @@ public sealed partial class TaskGenerator
                     "<paramref name=\"raw\"/>, due now (a raw param already there becomes due now)",
                     "raw params, all due now,"));
 
-            private RawShape(string description, string singleParameters, string single, string singleSummary, string manyParameter, string manyName, string select, string manySummary, RawShape? dueNow)
-            {
-                Description = description;
-                SingleParameters = singleParameters;
-                Single = single;
-                SingleSummary = singleSummary;
-                ManyParameter = manyParameter;
-                ManyName = manyName;
-                Select = select;
-                ManySummary = manySummary;
-                DueNow = dueNow;
-            }
-
-            public string Description { get; }
-
-            /// <summary>The single-param methods' parameters after the subqueue; the raw param is always <c>raw</c>.</summary>
-            public string SingleParameters { get; }
-
-            public string Single { get; }
-
-            public string SingleSummary { get; }
-
-            public string ManyParameter { get; }
-
-            public string ManyName { get; }
-
-            public string Select { get; }
-
-            public string ManySummary { get; }
-
-            /// <summary>Timed sets: the overloads that make raw params due now.</summary>
-            public RawShape? DueNow { get; }
-
             public static RawShape Of(RawQueueType type) => type switch
             {
                 RawQueueType.List => s_list,
@@ -166,7 +151,7 @@ public sealed partial class TaskGenerator
             };
 
             // A raw param alone: `raw`, or `raws` for many; toRawParam makes the RawParam expression from the string's.
-            private static RawShape Unscored(string description, System.Func<string, string>? toRawParam = null, string singleSummary = "<paramref name=\"raw\"/>", string manySummary = "raw params")
+            private static RawShape Unscored(string description, Func<string, string>? toRawParam = null, string singleSummary = "<paramref name=\"raw\"/>", string manySummary = "raw params")
             {
                 toRawParam ??= static raw => $"new {RawParam}({raw})";
                 return new RawShape(
@@ -178,12 +163,12 @@ public sealed partial class TaskGenerator
                     "raws",
                     $"static raw => {toRawParam($"raw ?? {NullParam}\"raws\")")}",
                     manySummary,
-                    dueNow: null);
+                    DueNow: null);
             }
 
             // A raw param with a value (a score, a due time): `raw` and the value's parameter for one, `items` of
             // (Raw, Value) tuples for many; toRawParam makes the RawParam expression from the string's and the value's.
-            private static RawShape Scored(string description, string valueType, string member, System.Func<string, string, string> toRawParam, string singleSummary, string manySummary, RawShape? dueNow = null)
+            private static RawShape Scored(string description, string valueType, string member, Func<string, string, string> toRawParam, string singleSummary, string manySummary, RawShape? dueNow = null)
             {
                 var value = member.ToLowerInvariant();
                 return new RawShape(
