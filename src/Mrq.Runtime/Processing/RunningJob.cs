@@ -96,6 +96,9 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, TaskDescript
         host.ReportProgress(Job.Id, progress);
     }
 
+    /// <summary>The job's slot in <see cref="WorkerState"/>'s jobs in flight (-1: in its overflow map).</summary>
+    internal int Slot { get; set; }
+
     /// <summary>The lines the task logged so far, or null when there are none.</summary>
     public string? TakeLogs() => _logger?.TakeLines();
 
