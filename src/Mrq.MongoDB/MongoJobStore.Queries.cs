@@ -22,9 +22,7 @@ internal sealed partial class MongoJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobPage> FindJobsAsync(JobFilter filter, string? after, int skip, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(skip);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var wanted = ParamsFilter.Of(filter);
+        var wanted = JobQueryArguments.CheckPage(filter, skip, limit);
         var before = ParseCursor(after);
         var jobs = new List<JobInfo>();
         if (limit == 0)
@@ -83,8 +81,7 @@ internal sealed partial class MongoJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobCount> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(cap);
-        var wanted = ParamsFilter.Of(filter);
+        var wanted = JobQueryArguments.CheckCount(filter, cap);
         Enter(cancellationToken);
         try
         {

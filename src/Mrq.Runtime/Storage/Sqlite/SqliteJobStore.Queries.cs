@@ -26,10 +26,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobPage> FindJobsAsync(JobFilter filter, string? after, int skip, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfNegative(skip);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
+        var wanted = JobQueryArguments.CheckPage(filter, skip, limit);
         var before = ParseCursor(after);
         await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -102,9 +99,7 @@ internal sealed partial class SqliteJobStore : IJobQueries
     /// <inheritdoc/>
     public async ValueTask<JobCount> CountJobsAsync(JobFilter filter, long cap, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfNegative(cap);
-        var wanted = filter.Params is null ? null : ParamsFilter.Parse(filter.Params);
+        var wanted = JobQueryArguments.CheckCount(filter, cap);
         await _readGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
