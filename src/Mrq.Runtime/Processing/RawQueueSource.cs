@@ -37,6 +37,7 @@ internal sealed partial class RawQueueSource : QueueSource
     private Prefetch? _prefetch;
     private Timer? _prefetchTimer;
     private int _passesWithoutPopAhead;
+    private int _largestBatch;
 
     /// <summary>How long a batch popped ahead may wait for the pass that takes it before it is pushed back.</summary>
     internal static readonly TimeSpan PrefetchHoldLimit = TimeSpan.FromMilliseconds(200);
@@ -74,11 +75,12 @@ internal sealed partial class RawQueueSource : QueueSource
         _items.Clear();
         _documents.Clear();
         var now = DateTime.UtcNow;
-        var taken = _pipelined ? await TakePrefetchedAsync(max).ConfigureAwait(false) : 0;
+        var (taken, more) = _pipelined ? await TakePrefetchedAsync(max).ConfigureAwait(false) : (0, false);
         if (taken == 0)
         {
             // Nothing popped ahead, or the queue was empty then: look now (a job may have come since).
             taken = await _broker.DequeueAsync(_queue, max, now, _descriptor.PushbackSeconds, _items, cancellationToken).ConfigureAwait(false);
+            more = taken == max;
         }
 
         if (taken == 0)
@@ -120,10 +122,12 @@ internal sealed partial class RawQueueSource : QueueSource
             }
         }
 
-        if (_pipelined && taken == max && !cancellationToken.IsCancellationRequested)
+        if (_pipelined && more && !cancellationToken.IsCancellationRequested)
         {
-            // A full batch: the queue likely holds more. Pop the next batch while this one's transaction commits.
-            PopAhead(max);
+            // The last pop took all it asked for, so the queue likely holds more: pop the next batch while this one's
+            // transaction commits, as large as the largest batch asked for yet (at most the greenlets).
+            _largestBatch = Math.Max(_largestBatch, max);
+            PopAhead(_largestBatch);
         }
 
         if (_documents.Count > 0)
@@ -226,16 +230,14 @@ internal sealed partial class RawQueueSource : QueueSource
         await PushBackAsync(prefetch.Items.GetRange(prefetch.Taken, prefetch.Items.Count - prefetch.Taken)).ConfigureAwait(false);
     }
 
-    /// <summary>Starts popping up to <paramref name="max"/> params for the next pass, unless a batch is already ahead.</summary>
-    private void PopAhead(int max)
+    /// <summary>
+    /// Starts popping params for the next pass, so that with what is left of the batch popped ahead before it holds
+    /// <paramref name="size"/> params.
+    /// </summary>
+    private void PopAhead(int size)
     {
         lock (_prefetchGate)
         {
-            if (_prefetch is not null)
-            {
-                return;
-            }
-
             if (_passesWithoutPopAhead > 0)
             {
                 // A batch popped ahead waited in vain lately: popping ahead now would likely only push it back again.
@@ -243,19 +245,45 @@ internal sealed partial class RawQueueSource : QueueSource
                 return;
             }
 
-            var items = new List<string>(max);
-            var pop = _broker.DequeueAsync(_queue, max, DateTime.UtcNow, _descriptor.PushbackSeconds, items, CancellationToken.None).AsTask();
-            _prefetch = new Prefetch(pop, items, System.Diagnostics.Stopwatch.GetTimestamp());
-            _prefetchTimer ??= new Timer(static state => ((RawQueueSource)state!).OnHoldLimit(), this, Timeout.Infinite, Timeout.Infinite);
-            _prefetchTimer.Change(PrefetchHoldLimit, Timeout.InfiniteTimeSpan);
+            var left = _prefetch;
+            var leftCount = left is null ? 0 : left.Items.Count - left.Taken;
+            if (leftCount >= size)
+            {
+                return;
+            }
+
+            // The pop appends to the params left over, so the next pass sees one batch; the hold limit counts from the
+            // oldest of them.
+            var items = new List<string>(size);
+            if (left is not null)
+            {
+                for (var i = left.Taken; i < left.Items.Count; i++)
+                {
+                    items.Add(left.Items[i]);
+                }
+            }
+
+            var want = size - leftCount;
+            var pop = _broker.DequeueAsync(_queue, want, DateTime.UtcNow, _descriptor.PushbackSeconds, items, CancellationToken.None).AsTask();
+            Publish(new Prefetch(pop, items, want, left?.PoppedAt ?? System.Diagnostics.Stopwatch.GetTimestamp()));
         }
+    }
+
+    /// <summary>Makes <paramref name="prefetch"/> the batch ahead, its push-back due when its hold limit passes. Under the gate.</summary>
+    private void Publish(Prefetch prefetch)
+    {
+        _prefetch = prefetch;
+        _prefetchTimer ??= new Timer(static state => ((RawQueueSource)state!).OnHoldLimit(), this, Timeout.Infinite, Timeout.Infinite);
+        var left = PrefetchHoldLimit - System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt);
+        _prefetchTimer.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
     /// Takes up to <paramref name="max"/> params from the batch popped ahead into <c>_items</c>; what is left waits for
-    /// the next pass (within the hold limit). A failed pop surfaces here, as the pass's own pop would.
+    /// the next pass (within the hold limit). Also says whether that pop took all it asked for (the queue may hold
+    /// more). A failed pop surfaces here, as the pass's own pop would.
     /// </summary>
-    private async ValueTask<int> TakePrefetchedAsync(int max)
+    private async ValueTask<(int Taken, bool More)> TakePrefetchedAsync(int max)
     {
         Prefetch? prefetch;
         lock (_prefetchGate)
@@ -266,10 +294,10 @@ internal sealed partial class RawQueueSource : QueueSource
 
         if (prefetch is null)
         {
-            return 0;
+            return (0, false);
         }
 
-        await prefetch.Pop.ConfigureAwait(false);
+        var popped = await prefetch.Pop.ConfigureAwait(false);
         var count = Math.Min(max, prefetch.Items.Count - prefetch.Taken);
         for (var i = 0; i < count; i++)
         {
@@ -281,11 +309,11 @@ internal sealed partial class RawQueueSource : QueueSource
         {
             lock (_prefetchGate)
             {
-                _prefetch = prefetch;
+                Publish(prefetch);
             }
         }
 
-        return count;
+        return (count, popped == prefetch.Requested);
     }
 
     /// <summary>The hold limit passed: a batch popped ahead that no pass has taken since goes back onto the queue.</summary>
@@ -299,11 +327,10 @@ internal sealed partial class RawQueueSource : QueueSource
                 return;
             }
 
-            var left = PrefetchHoldLimit - System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt);
-            if (left > TimeSpan.Zero)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt) < PrefetchHoldLimit)
             {
                 // A later batch than the one the timer was set for: wait out its own limit.
-                _prefetchTimer.Change(left, Timeout.InfiniteTimeSpan);
+                Publish(prefetch);
                 return;
             }
 
@@ -360,10 +387,16 @@ internal sealed partial class RawQueueSource : QueueSource
     /// <summary>Jobs built from a popped batch that the store refused, with their documents and the raw params.</summary>
     private sealed record PendingBatch(ClaimedJob[] Jobs, JobInfo[] Documents, string[] Raw);
 
-    /// <summary>A batch popped ahead for the next pass: its pop, the params it fills, how many a pass has taken.</summary>
-    private sealed class Prefetch(Task<int> pop, List<string> items, long poppedAt)
+    /// <summary>
+    /// A batch popped ahead for the next pass: its pop (which appends to <see cref="Items"/> after the params left over
+    /// from the batch before, if any), how many it asked for, when the oldest of its params was popped, how many a pass
+    /// has taken.
+    /// </summary>
+    private sealed class Prefetch(Task<int> pop, List<string> items, int requested, long poppedAt)
     {
         public Task<int> Pop { get; } = pop;
+
+        public int Requested { get; } = requested;
 
         public List<string> Items { get; } = items;
 
