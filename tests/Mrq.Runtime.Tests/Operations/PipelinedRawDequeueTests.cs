@@ -16,21 +16,26 @@ public sealed class PipelinedRawDequeueTests(ITestOutputHelper output)
     private const string Queue = "host_numbered_raw";
     private static readonly IReadOnlyDictionary<string, string> s_noEnvironment = new Dictionary<string, string>();
 
-    [Fact]
-    public async Task A_pipelined_worker_drains_every_raw_param_exactly_once()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_pipelined_worker_drains_every_raw_param_exactly_once(bool onRedis)
     {
+        // Without Redis the raw queue is on the embedded file: the pop ahead and the store's commit share its writer.
         const int Count = 3000;
-        using var redis = await RestartableRedis.StartAsync();
+        using var redis = onRedis ? await RestartableRedis.StartAsync() : null;
         await using var env = new HostEnvironment();
-        await EnqueueAsync(env, redis, Enumerable.Range(0, Count).Select(Number));
+        await using var client = ClientFor(env, redis);
+        await client.EnqueueRawAsync(Queue, Enumerable.Range(0, Count).Select(n => (RawParam)Number(n)).ToArray());
 
-        using var worker = StartWorker(env, redis, "20", "--dequeue_strategy", "burst");
+        string[] redisFlags = redis is null ? [] : ["--redis", redis.Uri];
+        using var worker = env.StartHost(s_noEnvironment, ["worker", Queue, "--greenlets", "20", "--pipeline_raw_dequeue", "--dequeue_strategy", "burst", .. redisFlags]);
         Assert.True(await worker.WaitForExitAsync(HostEnvironment.Wait) == 0, worker.StandardError);
 
         var jobs = await JobsInDatabase.ReadAllAsync(env.DatabasePath);
         Assert.All(jobs, job => Assert.Equal(JobStatus.Success, job.Status));
         Assert.Equal(Enumerable.Range(0, Count), jobs.Select(NumberOf).Order());
-        Assert.Empty(await QueueAsync(redis));
+        Assert.Equal(0, await client.Broker.SizeAsync(Queue));
     }
 
     [Fact]
@@ -83,9 +88,12 @@ public sealed class PipelinedRawDequeueTests(ITestOutputHelper output)
     private static ChildProcess StartWorker(HostEnvironment env, RestartableRedis redis, string greenlets, params string[] more) =>
         env.StartHost(s_noEnvironment, ["worker", Queue, "--redis", redis.Uri, "--greenlets", greenlets, "--pipeline_raw_dequeue", "--max_latency", "0.05", .. more]);
 
+    private static StoreClient ClientFor(HostEnvironment env, RestartableRedis? redis) =>
+        (StoreClient)MrqClient.Create(new() { EmbeddedDb = env.DatabasePath, Redis = redis?.Uri });
+
     private static async Task EnqueueAsync(HostEnvironment env, RestartableRedis redis, IEnumerable<string> raw)
     {
-        await using var client = (StoreClient)MrqClient.Create(new() { EmbeddedDb = env.DatabasePath, Redis = redis.Uri });
+        await using var client = ClientFor(env, redis);
         await client.EnqueueRawAsync(Queue, raw.Select(r => (RawParam)r).ToArray());
     }
 
