@@ -36,6 +36,7 @@ internal sealed partial class RawQueueSource : QueueSource
     private PendingBatch? _pending;
     private Prefetch? _prefetch;
     private Timer? _prefetchTimer;
+    private bool _prefetchTimerSet;
     private int _passesWithoutPopAhead;
     private int _largestBatch;
 
@@ -269,12 +270,22 @@ internal sealed partial class RawQueueSource : QueueSource
         }
     }
 
-    /// <summary>Makes <paramref name="prefetch"/> the batch ahead, its push-back due when its hold limit passes. Under the gate.</summary>
+    /// <summary>
+    /// Makes <paramref name="prefetch"/> the batch ahead, its push-back due when its hold limit passes. Under the gate.
+    /// A timer already set fires no later than that (it was set for an older batch), and then sets itself again for the
+    /// batch ahead at that time, so the timer is set about once per hold limit rather than once per pass.
+    /// </summary>
     private void Publish(Prefetch prefetch)
     {
         _prefetch = prefetch;
+        if (_prefetchTimerSet)
+        {
+            return;
+        }
+
         _prefetchTimer ??= new Timer(static state => ((RawQueueSource)state!).OnHoldLimit(), this, Timeout.Infinite, Timeout.Infinite);
         var left = PrefetchHoldLimit - System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt);
+        _prefetchTimerSet = true;
         _prefetchTimer.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
@@ -322,6 +333,7 @@ internal sealed partial class RawQueueSource : QueueSource
         Prefetch? stale;
         lock (_prefetchGate)
         {
+            _prefetchTimerSet = false;
             if (_prefetch is not { } prefetch || _prefetchTimer is null)
             {
                 return;
