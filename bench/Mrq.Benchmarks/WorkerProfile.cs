@@ -74,6 +74,14 @@ internal static class WorkerProfile
             }
 
             var settings = new MrqSettings { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, Queues = [queue] };
+
+            // Experiment: MRQ_PROFILE_NOTIFY=0 turns the queue's wake-ups off (QUEUES_CONFIG notify: false), so the drain
+            // runs without the subscription a worker holds by default.
+            if (Environment.GetEnvironmentVariable("MRQ_PROFILE_NOTIFY") == "0")
+            {
+                settings.Extra["QUEUES_CONFIG"] = "{\"" + queue + "\": {\"notify\": false}}";
+                Console.Out.WriteLine("  experiment: wake-ups off for the queue");
+            }
             var engine = new WorkerEngine(settings, store, [source], services, NullLogger.Instance, () => broker!);
 
             var process = Process.GetCurrentProcess();
