@@ -105,14 +105,13 @@ internal static class StoreCosts
         var claimed = new List<ClaimedJob>();
         var options = new ClaimOptions();
         var outcomes = Array.Empty<JobOutcome>();
-        var enqueued = 0;
         for (var i = 0; i < all.Length; i++)
         {
             all[i] = new NewJob(JobId.NewId(DateTime.UtcNow), Tasks.Square.Path, Queue, parameters, DateTime.UtcNow);
         }
 
         await store.EnqueueAsync(all);
-        enqueued = all.Length;
+        var enqueued = all.Length;
         var cpu = Environment.CpuUsage.TotalTime;
         var wall = Stopwatch.GetTimestamp();
         var jobs = 0;

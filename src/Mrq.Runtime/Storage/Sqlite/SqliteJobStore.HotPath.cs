@@ -15,20 +15,17 @@ internal sealed partial class SqliteJobStore
     // Exactly what CompleteSql writes for an outcome that TakesSuccessPath accepts: status success, the result, expiry
     // and total time; exception, traceback and retry date cleared; queue, retry count, queued date and history kept;
     // progress set to 1 where it was set; and only while the job is still started by this worker.
-    private const string CompleteSuccessSql =
+    private const string CompleteSuccessSet =
         "UPDATE mrq_jobs SET status = 'success', dateupdated = ?2, result = ?3, exceptiontype = NULL, " +
         "traceback = NULL, dateexpires = ?4, totaltime = ?5, dateretry = NULL, " +
-        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
+        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END ";
+
+    private const string CompleteSuccessSql = CompleteSuccessSet + "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
 
     // The same, for a job this store claimed (or inserted) and so knows the rowid of: the row is found without a search
     // of the id's index. The id stays in the condition, so a row replaced since (a new rowid) is left alone and the
     // statement by id runs instead.
-    private const string CompleteSuccessByRowSql =
-        "UPDATE mrq_jobs SET status = 'success', dateupdated = ?2, result = ?3, exceptiontype = NULL, " +
-        "traceback = NULL, dateexpires = ?4, totaltime = ?5, dateretry = NULL, " +
-        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE rowid = ?7 AND id = ?1 AND status = 'started' AND worker = ?6;";
+    private const string CompleteSuccessByRowSql = CompleteSuccessSet + "WHERE rowid = ?7 AND id = ?1 AND status = 'started' AND worker = ?6;";
 
     // Status names as stored (and counted in mrq_job_counts) by the statements of this file.
     private const string QueuedName = "queued";
