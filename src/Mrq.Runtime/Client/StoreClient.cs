@@ -1,5 +1,6 @@
 using Mrq.Configuration;
 using Mrq.Diagnostics;
+using Mrq.Infrastructure;
 using Mrq.Storage;
 
 namespace Mrq;
@@ -11,10 +12,10 @@ namespace Mrq;
 internal sealed class StoreClient : IMrqClient, IDisposable
 {
     private readonly bool _ownsStores;
-    private readonly Lazy<IJobStore> _store;
+    private readonly OpenOnce<IJobStore> _store;
     private readonly Lazy<TaskPolicies> _policies;
     private readonly Lazy<IReadOnlySet<string>> _quietQueues;
-    private readonly Lazy<IQueueBroker> _broker;
+    private readonly OpenOnce<IQueueBroker> _broker;
 
     public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
         : this(() => store, openBroker, ownsStores, settings)
@@ -26,12 +27,15 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         Settings = settings ?? new MrqSettings();
         _policies = new Lazy<TaskPolicies>(() => TaskPolicies.Create(Settings));
         _quietQueues = new Lazy<IReadOnlySet<string>>(() => QueuesConfig.QuietQueues(Settings));
-        _store = new Lazy<IJobStore>(openStore, LazyThreadSafetyMode.ExecutionAndPublication);
-        _broker = new Lazy<IQueueBroker>(openBroker, LazyThreadSafetyMode.ExecutionAndPublication);
+        _store = new OpenOnce<IJobStore>(openStore);
+        _broker = new OpenOnce<IQueueBroker>(openBroker);
         _ownsStores = ownsStores;
     }
 
-    /// <summary>The job store, opened on first use (so a command that stops on bad arguments never creates a file).</summary>
+    /// <summary>
+    /// The job store, opened on first use (so a command that stops on bad arguments never creates a file); an open that
+    /// failed is tried again by the next call.
+    /// </summary>
     public IJobStore Store => _store.Value;
 
     /// <summary>The settings the client was made with (TTLs of bulk actions).</summary>
@@ -220,12 +224,12 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     {
         if (_ownsStores)
         {
-            if (_broker.IsValueCreated)
+            if (_broker.IsOpen)
             {
                 await _broker.Value.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (_store.IsValueCreated)
+            if (_store.IsOpen)
             {
                 await _store.Value.DisposeAsync().ConfigureAwait(false);
             }
