@@ -5,12 +5,18 @@ using Mrq.Benchmarks;
 // Runs the micro-benchmarks (BenchmarkDotNet's own arguments: --filter, --job short, ...). Benchmarks that need Redis
 // use MRQ_BENCH_REDIS or a redis-server started here on a free loopback port; without one they are skipped.
 // `profile QUEUE [JOBS] [GREENLETS]` instead prints a stopwatch breakdown of one in-process drain (WorkerProfile);
+// `engine-profile [stored|nostorage] [JOBS] [GREENLETS]` the worker engine alone, with no store or broker (EngineProfile);
 // `store-costs [JOBS]` the embedded store's claim and complete cost per call and per job (StoreCosts);
 // `dashboard-queries [JOBS]` the dashboard's reads on a store of JOBS jobs (DashboardQueries);
 // `latency [--samples N] ...` enqueue-to-start latency percentiles and idle CPU of each queue type (LatencyBenchmark).
 if (args is ["profile", ..])
 {
     return await WorkerProfile.RunAsync(args);
+}
+
+if (args is ["engine-profile", ..])
+{
+    return await EngineProfile.RunAsync(args);
 }
 
 if (args is ["latency" or "latency-idle-worker", ..])

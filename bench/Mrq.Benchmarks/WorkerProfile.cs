@@ -16,7 +16,8 @@ namespace Mrq.Benchmarks;
 /// <c>profile QUEUE [JOBS] [GREENLETS]</c>: a stopwatch breakdown of one in-process drain. The worker engine runs
 /// unchanged against the real stores wrapped in timers, and the report says how many store calls it made, how many
 /// jobs each carried, how long they took, and what the process spent in CPU, allocations and thread-pool items.
-/// Queue <c>io</c> is a regular queue of jobs that await <c>Task.Delay(MRQ_PROFILE_IO_MS)</c> (default 20 ms).
+/// Queue <c>io</c> is a regular queue of jobs that await <c>Task.Delay(MRQ_PROFILE_IO_MS)</c> (default 20 ms);
+/// <c>MRQ_PROFILE_PIPELINE=1</c> turns on the raw queues' <c>--pipeline_raw_dequeue</c>.
 /// </summary>
 internal static class WorkerProfile
 {
@@ -59,8 +60,10 @@ internal static class WorkerProfile
                 Factory = static raw => Tasks.Square.Job(n: int.Parse(raw, CultureInfo.InvariantCulture)),
                 StatusesNoStorage = queue == "square_nostorage_raw" ? [JobStatus.Started, JobStatus.Success] : [],
             };
+            // MRQ_PROFILE_PIPELINE=1: the worker's --pipeline_raw_dequeue (the next batch is popped while this one is stored).
+            var pipelined = Environment.GetEnvironmentVariable("MRQ_PROFILE_PIPELINE") == "1";
             QueueSource source = raw
-                ? new RawQueueSource(broker!, store, queue, descriptor, NullLogger.Instance)
+                ? new RawQueueSource(broker!, store, queue, descriptor, NullLogger.Instance, pipelined)
                 : new RegularQueueSource(store, queue);
             // Experiment for the engine: with MRQ_PROFILE_MIN_BATCH=N the source declines to dequeue fewer than N jobs
             // while jobs still run (the engine then waits for more free slots), emulating a refill threshold.
@@ -71,6 +74,14 @@ internal static class WorkerProfile
             }
 
             var settings = new MrqSettings { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, Queues = [queue] };
+
+            // Experiment: MRQ_PROFILE_NOTIFY=0 turns the queue's wake-ups off (QUEUES_CONFIG notify: false), so the drain
+            // runs without the subscription a worker holds by default.
+            if (Environment.GetEnvironmentVariable("MRQ_PROFILE_NOTIFY") == "0")
+            {
+                settings.Extra["QUEUES_CONFIG"] = "{\"" + queue + "\": {\"notify\": false}}";
+                Console.Out.WriteLine("  experiment: wake-ups off for the queue");
+            }
             var engine = new WorkerEngine(settings, store, [source], services, NullLogger.Instance, () => broker!);
 
             var process = Process.GetCurrentProcess();
@@ -87,7 +98,7 @@ internal static class WorkerProfile
             var wall = summary.Elapsed.TotalMilliseconds;
 
             var o = Console.Out;
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {queue}: {jobs:N0} jobs, --greenlets {greenlets}, {Environment.ProcessorCount} cores"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {queue}: {jobs:N0} jobs, --greenlets {greenlets}, {Environment.ProcessorCount} cores{(pipelined ? ", --pipeline_raw_dequeue" : "")}"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fill: {fill.Elapsed.TotalMilliseconds:F0} ms ({jobs / fill.Elapsed.TotalSeconds:N0} jobs/s)"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  drain: {summary}"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  process CPU {cpu.TotalMilliseconds:F0} ms = {cpu.TotalMilliseconds / wall:F2} cores busy; {cpu.TotalMilliseconds * 1000 / summary.DoneJobs:F1} µs CPU/job"));

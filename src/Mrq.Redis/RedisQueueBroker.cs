@@ -212,18 +212,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
         ];
 
         var result = await Guard(_db.ScriptEvaluateAsync(keys.DequeueScript, keys.ScriptKeys, args)).ConfigureAwait(false);
-        var taken = (RedisValue[]?)result;
-        if (taken is null)
-        {
-            return 0;
-        }
-
-        for (var i = 0; i < taken.Length; i++)
-        {
-            into.Add(taken[i].ToString());
-        }
-
-        return taken.Length;
+        return RawReply.Decode((ReadOnlyMemory<byte>)(RedisValue)result, into);
     }
 
     /// <inheritdoc />

@@ -11,6 +11,9 @@ namespace Mrq.Redis;
 /// subqueue in ordinal name order (their keys are the multi-prefix + the subqueue name, so this mode is not
 /// cluster-safe). A subqueue found empty is removed from the known set, atomically with respect to enqueue (which adds it
 /// back in the same MULTI as its push).
+/// <para>They reply with one bulk string, every taken item as <c>&lt;byte length&gt;:&lt;bytes&gt;</c> in order (empty
+/// when nothing was taken), rather than an array: the client then parses one value per batch instead of one per item,
+/// and decodes each param straight from the reply's buffer (<see cref="RawReply"/>).</para>
 /// </remarks>
 internal static class RedisRawScripts
 {
@@ -38,7 +41,13 @@ internal static class RedisRawScripts
             end
           end
         end
-        return out
+        local reply = {}
+        for i = 1, #out do
+          reply[3 * i - 2] = #out[i]
+          reply[3 * i - 1] = ':'
+          reply[3 * i] = out[i]
+        end
+        return table.concat(reply)
         """;
 
     /// <summary>List: <c>LPOP key count</c> from the head (FIFO).</summary>

@@ -37,6 +37,7 @@ internal static class ConfigKeys
         ConfigKey.Number("report_interval", 0, exclusive: false, (s, v) => s.ReportInterval = v),
         ConfigKey.Choice("dequeue_strategy", ["sequential", "parallel", "burst"], (s, v) => s.DequeueStrategy = Enum.Parse<DequeueStrategy>(v, ignoreCase: true)),
         ConfigKey.Number("max_latency", 0, exclusive: true, (s, v) => s.MaxLatency = v),
+        ConfigKey.Switch("pipeline_raw_dequeue", (s, v) => s.PipelineRawDequeue = v),
         ConfigKey.Text("name", (s, v) => s.Name = v),
         ConfigKey.Switch("quiet", (s, v) => s.Quiet = v),
         ConfigKey.Switch("trace_links_only", (s, v) => s.TraceLinksOnly = v),

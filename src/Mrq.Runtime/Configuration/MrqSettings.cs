@@ -106,6 +106,13 @@ public sealed class MrqSettings
     /// <summary>Seconds an idle worker waits before polling its queues again.</summary>
     public double MaxLatency { get; set; } = 1.0;
 
+    /// <summary>
+    /// Raw queues that store their jobs as <c>started</c> pop their next batch from the broker while the current
+    /// batch's transaction commits (<c>--pipeline_raw_dequeue</c>), hiding the broker's round trip. Off by default: a
+    /// worker that dies may then lose two popped batches instead of one (docs/queues.md, "Safety").
+    /// </summary>
+    public bool PipelineRawDequeue { get; set; }
+
     /// <summary>The worker's display name; defaults to <c>host.pid</c>.</summary>
     public string? Name { get; set; }
 

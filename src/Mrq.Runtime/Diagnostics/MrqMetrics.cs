@@ -80,7 +80,8 @@ internal sealed class MrqMetrics
         }
     }
 
-    public void RecordEnded(string queue, JobStatus status, string? errorType, double seconds)
+    /// <summary>Records a run's end; <paramref name="started"/> is its <see cref="Stopwatch.GetTimestamp"/> (0 when the duration histogram was off at its start).</summary>
+    public void RecordEnded(string queue, JobStatus status, string? errorType, long started)
     {
         if (InFlight.Enabled)
         {
@@ -92,8 +93,9 @@ internal sealed class MrqMetrics
             Processed.Add(1, s_system, new(MessagingTags.DestinationName, queue), new(MessagingTags.Status, status.ToName()));
         }
 
-        if (ProcessDuration.Enabled)
+        if (ProcessDuration.Enabled && started != 0)
         {
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var tags = new TagList { s_system, s_process, new(MessagingTags.DestinationName, queue), new(MessagingTags.Status, status.ToName()) };
             if (errorType is not null)
             {

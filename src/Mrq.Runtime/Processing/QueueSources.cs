@@ -24,7 +24,7 @@ internal static class QueueSources
         var refresh = TimeSpan.FromSeconds(settings.SubqueuesRefreshInterval);
         return settings.Queues
             .Select(q => RawQueueNames.IsRaw(q)
-                ? new RawQueueSource(broker(), store, q, FindRawQueue(q), logger)
+                ? new RawQueueSource(broker(), store, q, FindRawQueue(q), logger, settings.PipelineRawDequeue)
                 : q.EndsWith('/')
                     ? new SubqueuesSource(store, q, options, refresh)
                     : (QueueSource)new RegularQueueSource(store, q, options))

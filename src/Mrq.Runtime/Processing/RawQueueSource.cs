@@ -12,6 +12,13 @@ namespace Mrq.Processing;
 /// and the exception; the rest of the batch runs. A batch popped while the store fails is kept (pending) and stored by
 /// the next call before anything else is popped; a worker that stops with a batch still pending pushes it back.
 /// </summary>
+/// <remarks>
+/// With <c>pipeline_raw_dequeue</c> (queues that store <c>started</c> only), a full batch's pass pops the next batch
+/// while its own transaction commits; the next pass takes that batch instead of popping, so the broker's round trip
+/// overlaps the store's. A batch popped ahead that no pass takes within <see cref="PrefetchHoldLimit"/> (slots busy
+/// with long jobs, the queue paused) is pushed back onto the queue, as at stop: docs/queues.md's safety table gives
+/// this window.
+/// </remarks>
 internal sealed partial class RawQueueSource : QueueSource
 {
     private readonly IQueueBroker _broker;
@@ -24,9 +31,22 @@ internal sealed partial class RawQueueSource : QueueSource
     private readonly bool _storeFailed;
     private readonly List<string> _items = [];
     private readonly List<JobInfo> _documents = [];
+    private readonly bool _pipelined;
+    private readonly Lock _prefetchGate = new();
     private PendingBatch? _pending;
+    private Prefetch? _prefetch;
+    private Timer? _prefetchTimer;
+    private bool _prefetchTimerSet;
+    private int _passesWithoutPopAhead;
+    private int _largestBatch;
 
-    public RawQueueSource(IQueueBroker broker, IJobStore store, string queue, RawQueueDescriptor descriptor, ILogger logger)
+    /// <summary>How long a batch popped ahead may wait for the pass that takes it before it is pushed back.</summary>
+    internal static readonly TimeSpan PrefetchHoldLimit = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Passes that pop nothing ahead after a batch popped ahead had to be pushed back (the jobs are long).</summary>
+    private const int PassesWithoutPopAheadAfterAMiss = 16;
+
+    public RawQueueSource(IQueueBroker broker, IJobStore store, string queue, RawQueueDescriptor descriptor, ILogger logger, bool pipelined = false)
     {
         _broker = broker;
         _store = store;
@@ -36,6 +56,7 @@ internal sealed partial class RawQueueSource : QueueSource
         _storeStarted = !descriptor.SkipsStorageOf(JobStatus.Started);
         _storeFailed = !descriptor.SkipsStorageOf(JobStatus.Failed);
         _rawQueue = queue.TrimEnd('/');
+        _pipelined = pipelined && _storeStarted;
     }
 
     public override string Name => _queue;
@@ -55,7 +76,14 @@ internal sealed partial class RawQueueSource : QueueSource
         _items.Clear();
         _documents.Clear();
         var now = DateTime.UtcNow;
-        var taken = await _broker.DequeueAsync(_queue, max, now, _descriptor.PushbackSeconds, _items, cancellationToken).ConfigureAwait(false);
+        var (taken, more) = _pipelined ? await TakePrefetchedAsync(max).ConfigureAwait(false) : (0, false);
+        if (taken == 0)
+        {
+            // Nothing popped ahead, or the queue was empty then: look now (a job may have come since).
+            taken = await _broker.DequeueAsync(_queue, max, now, _descriptor.PushbackSeconds, _items, cancellationToken).ConfigureAwait(false);
+            more = taken == max;
+        }
+
         if (taken == 0)
         {
             return 0;
@@ -95,6 +123,14 @@ internal sealed partial class RawQueueSource : QueueSource
             }
         }
 
+        if (_pipelined && more && !cancellationToken.IsCancellationRequested)
+        {
+            // The last pop took all it asked for, so the queue likely holds more: pop the next batch while this one's
+            // transaction commits, as large as the largest batch asked for yet (at most the greenlets).
+            _largestBatch = Math.Max(_largestBatch, max);
+            PopAhead(_largestBatch);
+        }
+
         if (_documents.Count > 0)
         {
             // The window MRQ documents for raw queues: popped from the broker but not yet stored. It ends here, in the
@@ -124,6 +160,20 @@ internal sealed partial class RawQueueSource : QueueSource
     /// </summary>
     public override async ValueTask ReleaseAsync()
     {
+        Prefetch? prefetch;
+        lock (_prefetchGate)
+        {
+            prefetch = _prefetch;
+            _prefetch = null;
+            _prefetchTimer?.Dispose();
+            _prefetchTimer = null;
+        }
+
+        if (prefetch is not null)
+        {
+            await PushBackAsync(prefetch).ConfigureAwait(false);
+        }
+
         if (_pending is not { } pending)
         {
             return;
@@ -141,17 +191,167 @@ internal sealed partial class RawQueueSource : QueueSource
             LogPendingNotStored(_queue, StoreOutage.Describe(e));
         }
 
+        await PushBackAsync(pending.Raw).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts raw params taken from the queue but never stored back onto it.</summary>
+    private async ValueTask PushBackAsync(IReadOnlyCollection<string> raw)
+    {
+        if (raw.Count == 0)
+        {
+            return;
+        }
+
         // The listen form root/ pushes back onto the root: which subqueue each param came from is not known.
         var root = _rawQueue;
         try
         {
-            await _broker.EnqueueAsync(root, pending.Raw.Select(r => new RawItem(r)).ToArray(), CancellationToken.None).ConfigureAwait(false);
-            LogPendingPushedBack(pending.Raw.Length, root);
+            await _broker.EnqueueAsync(root, raw.Select(r => new RawItem(r)).ToArray(), CancellationToken.None).ConfigureAwait(false);
+            LogPendingPushedBack(raw.Count, root);
         }
         catch (Exception e)
         {
-            LogPendingLost(pending.Raw.Length, root, StoreOutage.Describe(e), string.Join("\n", pending.Raw));
+            LogPendingLost(raw.Count, root, StoreOutage.Describe(e), string.Join("\n", raw));
         }
+    }
+
+    /// <summary>Pushes back what is left of a batch popped ahead once its pop has answered (a failed pop took nothing).</summary>
+    private async ValueTask PushBackAsync(Prefetch prefetch)
+    {
+        try
+        {
+            await prefetch.Pop.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogPrefetchFailed(_queue, StoreOutage.Describe(e));
+            return;
+        }
+
+        await PushBackAsync(prefetch.Items.GetRange(prefetch.Taken, prefetch.Items.Count - prefetch.Taken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts popping params for the next pass, so that with what is left of the batch popped ahead before it holds
+    /// <paramref name="size"/> params.
+    /// </summary>
+    private void PopAhead(int size)
+    {
+        lock (_prefetchGate)
+        {
+            if (_passesWithoutPopAhead > 0)
+            {
+                // A batch popped ahead waited in vain lately: popping ahead now would likely only push it back again.
+                _passesWithoutPopAhead--;
+                return;
+            }
+
+            var left = _prefetch;
+            var leftCount = left is null ? 0 : left.Items.Count - left.Taken;
+            if (leftCount >= size)
+            {
+                return;
+            }
+
+            // The pop appends to the params left over, so the next pass sees one batch; the hold limit counts from the
+            // oldest of them.
+            var items = new List<string>(size);
+            if (left is not null)
+            {
+                for (var i = left.Taken; i < left.Items.Count; i++)
+                {
+                    items.Add(left.Items[i]);
+                }
+            }
+
+            var want = size - leftCount;
+            var pop = _broker.DequeueAsync(_queue, want, DateTime.UtcNow, _descriptor.PushbackSeconds, items, CancellationToken.None).AsTask();
+            Publish(new Prefetch(pop, items, want, left?.PoppedAt ?? System.Diagnostics.Stopwatch.GetTimestamp()));
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="prefetch"/> the batch ahead, its push-back due when its hold limit passes. Under the gate.
+    /// A timer already set fires no later than that (it was set for an older batch), and then sets itself again for the
+    /// batch ahead at that time, so the timer is set about once per hold limit rather than once per pass.
+    /// </summary>
+    private void Publish(Prefetch prefetch)
+    {
+        _prefetch = prefetch;
+        if (_prefetchTimerSet)
+        {
+            return;
+        }
+
+        _prefetchTimer ??= new Timer(static state => ((RawQueueSource)state!).OnHoldLimit(), this, Timeout.Infinite, Timeout.Infinite);
+        var left = PrefetchHoldLimit - System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt);
+        _prefetchTimerSet = true;
+        _prefetchTimer.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> params from the batch popped ahead into <c>_items</c>; what is left waits for
+    /// the next pass (within the hold limit). Also says whether that pop took all it asked for (the queue may hold
+    /// more). A failed pop surfaces here, as the pass's own pop would.
+    /// </summary>
+    private async ValueTask<(int Taken, bool More)> TakePrefetchedAsync(int max)
+    {
+        Prefetch? prefetch;
+        lock (_prefetchGate)
+        {
+            prefetch = _prefetch;
+            _prefetch = null;
+        }
+
+        if (prefetch is null)
+        {
+            return (0, false);
+        }
+
+        var popped = await prefetch.Pop.ConfigureAwait(false);
+        var count = Math.Min(max, prefetch.Items.Count - prefetch.Taken);
+        for (var i = 0; i < count; i++)
+        {
+            _items.Add(prefetch.Items[prefetch.Taken + i]);
+        }
+
+        prefetch.Taken += count;
+        if (prefetch.Taken < prefetch.Items.Count)
+        {
+            lock (_prefetchGate)
+            {
+                Publish(prefetch);
+            }
+        }
+
+        return (count, popped == prefetch.Requested);
+    }
+
+    /// <summary>The hold limit passed: a batch popped ahead that no pass has taken since goes back onto the queue.</summary>
+    private void OnHoldLimit()
+    {
+        Prefetch? stale;
+        lock (_prefetchGate)
+        {
+            _prefetchTimerSet = false;
+            if (_prefetch is not { } prefetch || _prefetchTimer is null)
+            {
+                return;
+            }
+
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt) < PrefetchHoldLimit)
+            {
+                // A later batch than the one the timer was set for: wait out its own limit.
+                Publish(prefetch);
+                return;
+            }
+
+            stale = prefetch;
+            _prefetch = null;
+            _passesWithoutPopAhead = PassesWithoutPopAheadAfterAMiss;
+        }
+
+        _ = PushBackAsync(stale).AsTask();
     }
 
     private void RejectedParam(string raw, Exception e, string workerId, DateTime now)
@@ -199,17 +399,38 @@ internal sealed partial class RawQueueSource : QueueSource
     /// <summary>Jobs built from a popped batch that the store refused, with their documents and the raw params.</summary>
     private sealed record PendingBatch(ClaimedJob[] Jobs, JobInfo[] Documents, string[] Raw);
 
+    /// <summary>
+    /// A batch popped ahead for the next pass: its pop (which appends to <see cref="Items"/> after the params left over
+    /// from the batch before, if any), how many it asked for, when the oldest of its params was popped, how many a pass
+    /// has taken.
+    /// </summary>
+    private sealed class Prefetch(Task<int> pop, List<string> items, int requested, long poppedAt)
+    {
+        public Task<int> Pop { get; } = pop;
+
+        public int Requested { get; } = requested;
+
+        public List<string> Items { get; } = items;
+
+        public long PoppedAt { get; } = poppedAt;
+
+        public int Taken { get; set; }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Raw queue {Queue}: stored the {Count} job(s) popped during the store outage as started; maintenance requeues them")]
     private partial void LogPendingStored(string queue, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Raw queue {Queue}: the batch popped during the store outage still cannot be stored: {Reason}")]
     private partial void LogPendingNotStored(string queue, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pushed {Count} raw param(s) popped during the store outage back onto {Queue}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pushed {Count} raw param(s) taken but not stored back onto {Queue}")]
     private partial void LogPendingPushedBack(int count, string queue);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not store nor push back {Count} raw param(s) of {Queue} ({Reason}); they are:\n{Raw}")]
     private partial void LogPendingLost(int count, string queue, string reason, string raw);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raw queue {Queue}: the batch popped ahead did not arrive: {Reason}")]
+    private partial void LogPrefetchFailed(string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Raw queue {Queue}: the job factory rejected \"{Raw}\": {ExceptionType}: {Message}")]
     private partial void LogRejected(string queue, string raw, string exceptionType, string message);

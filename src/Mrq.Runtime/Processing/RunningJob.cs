@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
+using Mrq.Infrastructure;
+using Mrq.Maintenance;
 using Mrq.Storage;
 
 namespace Mrq.Processing;
@@ -6,7 +9,8 @@ namespace Mrq.Processing;
 /// <summary>
 /// A job in flight: its cancellation, deadline and the single right to write its final status. Whoever calls
 /// <see cref="TryFinish"/> first (the task returning, the timeout monitor, a forced stop) decides the outcome, which is
-/// MRQ's guard that a final status is never overwritten.
+/// MRQ's guard that a final status is never overwritten. It is also the <see cref="JobContext"/> the task gets (one
+/// object per job instead of two), with what all jobs share in <see cref="JobHost"/>.
 /// </summary>
 /// <remarks>
 /// The job's token source is created the first time the task asks for its token: most tasks take no
@@ -14,9 +18,10 @@ namespace Mrq.Processing;
 /// three allocations and a registration on that token (docs/benchmarks.md). A cancel that comes first is remembered and
 /// applied when the source is created.
 /// </remarks>
-internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, CancellationToken interrupt) : IDisposable
+internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, TaskDescriptor? descriptor, JobHost host, CancellationToken interrupt) : JobContext, IMaintenanceContext, IDisposable
 {
     private CancellationTokenSource? _cancellation;
+    private JobLogger? _logger;
     private int _cancelRequested;
     private int _finished;
 
@@ -24,10 +29,32 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, Cancellation
 
     public TaskPolicy Policy { get; } = policy;
 
+    /// <summary>The task to run, as found when the job started; null when no task was registered under its path then.</summary>
+    public TaskDescriptor? Descriptor { get; } = descriptor;
+
     /// <summary>When the job times out (UTC).</summary>
     public DateTime Deadline { get; } = job.DateStarted.AddSeconds(policy.Timeout);
 
-    public CancellationToken CancellationToken
+    public override JobId Id => Job.Id;
+
+    public override string Path => Job.Path;
+
+    public override string Queue => Job.Queue;
+
+    public override int RetryCount => Job.RetryCount;
+
+    public override IServiceProvider Services => host.Services;
+
+    // Created on first use: most tasks never log, and the buffer is per job.
+    public override ILogger Logger => _logger ??= new JobLogger(host.WorkerLogger, host.Quiet, Job.Id);
+
+    IJobStore IMaintenanceContext.Store => host.Maintenance.Store;
+
+    TaskPolicies IMaintenanceContext.Policies => host.Maintenance.Policies;
+
+    string? IMaintenanceContext.WorkerId => host.Maintenance.WorkerId;
+
+    public override CancellationToken CancellationToken
     {
         get
         {
@@ -62,7 +89,18 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, Cancellation
 
     private JobStatus? _cancelledAs;
 
-    public JobLogger? Logger { get; set; }
+    public override void SetProgress(double progress)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(progress, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(progress, 1);
+        host.ReportProgress(Job.Id, progress);
+    }
+
+    /// <summary>The job's slot in <see cref="WorkerState"/>'s jobs in flight (-1: in its overflow map).</summary>
+    internal int Slot { get; set; }
+
+    /// <summary>The lines the task logged so far, or null when there are none.</summary>
+    public string? TakeLogs() => _logger?.TakeLines();
 
     /// <summary>Takes the right to write the job's final status; false when someone already did.</summary>
     public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;

@@ -40,7 +40,7 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _logger = logger;
         _policies = policies ?? TaskPolicies.Create(settings);
         _metrics = MrqMetrics.For(services);
-        _state = new WorkerState(JobId.NewId().ToString(), settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}");
+        _state = new WorkerState(JobId.NewId().ToString(), settings.Name ?? $"{Environment.MachineName}.{Environment.ProcessId}", settings.Greenlets);
 
         // Pauses, the broker's wake-ups and the scheduler need a broker; concurrency limits fail their job without one.
         var slots = new Lazy<IQueueBroker>(broker ?? (() => throw new InvalidOperationException("This worker has no broker for concurrency limits.")));

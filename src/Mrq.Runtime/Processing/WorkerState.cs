@@ -7,11 +7,18 @@ namespace Mrq.Processing;
 /// What the parts of a running worker share: its identity and status, the jobs in flight with the counts of running
 /// and finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
 /// </summary>
-internal sealed class WorkerState(string id, string name)
+internal sealed class WorkerState(string id, string name, int greenlets = 0)
 {
     // Released when a job's slot frees or an outcome is posted: the loop wakes to claim and to carry outcomes to the store.
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private readonly ConcurrentDictionary<JobId, RunningJob> _jobs = new();
+
+    // The jobs in flight, one slot per greenlet: the loop (the only caller of Add) puts a job in a free slot and the job
+    // empties it when it ends, with no lock, node or hashing per job (a ConcurrentDictionary cost a node, two hashings
+    // and two bucket locks per job, docs/benchmarks.md, h-engine). Jobs past the greenlets (none while the loop keeps
+    // its limit) go to the overflow map. Readers (the monitor, the report, a forced stop) take a snapshot.
+    private readonly RunningJob?[] _slots = new RunningJob?[Math.Max(greenlets, 1)];
+    private readonly ConcurrentDictionary<JobId, RunningJob> _overflow = new();
+    private int _nextSlot;
     private volatile string _status = WorkerStatus.Init;
     private int _running;
     private long _doneJobs;
@@ -39,21 +46,74 @@ internal sealed class WorkerState(string id, string name)
     public long DoneJobs => Interlocked.Read(ref _doneJobs);
 
     /// <summary>The jobs in flight (a snapshot).</summary>
-    public ICollection<RunningJob> Jobs => _jobs.Values;
+    public ICollection<RunningJob> Jobs
+    {
+        get
+        {
+            var jobs = new List<RunningJob>(Running);
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                if (Volatile.Read(ref _slots[i]) is { } running)
+                {
+                    jobs.Add(running);
+                }
+            }
 
-    public bool TryGetJob(JobId id, out RunningJob running) => _jobs.TryGetValue(id, out running!);
+            if (!_overflow.IsEmpty)
+            {
+                jobs.AddRange(_overflow.Values);
+            }
 
-    /// <summary>Takes a slot for <paramref name="running"/>.</summary>
+            return jobs;
+        }
+    }
+
+    public bool TryGetJob(JobId id, out RunningJob running)
+    {
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (Volatile.Read(ref _slots[i]) is { } job && job.Job.Id == id)
+            {
+                running = job;
+                return true;
+            }
+        }
+
+        return _overflow.TryGetValue(id, out running!);
+    }
+
+    /// <summary>Takes a slot for <paramref name="running"/> (worker loop only).</summary>
     public void Add(RunningJob running)
     {
         Interlocked.Increment(ref _running);
-        _jobs[running.Job.Id] = running;
+        for (var probes = 0; probes < _slots.Length; probes++)
+        {
+            var slot = _nextSlot;
+            _nextSlot = slot + 1 == _slots.Length ? 0 : slot + 1;
+            if (Volatile.Read(ref _slots[slot]) is null)
+            {
+                running.Slot = slot;
+                Volatile.Write(ref _slots[slot], running);
+                return;
+            }
+        }
+
+        running.Slot = -1;
+        _overflow[running.Job.Id] = running;
     }
 
     /// <summary>Frees the slot of a job that ended (and disposes it), counts it done and wakes the loop.</summary>
     public void Release(RunningJob running)
     {
-        _jobs.TryRemove(running.Job.Id, out _);
+        if (running.Slot >= 0)
+        {
+            Volatile.Write(ref _slots[running.Slot], null);
+        }
+        else
+        {
+            _overflow.TryRemove(running.Job.Id, out _);
+        }
+
         running.Dispose();
         Interlocked.Increment(ref _doneJobs);
         Interlocked.Decrement(ref _running);

@@ -49,6 +49,23 @@ public sealed class RedisQueueBrokerTests(RedisServerFixture server) : QueueBrok
         Assert.Equal(["1 2", "3 4"], into);
     }
 
+    [Theory]
+    [InlineData("test_raw")]
+    [InlineData("test_set")]
+    [InlineData("test_sorted_set")]
+    public async Task Takes_params_of_any_content_unchanged(string queue)
+    {
+        // The dequeue scripts reply with "<length>:<bytes>" items in one string: colons, digits, multi-byte characters,
+        // empty and long params must come back exactly.
+        string[] raw = ["", ":", "12:ab", "héllo wörld ✓", "{\"a\": [1, 2]}", "line\nbreak", new string('x', 70_000)];
+        await Broker.EnqueueAsync(queue, raw.Select(static (r, i) => new RawItem(r, i)).ToArray());
+
+        var into = new List<string>();
+        Assert.Equal(raw.Length, await Broker.DequeueAsync(queue, 100, DateTime.UtcNow, 0, into));
+        Assert.Equal(raw.Order(StringComparer.Ordinal), into.Order(StringComparer.Ordinal));
+        Assert.Equal(0, await Broker.DequeueAsync(queue, 100, DateTime.UtcNow, 0, into));
+    }
+
     [Fact]
     public async Task Connects_from_an_mrq_uri()
     {

@@ -22,6 +22,7 @@ public sealed class HostConfigurationTests
                 "GREENLETS": 7,
                 "MAX_JOBS": "20",
                 "DEQUEUE_STRATEGY": "parallel",
+                "PIPELINE_RAW_DEQUEUE": true,
                 "QUEUES": [ "high", "low" ],
                 "default_job_timeout": 60,
                 "TASKS": { "tests.hosting.Square": { "timeout": 30, "queue": "squares" } },
@@ -38,6 +39,7 @@ public sealed class HostConfigurationTests
 
         Assert.Equal((7, 20, DequeueStrategy.Parallel, 60), (shared.Greenlets, shared.MaxJobs, shared.DequeueStrategy, shared.DefaultJobTimeout));
         Assert.Equal(["high", "low"], shared.Queues);
+        Assert.True(shared.PipelineRawDequeue && worker.PipelineRawDequeue);
         Assert.Equal(30, TaskPolicies.Create(shared).For("tests.hosting.Square").Timeout);
         Assert.Equal("squares", TaskPolicies.Create(shared).For("tests.hosting.Square").Queue);
         Assert.Equal(["emails"], worker.Queues);
