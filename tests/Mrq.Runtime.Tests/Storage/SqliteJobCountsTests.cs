@@ -123,6 +123,35 @@ public sealed class SqliteJobCountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_success_written_by_a_store_that_did_not_claim_the_job_moves_it_from_started()
+    {
+        // The claiming store remembers each claimed job's combination and row; a store opened later (a restarted
+        // worker, another process) knows neither and must read them, and a raw job's started document the same.
+        var now = DateTime.UtcNow;
+        var claimed = new List<ClaimedJob>();
+        await using (var first = SqliteJobStore.Open(DbFile))
+        {
+            await first.EnqueueAsync(new[] { new NewJob(Id(1), "tests.P", "a", Params(1), s_base), new NewJob(Id(2), "tests.P", "a", Params(2), s_base.AddSeconds(1)) });
+            await first.ClaimAsync("a", 2, "w1", claimed);
+            await first.InsertAsync(new[] { new JobInfo { Id = Id(3), Path = "tests.Raw", Queue = "default", Status = JobStatus.Started, Params = Params(3), RawQueue = "x_raw", DateQueued = now, Worker = "w1" } });
+        }
+
+        var store = _store = SqliteJobStore.Open(DbFile);
+        var more = new List<ClaimedJob>();
+        await store.CompleteAndClaimAsync(
+            new[]
+            {
+                new JobOutcome(claimed[0].Id, JobStatus.Success, now, TotalTime: 0.1) { Worker = "w1" },
+                new JobOutcome(Id(3), JobStatus.Success, now, TotalTime: 0.1) { Worker = "w1" },
+            },
+            "a", 1, "w1", ClaimOptions.Fifo, more);
+        AssertCountsMatch("success of jobs another store started");
+        await store.CompleteAsync(new[] { new JobOutcome(claimed[1].Id, JobStatus.Success, now, TotalTime: 0.1) { Worker = "someone else" } });
+        AssertCountsMatch("success refused: another worker's job");
+        Assert.Equal(JobStatus.Started, (await store.GetAsync(claimed[1].Id))!.Status);
+    }
+
+    [Fact]
     public async Task Migration_from_version_8_fills_the_counts_from_the_jobs()
     {
         Directory.CreateDirectory(_directory);

@@ -32,9 +32,10 @@ internal sealed class SqliteJobCounts : IDisposable
     private readonly long[] _hotDeltas = new long[HotSlots];
     private int _hotCount;
 
-    // The combination of each job this store claimed and has not completed yet: a plain success then needs no read
-    // (a RETURNING clause costs SQLite an ephemeral table per execution, measured at several µs per job).
-    private readonly Dictionary<JobId, Key> _started = [];
+    // The combination and rowid of each job this store claimed and has not completed yet: a plain success then needs no
+    // read (a RETURNING clause costs SQLite an ephemeral table per execution, measured at several µs per job) and finds
+    // its row by rowid instead of through the id's index.
+    private readonly Dictionary<JobId, (Key Key, long Row)> _started = [];
     private readonly SqliteStatement _upsert;
     private readonly SqliteStatement _keyOf;
 
@@ -86,23 +87,35 @@ internal sealed class SqliteJobCounts : IDisposable
         pending += delta;
     }
 
-    /// <summary>Remembers the combination of a job this store's claim just started.</summary>
-    public void RememberStarted(JobId id, in Key key)
+    /// <summary>
+    /// Remembers the combination of a job this store's claim just started, and its rowid (0 when not known).
+    /// </summary>
+    public void RememberStarted(JobId id, in Key key, long row)
     {
         if (_started.Count >= MaxRemembered)
         {
             _started.Clear();
         }
 
-        _started[id] = key;
+        _started[id] = (key, row);
     }
 
     /// <summary>
-    /// The combination of a job this store claimed (forgotten as it is returned), else read from the row; false when
-    /// there is no such job.
+    /// The combination and rowid (0 when not known) of a job this store claimed, forgotten as they are returned; false
+    /// when the job is not remembered.
     /// </summary>
-    public bool TryTakeStarted(JobId id, ReadOnlySpan<byte> idBytes, out Key key) =>
-        _started.Remove(id, out key) || TryReadKey(idBytes, out key);
+    public bool TryTakeStarted(JobId id, out Key key, out long row)
+    {
+        if (_started.Remove(id, out var started))
+        {
+            (key, row) = started;
+            return true;
+        }
+
+        key = default;
+        row = 0;
+        return false;
+    }
 
     /// <summary>Forgets a claimed job whose outcome is written another way.</summary>
     public void Forget(JobId id) => _started.Remove(id);

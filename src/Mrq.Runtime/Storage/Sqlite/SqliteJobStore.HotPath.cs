@@ -15,11 +15,17 @@ internal sealed partial class SqliteJobStore
     // Exactly what CompleteSql writes for an outcome that TakesSuccessPath accepts: status success, the result, expiry
     // and total time; exception, traceback and retry date cleared; queue, retry count, queued date and history kept;
     // progress set to 1 where it was set; and only while the job is still started by this worker.
-    private const string CompleteSuccessSql =
+    private const string CompleteSuccessSet =
         "UPDATE mrq_jobs SET status = 'success', dateupdated = ?2, result = ?3, exceptiontype = NULL, " +
         "traceback = NULL, dateexpires = ?4, totaltime = ?5, dateretry = NULL, " +
-        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END " +
-        "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
+        "progress = CASE WHEN progress IS NOT NULL THEN 1.0 ELSE progress END ";
+
+    private const string CompleteSuccessSql = CompleteSuccessSet + "WHERE id = ?1 AND status = 'started' AND worker = ?6;";
+
+    // The same, for a job this store claimed (or inserted) and so knows the rowid of: the row is found without a search
+    // of the id's index. The id stays in the condition, so a row replaced since (a new rowid) is left alone and the
+    // statement by id runs instead.
+    private const string CompleteSuccessByRowSql = CompleteSuccessSet + "WHERE rowid = ?7 AND id = ?1 AND status = 'started' AND worker = ?6;";
 
     // Status names as stored (and counted in mrq_job_counts) by the statements of this file.
     private const string QueuedName = "queued";
@@ -60,6 +66,7 @@ internal sealed partial class SqliteJobStore
     private SqliteStatement _claimSelect = null!;
     private SqliteStatement _claimRow = null!;
     private SqliteStatement _completeSuccess = null!;
+    private SqliteStatement _completeSuccessByRow = null!;
     private SqliteStatement _enqueue = null!;
     private SqliteStatement _insertDocument = null!;
     private SqliteStatement _insertNewDocument = null!;
@@ -157,7 +164,7 @@ internal sealed partial class SqliteJobStore
                 var key = new SqliteJobCounts.Key(queue, into[i].Path, _claimedRawQueues[i - first], StartedName);
                 _counts.Add(key.With(QueuedName), -1);
                 _counts.Add(key, 1);
-                _counts.RememberStarted(into[i].Id, key);
+                _counts.RememberStarted(into[i].Id, key, _claimedRows[i - first]);
             }
 
             return into.Count - first;
@@ -187,20 +194,57 @@ internal sealed partial class SqliteJobStore
 
         Span<byte> id = stackalloc byte[JobId.Size];
         outcome.Id.WriteBytes(id);
-        _completeSuccess.Bind(1, id);
-        _completeSuccess.Bind(2, SqliteDates.ToUnixMilliseconds(outcome.DateUpdated));
-        _completeSuccess.BindBlobOrNull(3, outcome.Result);
-        _completeSuccess.Bind(4, outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : null);
-        _completeSuccess.Bind(5, outcome.TotalTime);
-        _completeSuccess.Bind(6, outcome.Worker);
-        if (_completeSuccess.Execute() == 1 && _counts.TryTakeStarted(outcome.Id, id, out var key))
+        var remembered = _counts.TryTakeStarted(outcome.Id, out var key, out var row);
+        if (remembered && row != 0)
         {
-            // The job was started (the statement's condition) and is now a success, in the same queue.
-            _counts.Add(key, -1);
-            _counts.Add(key.With(SuccessName), 1);
+            _completeSuccessByRow.Bind(7, row);
+            if (ExecuteSuccess(_completeSuccessByRow, outcome, id) == 1)
+            {
+                // The job was started (the statement's condition) and is now a success, in the same queue.
+                MoveToSuccess(key);
+                return true;
+            }
+
+            // Not this row any more (replaced since, or no longer this worker's job): what was remembered is stale.
+            remembered = false;
         }
 
+        if (ExecuteSuccess(_completeSuccess, outcome, id) != 1)
+        {
+            return true;
+        }
+
+        if (!remembered)
+        {
+            if (!_counts.TryReadKey(id, out var stored))
+            {
+                return true;
+            }
+
+            // Read after the update: the row says success, and the statement's condition says it was started.
+            key = stored.With(StartedName);
+        }
+
+        MoveToSuccess(key);
         return true;
+    }
+
+    private static int ExecuteSuccess(SqliteStatement statement, in JobOutcome outcome, ReadOnlySpan<byte> id)
+    {
+        statement.Bind(1, id);
+        statement.Bind(2, SqliteDates.ToUnixMilliseconds(outcome.DateUpdated));
+        statement.BindBlobOrNull(3, outcome.Result);
+        statement.Bind(4, outcome.DateExpires is { } expires ? SqliteDates.ToUnixMilliseconds(expires) : null);
+        statement.Bind(5, outcome.TotalTime);
+        statement.Bind(6, outcome.Worker);
+        return statement.Execute();
+    }
+
+    /// <summary>Counts a started job of <paramref name="started"/>'s combination as a success.</summary>
+    private void MoveToSuccess(in SqliteJobCounts.Key started)
+    {
+        _counts.Add(started, -1);
+        _counts.Add(started.With(SuccessName), 1);
     }
 
     /// <summary>Inserts queued jobs inside the open transaction.</summary>
@@ -232,7 +276,8 @@ internal sealed partial class SqliteJobStore
         Span<byte> id = stackalloc byte[JobId.Size];
         document.Id.WriteBytes(id);
         var status = document.Status.ToName();
-        if (!ExecuteInsert(_insertNewDocument, document, id, status))
+        var inserted = ExecuteInsert(_insertNewDocument, document, id, status);
+        if (!inserted)
         {
             if (_counts.TryReadKey(id, out var replaced))
             {
@@ -247,7 +292,7 @@ internal sealed partial class SqliteJobStore
         if (document.Status == JobStatus.Started)
         {
             // A raw job's worker completes it next: its success then needs no read (see SqliteJobCounts).
-            _counts.RememberStarted(document.Id, key);
+            _counts.RememberStarted(document.Id, key, inserted ? _insertNewDocument.LastInsertRowId : 0);
         }
     }
 
@@ -282,6 +327,7 @@ internal sealed partial class SqliteJobStore
         _claimSelect = new SqliteStatement(_writer, ClaimSelectSql);
         _claimRow = new SqliteStatement(_writer, ClaimRowSql);
         _completeSuccess = new SqliteStatement(_writer, CompleteSuccessSql);
+        _completeSuccessByRow = new SqliteStatement(_writer, CompleteSuccessByRowSql);
         _enqueue = new SqliteStatement(_writer, EnqueueSql);
         _insertDocument = new SqliteStatement(_writer, InsertDocumentSql);
         _insertNewDocument = new SqliteStatement(_writer, InsertNewDocumentSql);
@@ -293,6 +339,7 @@ internal sealed partial class SqliteJobStore
         _claimSelect?.Dispose();
         _claimRow?.Dispose();
         _completeSuccess?.Dispose();
+        _completeSuccessByRow?.Dispose();
         _enqueue?.Dispose();
         _insertDocument?.Dispose();
         _insertNewDocument?.Dispose();

@@ -145,7 +145,7 @@ internal sealed partial class SqliteJobStore
                 var key = new SqliteJobCounts.Key(queue, into[^1].Path, reader.IsDBNull(7) ? "" : reader.GetString(7), StartedName);
                 _counts.Add(key.With(QueuedName), -1);
                 _counts.Add(key, 1);
-                _counts.RememberStarted(into[^1].Id, key);
+                _counts.RememberStarted(into[^1].Id, key, 0);
             }
         }
         catch

@@ -97,28 +97,22 @@ internal sealed class SqliteJobWalk : IDisposable
                 : Walk([new Range("status = 'started'", "mrq_jobs_started")], Only("statuses"));
         }
 
-        if (filter.Queue is { } queue)
+        if (filter.Queue is not null || filter.Path is not null)
         {
-            if (!SqliteJobFilter.IsFamily(queue))
-            {
-                return Walk([new Range("queue = $r_0", "mrq_jobs_queue", queue)], Only("queue"));
-            }
-
-            var family = Names(connection, "SELECT queue FROM mrq_job_counts WHERE {0} GROUP BY queue HAVING SUM(count) > 0", new JobFilter { Queue = queue });
-            if (family.Count == 0)
+            // One range of mrq_jobs_queue_path per (queue, path) combination holding jobs: a queue's jobs over its task
+            // paths, a path's over the queues that hold it, a family's over its subqueues; too many read the table.
+            var pairs = Pairs(connection, new JobFilter { Queue = filter.Queue, Path = filter.Path });
+            if (pairs.Count == 0)
             {
                 return null;
             }
 
-            if (family.Count <= MaxRanges)
+            if (pairs.Count <= MaxRanges)
             {
-                return Walk(family.Select(q => new Range("queue = $r_0", "mrq_jobs_queue", q)).ToList(), Only("queue"));
+                return Walk(
+                    pairs.Select(p => new Range("queue = $r_0 AND path = $r_1", "mrq_jobs_queue_path", p.Queue, p.Path)).ToList(),
+                    Only("queue", "path"));
             }
-        }
-
-        if (filter.Path is { } onlyPath)
-        {
-            return Walk([new Range("path = $r_0", "mrq_jobs_path", onlyPath)], Only("path"));
         }
 
         return Walk([new Range("1 = 1", null)], present.Count == 0);
@@ -246,6 +240,24 @@ internal sealed class SqliteJobWalk : IDisposable
         }
 
         return names;
+    }
+
+    /// <summary>Up to one more than <see cref="MaxRanges"/> (queue, path) combinations holding jobs that <paramref name="filter"/> selects.</summary>
+    private static List<(string Queue, string Path)> Pairs(SqliteConnection connection, JobFilter filter)
+    {
+        var (where, bind) = SqliteJobFilter.Where(filter);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT queue, path FROM mrq_job_counts WHERE {where} GROUP BY queue, path HAVING SUM(count) > 0 LIMIT {MaxRanges + 1};";
+        bind(command);
+        Observer?.Invoke(command);
+        using var reader = command.ExecuteReader();
+        var pairs = new List<(string, string)>();
+        while (reader.Read())
+        {
+            pairs.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return pairs;
     }
 
     /// <summary>One index range: its condition (parameters <c>$r_0</c>, <c>$r_1</c>, …) and the index that serves it.</summary>

@@ -127,6 +127,9 @@ internal sealed class SqliteStatement : IDisposable
         raw.sqlite3_reset(_statement);
     }
 
+    /// <summary>The rowid of the connection's last successful insert (any statement's).</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     public int GetInt32(int column) => raw.sqlite3_column_int(_statement, column);
