@@ -89,7 +89,9 @@ internal static class WorkerProfile
             var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
             var gc0 = GC.CollectionCount(0);
             var items0 = ThreadPool.CompletedWorkItemCount;
+            using var slots = queue == "io" ? SlotSampler.Start(engine) : null;
             var summary = await engine.RunAsync(CancellationToken.None, CancellationToken.None);
+            slots?.Stop();
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpu0;
             var alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
@@ -105,6 +107,7 @@ internal static class WorkerProfile
             {
                 var busy = summary.DoneJobs / summary.Elapsed.TotalSeconds * Sleep.AverageWait.TotalSeconds;
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  each await took {Sleep.AverageWait.TotalMilliseconds:F1} ms on average; jobs in flight on average {busy:F0} of {greenlets}"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slots taken on average {slots!.AverageTaken:F0} of {greenlets} (sampled every ms: taken but not awaiting = starting or ending; free = waiting for a claim)"));
             }
 
             o.WriteLine("  store/broker calls (rows: jobs claimed + outcomes or documents written; time inside the call, µs; share of the drain's wall time):");
@@ -122,6 +125,56 @@ internal static class WorkerProfile
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Samples the worker's slots taken (jobs between their claim and their release) every millisecond.</summary>
+    private sealed class SlotSampler : IDisposable
+    {
+        private readonly WorkerState _state;
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _samples;
+        private long _taken;
+
+        private SlotSampler(WorkerState state)
+        {
+            _state = state;
+            _thread = new Thread(Sample) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        }
+
+        public double AverageTaken => _samples == 0 ? 0 : _taken / (double)_samples;
+
+        public static SlotSampler Start(WorkerEngine engine)
+        {
+            var state = (WorkerState)typeof(WorkerEngine).GetField("_state", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(engine)!;
+            var sampler = new SlotSampler(state);
+            sampler._thread.Start();
+            return sampler;
+        }
+
+        public void Stop()
+        {
+            _stop = true;
+            _thread.Join();
+        }
+
+        public void Dispose() => _stop = true;
+
+        private void Sample()
+        {
+            // From the first claim to the last release: the ramp-up before it is the worker's start, not its loop.
+            while (!_stop && _state.Running == 0)
+            {
+                Thread.Sleep(0);
+            }
+
+            while (!_stop)
+            {
+                _taken += _state.Running;
+                _samples++;
+                Thread.Sleep(1);
+            }
         }
     }
 

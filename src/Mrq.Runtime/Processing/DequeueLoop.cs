@@ -11,6 +11,12 @@ namespace Mrq.Processing;
 /// executor; when a pass finds nothing it waits (<see cref="IdleWait"/>). Also answers MRQ's <c>wait_for_idle</c>:
 /// idle means nothing runs and a whole pass over the queues that began after the question found nothing to dequeue.
 /// </summary>
+/// <remarks>
+/// Many free slots at once (hundreds of I/O-bound jobs whose timers fire on the same tick) are refilled in claims of at
+/// most <see cref="ChunkSize"/> jobs that carry no outcomes: the first jobs start after a short store call instead of
+/// after one that claims them all and writes every outcome first. The outcomes wait for a claim of few jobs, for the
+/// worker being full (its idle moment) or for as many as <c>greenlets</c> to pile up (docs/benchmarks.md, h-conc).
+/// </remarks>
 internal sealed partial class DequeueLoop(
     MrqSettings settings,
     WorkerState state,
@@ -21,6 +27,9 @@ internal sealed partial class DequeueLoop(
     IdleWait idleWait,
     ILogger logger)
 {
+    /// <summary>The most jobs one claim takes while more slots wait: a store call of ~0.3 ms on SQLite.</summary>
+    internal const int ChunkSize = 64;
+
     private static readonly TimeSpan s_maxRefillWait = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan s_idlePoll = TimeSpan.FromMilliseconds(20);
 
@@ -39,6 +48,8 @@ internal sealed partial class DequeueLoop(
         var maxTime = settings.MaxTime > 0 ? TimeSpan.FromSeconds(settings.MaxTime) : TimeSpan.MaxValue;
         var latency = TimeSpan.FromSeconds(settings.MaxLatency);
         var refillWait = TimeSpan.Zero;
+        var noOutcomes = new OutcomeBatch(static _ => { });
+        var doneAtLastTake = state.DoneJobs;
 
         while (!stop.IsCancellationRequested)
         {
@@ -53,9 +64,17 @@ internal sealed partial class DequeueLoop(
                 await WaitToRefillAsync(refillWait, stop).ConfigureAwait(false);
             }
 
-            // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction).
-            var outcomes = statusWriter.TakePosted();
+            // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction), unless
+            // slots wait for that claim (see the remarks); about one outcome is posted per job done.
+            var outcomes = noOutcomes;
+            if (settings.Greenlets - state.Running <= ChunkSize || state.DoneJobs - doneAtLastTake >= settings.Greenlets)
+            {
+                doneAtLastTake = state.DoneJobs;
+                outcomes = statusWriter.TakePosted();
+            }
+
             var free = settings.Greenlets - state.Running;
+
             if (settings.MaxJobs > 0)
             {
                 free = Math.Min(free, settings.MaxJobs - (int)(state.Running + state.DoneJobs));
@@ -68,8 +87,9 @@ internal sealed partial class DequeueLoop(
 
             if (free <= 0)
             {
-                // Full: wait for any job to finish (its release wakes us), then look again.
-                await statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
+                // Full: write what is posted, wait for any job to finish (its release wakes us), then look again.
+                doneAtLastTake = state.DoneJobs;
+                await statusWriter.WritePostedAsync(stop).ConfigureAwait(false);
                 state.Status = WorkerStatus.Full;
                 await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
                 continue;
@@ -81,6 +101,7 @@ internal sealed partial class DequeueLoop(
             var visited = 0;
             Exception? failure = null;
             var passStarted = Stopwatch.GetTimestamp();
+            var chunkedPass = false;
             for (; visited < queues.Count; visited++)
             {
                 var want = free - dequeued;
@@ -93,6 +114,11 @@ internal sealed partial class DequeueLoop(
                 {
                     want = Math.Max(1, want / (queues.Count - visited));
                 }
+
+                // More free slots than one chunk: this claim ends the pass, the next one comes right after it (and
+                // starts again from the first queue, so the sequential order holds).
+                var chunked = want > ChunkSize;
+                want = Math.Min(want, ChunkSize);
 
                 var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
@@ -114,6 +140,11 @@ internal sealed partial class DequeueLoop(
                 }
 
                 dequeued += count;
+                if (chunked && count == want)
+                {
+                    chunkedPass = true;
+                    break;
+                }
             }
 
             if (settings.DequeueStrategy == DequeueStrategy.Parallel && queues.Count > 0)
@@ -121,8 +152,17 @@ internal sealed partial class DequeueLoop(
                 queueOffset = (queueOffset + visited + 1) % queues.Count;
             }
 
-            // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused).
-            await statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
+            // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused). Those left
+            // posted for a chunk's sake are written unless another chunk follows right away.
+            if (dequeued == 0 || (outcomes == noOutcomes && !chunkedPass))
+            {
+                doneAtLastTake = state.DoneJobs;
+                await statusWriter.WritePostedAsync(stop).ConfigureAwait(false);
+            }
+            else
+            {
+                await statusWriter.WriteTakenAsync(stop).ConfigureAwait(false);
+            }
 
             if (failure is null)
             {
@@ -135,8 +175,9 @@ internal sealed partial class DequeueLoop(
                 continue;
             }
 
-            // A pass that found jobs may find more: the next one may wait as long as this one took for slots to free.
-            refillWait = dequeued > 0 ? Stopwatch.GetElapsedTime(passStarted) : TimeSpan.Zero;
+            // A pass that found jobs may find more: the next one may wait as long as this one took for slots to free
+            // (not after a chunk: slots are free already).
+            refillWait = dequeued > 0 && !chunkedPass ? Stopwatch.GetElapsedTime(passStarted) : TimeSpan.Zero;
 
             if (dequeued > 0)
             {

@@ -5,7 +5,8 @@ namespace Mrq.Tests.Operations;
 
 /// <summary>
 /// Which jobs a worker takes: <c>_reverse</c> queues (LIFO), task whitelists and blacklists, and <c>max_time</c>
-/// (MRQ's test_general_simple_task_reverse, test_general_task_whitelist/blacklist, test_worker_interrupt_after_max_time).
+/// (MRQ's test_general_simple_task_reverse, test_general_task_whitelist/blacklist, test_worker_interrupt_after_max_time),
+/// and the sequential order when more slots are free than one claim takes.
 /// </summary>
 public sealed class QueueSelectionTests
 {
@@ -60,5 +61,34 @@ public sealed class QueueSelectionTests
         Assert.Equal(2, summary.DoneJobs);
         Assert.Equal(2, await harness.Store.CountAsync("default", JobStatus.Success));
         Assert.Equal(3, await harness.Store.CountAsync("default", JobStatus.Queued));
+    }
+
+    [Fact]
+    public async Task More_free_slots_than_one_claim_takes_are_filled_from_the_first_queue_first()
+    {
+        await using var harness = new WorkerHarness();
+        harness.Client.EnqueueMany(Enumerable.Range(0, 150).Select(_ => Tasks.Sleep.Job(ms: 120_000).OnQueue("first")).ToArray());
+        harness.Client.EnqueueMany(Enumerable.Range(0, 50).Select(_ => Tasks.Sleep.Job(ms: 120_000).OnQueue("second")).ToArray());
+        using var stop = new CancellationTokenSource();
+        using var interrupt = new CancellationTokenSource();
+
+        // 100 slots: more than one claim takes (DequeueLoop.ChunkSize), so they fill over several passes, each of which
+        // must start from the first queue again.
+        var worker = harness.RunAsync(new MrqSettings { Greenlets = 100, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "first", "second");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await StartedAsync() < 100 && !worker.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(100, await harness.Store.CountAsync("first", JobStatus.Started));
+        Assert.Equal(50, await harness.Store.CountAsync("second", JobStatus.Queued));
+
+        await interrupt.CancelAsync();
+        await stop.CancelAsync();
+        await worker;
+
+        async Task<long> StartedAsync() =>
+            await harness.Store.CountAsync("first", JobStatus.Started) + await harness.Store.CountAsync("second", JobStatus.Started);
     }
 }
