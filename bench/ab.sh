@@ -5,22 +5,25 @@
 # from GNU time) and the load average. On a noisy machine only interleaved runs and CPU per job compare. See
 # docs/benchmarks.md.
 #
-# usage: bench/ab.sh OLD_REV [--rounds N] [--count N] [--only REGEX]
+# usage: bench/ab.sh OLD_REV [--rounds N] [--count N] [--only REGEX] [--aot]
 #   --rounds N   rounds per row (default 3)
 #   --count N    jobs per run (default 100000)
 #   --only REGEX rows to run, by queue name (square, square_raw, square_nostorage_raw)
+#   --aot        compare native AOT workers (published as test.sh does; a few minutes per side) instead of JIT ones
 set -euo pipefail
 
-[[ $# -ge 1 && $1 != -* ]] || { sed -n '2,10p' "$0"; exit 2; }
+[[ $# -ge 1 && $1 != -* ]] || { sed -n '2,11p' "$0"; exit 2; }
 OLD_REV="$1"; shift
 ROUNDS=3
 COUNT=100000
 ONLY=""
+PUBLISH_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --count) COUNT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --aot) PUBLISH_ARGS=(-r linux-x64 -p:PublishAot=true); shift ;;
     *) echo "bench/ab.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,8 +35,8 @@ bench_extra_cleanup() { git -C "$REPO" worktree remove --force "$WORK/old-src" >
 
 log "publishing $OLD_REV and the working tree"
 git -C "$REPO" worktree add -q --detach "$WORK/old-src" "$OLD_REV"
-bench_publish "$WORK/old-src/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/old"
-bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/new"
+bench_publish "$WORK/old-src/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/old" ${PUBLISH_ARGS[@]+"${PUBLISH_ARGS[@]}"}
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/new" ${PUBLISH_ARGS[@]+"${PUBLISH_ARGS[@]}"}
 bench_start_redis
 
 # timed FILE COMMAND...: GNU time writes the command's user and system seconds to FILE; without it the CPU columns show "?".

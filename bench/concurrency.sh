@@ -8,7 +8,8 @@
 # CPU-bound rows only mean something on a quiet machine; every row also prints the worker's CPU time / wall time,
 # which shows whether the worker had the cores. See docs/benchmarks.md ("Concurrency").
 #
-# usage: bench/concurrency.sh [--only io|cpu|proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N]
+# usage: bench/concurrency.sh [--only io|cpu|proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N] [--aot]
+#   --aot: the native AOT worker (published as test.sh does) instead of the JIT one
 set -euo pipefail
 
 ONLY=""
@@ -17,6 +18,7 @@ IO_MS=20
 CPU_COUNT=2000
 CPU_N=2000000
 RUNS=1
+PUBLISH_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only) ONLY="$2"; shift 2 ;;
@@ -25,7 +27,8 @@ while [[ $# -gt 0 ]]; do
     --cpu-count) CPU_COUNT="$2"; shift 2 ;;
     --cpu-n) CPU_N="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --aot) PUBLISH_ARGS=(-r linux-x64 -p:PublishAot=true); shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench/concurrency.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,8 +37,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init concurrency
 [[ -x /usr/bin/time ]] || { echo "bench/concurrency.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 
-log "publishing samples/QueuePerformance (Release); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/app"
+log "publishing samples/QueuePerformance (Release${PUBLISH_ARGS[*]:+, native AOT}); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_publish "$REPO/samples/QueuePerformance/QueuePerformance.csproj" "$WORK/app" ${PUBLISH_ARGS[@]+"${PUBLISH_ARGS[@]}"}
 APP="$WORK/app/QueuePerformance"
 
 # run QUEUE COUNT "ENQUEUE ARGS" "WORKER ARGS" -> "jobs/s cores_used threads"
