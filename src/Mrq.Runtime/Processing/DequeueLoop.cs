@@ -15,7 +15,7 @@ namespace Mrq.Processing;
 /// Many free slots at once (hundreds of I/O-bound jobs whose timers fire on the same tick) are refilled in claims of at
 /// most <see cref="ChunkSize"/> jobs that carry no outcomes: the first jobs start after a short store call instead of
 /// after one that claims them all and writes every outcome first. The outcomes wait for a claim of few jobs, for the
-/// worker being full (its idle moment) or for as many as <c>greenlets</c> to pile up (docs/benchmarks.md, h-conc).
+/// worker being full (its idle moment) or for as many as <c>greenlets</c> to pile up (docs/benchmarks.md, "Chunked refills").
 /// </remarks>
 internal sealed partial class DequeueLoop(
     MrqSettings settings,

@@ -127,7 +127,7 @@ internal sealed partial class JobExecutor
         var buffer = RentBuffer();
         var slotTaken = false;
         // Read the clock for the duration histogram only when someone listens to it: clock reads were ~5% of the
-        // engine's per-job CPU (docs/benchmarks.md, h-engine).
+        // engine's per-job CPU (docs/benchmarks.md, "The engine's per-job path measured alone").
         var started = _metrics.ProcessDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         _metrics.RecordStarted(job.Queue, job.DateQueued, job.DateStarted);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MessagePack;
 using Microsoft.Extensions.Logging;
 using Mrq.Infrastructure;
@@ -266,7 +267,7 @@ internal sealed partial class RawQueueSource : QueueSource
 
             var want = size - leftCount;
             var pop = _broker.DequeueAsync(_queue, want, DateTime.UtcNow, _descriptor.PushbackSeconds, items, CancellationToken.None).AsTask();
-            Publish(new Prefetch(pop, items, want, left?.PoppedAt ?? System.Diagnostics.Stopwatch.GetTimestamp()));
+            Publish(new Prefetch(pop, items, want, left?.PoppedAt ?? Stopwatch.GetTimestamp()));
         }
     }
 
@@ -284,7 +285,7 @@ internal sealed partial class RawQueueSource : QueueSource
         }
 
         _prefetchTimer ??= new Timer(static state => ((RawQueueSource)state!).OnHoldLimit(), this, Timeout.Infinite, Timeout.Infinite);
-        var left = PrefetchHoldLimit - System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt);
+        var left = PrefetchHoldLimit - Stopwatch.GetElapsedTime(prefetch.PoppedAt);
         _prefetchTimerSet = true;
         _prefetchTimer.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
@@ -339,7 +340,7 @@ internal sealed partial class RawQueueSource : QueueSource
                 return;
             }
 
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(prefetch.PoppedAt) < PrefetchHoldLimit)
+            if (Stopwatch.GetElapsedTime(prefetch.PoppedAt) < PrefetchHoldLimit)
             {
                 // A later batch than the one the timer was set for: wait out its own limit.
                 Publish(prefetch);

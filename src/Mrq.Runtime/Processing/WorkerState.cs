@@ -7,14 +7,14 @@ namespace Mrq.Processing;
 /// What the parts of a running worker share: its identity and status, the jobs in flight with the counts of running
 /// and finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
 /// </summary>
-internal sealed class WorkerState(string id, string name, int greenlets = 0)
+internal sealed class WorkerState(string id, string name, int greenlets)
 {
     // Released when a job's slot frees or an outcome is posted: the loop wakes to claim and to carry outcomes to the store.
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
     // The jobs in flight, one slot per greenlet: the loop (the only caller of Add) puts a job in a free slot and the job
     // empties it when it ends, with no lock, node or hashing per job (a ConcurrentDictionary cost a node, two hashings
-    // and two bucket locks per job, docs/benchmarks.md, h-engine). Jobs past the greenlets (none while the loop keeps
+    // and two bucket locks per job, docs/benchmarks.md, "The engine's per-job path measured alone"). Jobs past the greenlets (none while the loop keeps
     // its limit) go to the overflow map. Readers (the monitor, the report, a forced stop) take a snapshot.
     private readonly RunningJob?[] _slots = new RunningJob?[Math.Max(greenlets, 1)];
     private readonly ConcurrentDictionary<JobId, RunningJob> _overflow = new();
