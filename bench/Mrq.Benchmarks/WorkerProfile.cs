@@ -106,8 +106,8 @@ internal static class WorkerProfile
             if (queue == "io")
             {
                 var busy = summary.DoneJobs / summary.Elapsed.TotalSeconds * Sleep.AverageWait.TotalSeconds;
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  each await took {Sleep.AverageWait.TotalMilliseconds:F1} ms on average; jobs in flight on average {busy:F0} of {greenlets}"));
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slots taken on average {slots!.AverageTaken:F0} of {greenlets} (sampled every ms: taken but not awaiting = starting or ending; free = waiting for a claim)"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  each await took {Sleep.AverageWait.TotalMilliseconds:F1} ms on average; jobs inside their await on average {busy:F0} of {greenlets}"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  jobs claimed on average {slots!.AverageTaken:F0} for {greenlets} greenlets (sampled every ms: running, starting or ending, or claimed ahead and waiting for a greenlet)"));
             }
 
             o.WriteLine("  store/broker calls (rows: jobs claimed + outcomes or documents written; time inside the call, µs; share of the drain's wall time):");

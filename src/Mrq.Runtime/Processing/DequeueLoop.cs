@@ -6,9 +6,10 @@ using Mrq.Storage;
 namespace Mrq.Processing;
 
 /// <summary>
-/// MRQ's worker loop: keeps up to <c>greenlets</c> jobs in flight, asks each active queue for as many jobs as there are
-/// free slots (one round trip per batch, carrying the outcomes posted since the last pass) and hands them to the
-/// executor; when a pass finds nothing it waits (<see cref="IdleWait"/>). Also answers MRQ's <c>wait_for_idle</c>:
+/// MRQ's worker loop: keeps up to <c>greenlets</c> jobs running, asks each active queue for as many jobs as there are
+/// free greenlets (one round trip per batch, carrying the outcomes posted since the last pass) and hands them to the
+/// executor; regular queues also for the few jobs the greenlets are expected to free before the next claim
+/// (<see cref="ClaimAhead"/>). When a pass finds nothing it waits (<see cref="IdleWait"/>). Also answers MRQ's <c>wait_for_idle</c>:
 /// idle means nothing runs and a whole pass over the queues that began after the question found nothing to dequeue.
 /// </summary>
 /// <remarks>
@@ -50,6 +51,7 @@ internal sealed partial class DequeueLoop(
         var refillWait = TimeSpan.Zero;
         var noOutcomes = new OutcomeBatch(static _ => { });
         var doneAtLastTake = state.DoneJobs;
+        var claimAhead = new ClaimAhead(settings.Greenlets);
 
         while (!stop.IsCancellationRequested)
         {
@@ -59,21 +61,23 @@ internal sealed partial class DequeueLoop(
                 return WorkerStopReason.MaxTime;
             }
 
+            var queues = pauses.ActiveQueues();
+            var capacity = settings.Greenlets + (AnyClaimsAhead(queues) ? claimAhead.Update(Stopwatch.GetTimestamp(), state.DoneJobs) : 0);
             if (refillWait > TimeSpan.Zero)
             {
-                await WaitToRefillAsync(refillWait, stop).ConfigureAwait(false);
+                await WaitToRefillAsync(capacity, refillWait, stop).ConfigureAwait(false);
             }
 
             // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction), unless
             // slots wait for that claim (see the remarks); about one outcome is posted per job done.
             var outcomes = noOutcomes;
-            if (settings.Greenlets - state.Running <= ChunkSize || state.DoneJobs - doneAtLastTake >= settings.Greenlets)
+            if (capacity - state.Running <= ChunkSize || state.DoneJobs - doneAtLastTake >= settings.Greenlets)
             {
                 doneAtLastTake = state.DoneJobs;
                 outcomes = statusWriter.TakePosted();
             }
 
-            var free = settings.Greenlets - state.Running;
+            var free = capacity - state.Running;
 
             if (settings.MaxJobs > 0)
             {
@@ -96,18 +100,30 @@ internal sealed partial class DequeueLoop(
             }
 
             state.Status = WorkerStatus.Spawn;
-            var queues = pauses.ActiveQueues();
             var dequeued = 0;
             var visited = 0;
             Exception? failure = null;
             var passStarted = Stopwatch.GetTimestamp();
             var chunkedPass = false;
+            var greenletsFull = false;
             for (; visited < queues.Count; visited++)
             {
                 var want = free - dequeued;
                 if (want <= 0)
                 {
                     break;
+                }
+
+                var queue = queues[(visited + queueOffset) % queues.Count];
+                if (!queue.ClaimsAhead)
+                {
+                    // Only what the greenlets can run now (the jobs started this pass are counted already).
+                    want = Math.Min(want, settings.Greenlets - state.Running);
+                    if (want <= 0)
+                    {
+                        greenletsFull = true;
+                        continue;
+                    }
                 }
 
                 if (settings.DequeueStrategy == DequeueStrategy.Parallel)
@@ -120,7 +136,6 @@ internal sealed partial class DequeueLoop(
                 var chunked = want > ChunkSize;
                 want = Math.Min(want, ChunkSize);
 
-                var queue = queues[(visited + queueOffset) % queues.Count];
                 claimed.Clear();
                 int count;
                 try
@@ -184,6 +199,14 @@ internal sealed partial class DequeueLoop(
                 lastLook = false;
             }
 
+            if (dequeued == 0 && greenletsFull)
+            {
+                // Not an empty pass: the queues that take no jobs ahead were not asked, every greenlet being busy.
+                state.Status = WorkerStatus.Full;
+                await WaitForFreeSlotAsync(stop).ConfigureAwait(false);
+                continue;
+            }
+
             if (dequeued == 0)
             {
                 state.Status = WorkerStatus.Wait;
@@ -225,20 +248,21 @@ internal sealed partial class DequeueLoop(
 
     /// <summary>
     /// Before claiming for fewer than half of the greenlets while jobs run, waits up to <paramref name="limit"/> (the
-    /// last pass's duration, at most <see cref="s_maxRefillWait"/>) for more slots to free. Short jobs then come back in
-    /// batches about twice as large, each store call and transaction carrying twice the jobs; long jobs cost at most
-    /// that wait before the free slots are claimed anyway.
+    /// last pass's duration, at most <see cref="s_maxRefillWait"/>) for more slots to free (of <paramref name="capacity"/>,
+    /// the greenlets and the jobs that may be claimed ahead). Short jobs then come back in batches about twice as large,
+    /// each store call and transaction carrying twice the jobs; long jobs cost at most that wait before the free slots
+    /// are claimed anyway.
     /// </summary>
-    private async ValueTask WaitToRefillAsync(TimeSpan limit, CancellationToken stop)
+    private async ValueTask WaitToRefillAsync(int capacity, TimeSpan limit, CancellationToken stop)
     {
         var half = settings.Greenlets / 2;
-        if (settings.Greenlets - state.Running >= half || state.Running == 0)
+        if (capacity - state.Running >= half || state.Running == 0)
         {
             return;
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(Math.Min(limit.TotalSeconds, s_maxRefillWait.TotalSeconds) * Stopwatch.Frequency);
-        while (settings.Greenlets - state.Running < half)
+        while (capacity - state.Running < half)
         {
             var remaining = deadline - Stopwatch.GetTimestamp();
             if (remaining <= 0 || !await state.WaitForWakeAsync(TimeSpan.FromSeconds(remaining / (double)Stopwatch.Frequency), stop).ConfigureAwait(false))
@@ -286,6 +310,19 @@ internal sealed partial class DequeueLoop(
             catch (OperationCanceledException)
             {
                 return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyClaimsAhead(IReadOnlyList<QueueSource> queues)
+    {
+        for (var i = 0; i < queues.Count; i++)
+        {
+            if (queues[i].ClaimsAhead)
+            {
+                return true;
             }
         }
 

@@ -11,7 +11,7 @@ using Mrq.Storage;
 namespace Mrq.Processing;
 
 /// <summary>
-/// Runs the jobs the dequeue loop claimed: each on the thread pool (<see cref="JobBatch"/>) with its policy, its
+/// Runs the jobs the dequeue loop claimed: each on a greenlet (<see cref="GreenletPool"/>) with its policy, its
 /// concurrency slot (<c>max_concurrency</c>, on the broker) and a pooled result buffer, then posts its outcome to the
 /// status writer and frees its slot. Also posts the outcomes the worker decides for a job (timeout, forced stop).
 /// </summary>
@@ -28,7 +28,7 @@ internal sealed partial class JobExecutor
     private readonly SideTaskFailures _failures;
     private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
     private readonly JobHost _host;
-    private readonly Func<RunningJob, Task> _runJob;
+    private readonly GreenletPool _greenlets;
     private CancellationToken _interruptJobs;
 
     // The last path Start resolved, by reference (the stores and raw factories hand out one string per task path): a
@@ -49,7 +49,7 @@ internal sealed partial class JobExecutor
         _metrics = metrics;
         _failures = failures;
         _host = new JobHost(services, logger, settings.Quiet, ReportProgress, maintenance);
-        _runJob = RunJobAsync;
+        _greenlets = new GreenletPool(settings.Greenlets, RunJobAsync);
     }
 
     /// <summary>The token of a forced stop, linked into every job's token (set once, before the first job starts).</summary>
@@ -58,7 +58,10 @@ internal sealed partial class JobExecutor
         set => _interruptJobs = value;
     }
 
-    /// <summary>Starts the first <paramref name="count"/> jobs of <paramref name="claimed"/>, each taking a slot (worker loop only).</summary>
+    /// <summary>
+    /// Starts the first <paramref name="count"/> jobs of <paramref name="claimed"/> on free greenlets; those claimed ahead
+    /// of them wait for a greenlet to free (worker loop only).
+    /// </summary>
     public void Start(List<ClaimedJob> claimed, int count)
     {
         var batch = new RunningJob[count];
@@ -77,7 +80,7 @@ internal sealed partial class JobExecutor
             batch[i] = running;
         }
 
-        JobBatch.Start(batch, _runJob);
+        _greenlets.Start(batch);
     }
 
     /// <summary>A forced stop: marks every running job <c>interrupt</c> at once and cancels its token.</summary>
@@ -91,6 +94,12 @@ internal sealed partial class JobExecutor
             {
                 Post(running, Outcomes.Interrupted(running, JobStatus.Interrupt, now));
             }
+        }
+
+        // Jobs claimed ahead that have not started never will: their status is written, their slots free now.
+        while (_greenlets.TryTakeWaiting(out var waiting))
+        {
+            _state.Release(waiting);
         }
 
         _state.Wake();
@@ -192,6 +201,7 @@ internal sealed partial class JobExecutor
         finally
         {
             _state.Release(running);
+            _greenlets.Ended();
         }
     }
 

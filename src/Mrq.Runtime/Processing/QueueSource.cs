@@ -8,6 +8,13 @@ internal abstract class QueueSource
     /// <summary>The queue's name as given on the command line.</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// Whether the loop may claim jobs of this queue ahead of its free greenlets (<see cref="ClaimAhead"/>): only where a
+    /// claimed job is in the store as <c>started</c>, which a crash recovers. A job popped from a raw queue exists only
+    /// in the worker until it is stored, so raw queues take no more than there are free greenlets.
+    /// </summary>
+    public virtual bool ClaimsAhead => false;
+
     /// <summary>The name a pause applies to (a <c>_reverse</c> queue is paused with its queue).</summary>
     public virtual string PauseName => Name;
 

@@ -18,6 +18,8 @@ internal sealed class RegularQueueSource(IJobStore store, string queue, ClaimOpt
         NewestFirst = queue.EndsWith(ReverseSuffix, StringComparison.Ordinal) || (options?.NewestFirst ?? false),
     };
 
+    public override bool ClaimsAhead => true;
+
     public override string Name => queue;
 
     public override string PauseName => _queue;

@@ -14,6 +14,8 @@ internal sealed class SubqueuesSource(IJobStore store, string prefix, ClaimOptio
     private DateTime _refreshed = DateTime.MinValue;
     private int _offset;
 
+    public override bool ClaimsAhead => true;
+
     public override string Name => prefix;
 
     public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)

@@ -25,11 +25,14 @@ internal sealed partial class WorkerReporter(MrqSettings settings, IJobStore sto
 
     string IWorkerGauges.WorkerId => state.Id;
 
-    long IWorkerGauges.BusyGreenlets => state.Running;
+    long IWorkerGauges.BusyGreenlets => BusyGreenlets;
 
     long IWorkerGauges.Greenlets => settings.Greenlets;
 
     IReadOnlyCollection<KeyValuePair<string, long>> IWorkerGauges.QueueSizes => _queueSizes;
+
+    // Jobs claimed ahead wait only while every greenlet is busy.
+    private int BusyGreenlets => Math.Min(state.Running, settings.Greenlets);
 
     /// <summary>When the worker's last report was written to the store; null before the first.</summary>
     public DateTime? LastReported => Interlocked.Read(ref _lastReported) is var ticks && ticks > 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
@@ -56,7 +59,7 @@ internal sealed partial class WorkerReporter(MrqSettings settings, IJobStore sto
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                _usageAvg += alpha * ((double)state.Running / settings.Greenlets - _usageAvg);
+                _usageAvg += alpha * ((double)BusyGreenlets / settings.Greenlets - _usageAvg);
                 await ReportAsync(stop, checkMemory: true).ConfigureAwait(false);
             }
         }

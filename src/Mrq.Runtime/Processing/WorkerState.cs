@@ -4,8 +4,8 @@ using Mrq.Storage;
 namespace Mrq.Processing;
 
 /// <summary>
-/// What the parts of a running worker share: its identity and status, the jobs in flight with the counts of running
-/// and finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
+/// What the parts of a running worker share: its identity and status, the jobs in flight (running or claimed ahead)
+/// with the counts of those and of finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
 /// </summary>
 internal sealed class WorkerState(string id, string name, int greenlets)
 {
@@ -14,9 +14,10 @@ internal sealed class WorkerState(string id, string name, int greenlets)
 
     // The jobs in flight, one slot per greenlet: the loop (the only caller of Add) puts a job in a free slot and the job
     // empties it when it ends, with no lock, node or hashing per job (a ConcurrentDictionary cost a node, two hashings
-    // and two bucket locks per job, docs/benchmarks.md, "The engine's per-job path measured alone"). Jobs past the greenlets (none while the loop keeps
-    // its limit) go to the overflow map. Readers (the monitor, the report, a forced stop) take a snapshot.
-    private readonly RunningJob?[] _slots = new RunningJob?[Math.Max(greenlets, 1)];
+    // and two bucket locks per job, docs/benchmarks.md, "The engine's per-job path measured alone"). There is a slot for
+    // every greenlet and every job claimed ahead (ClaimAhead); jobs past them (none while the loop keeps its limits) go
+    // to the overflow map. Readers (the monitor, the report, a forced stop) take a snapshot.
+    private readonly RunningJob?[] _slots = new RunningJob?[Math.Max(greenlets + ClaimAhead.Most(greenlets), 1)];
     private readonly ConcurrentDictionary<JobId, RunningJob> _overflow = new();
     private int _nextSlot;
     private volatile string _status = WorkerStatus.Init;
@@ -39,7 +40,7 @@ internal sealed class WorkerState(string id, string name, int greenlets)
         set => _status = value;
     }
 
-    /// <summary>Jobs in flight (slots taken).</summary>
+    /// <summary>Jobs in flight (slots taken): running, or claimed ahead and waiting for a greenlet.</summary>
     public int Running => Volatile.Read(ref _running);
 
     /// <summary>Jobs finished so far, whatever their outcome.</summary>

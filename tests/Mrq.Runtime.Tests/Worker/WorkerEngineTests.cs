@@ -55,6 +55,51 @@ public sealed class WorkerEngineTests
     }
 
     [Fact]
+    public async Task Greenlets_bound_the_running_jobs_while_short_jobs_are_claimed_ahead()
+    {
+        await using var harness = new WorkerHarness();
+        var log = Guid.NewGuid().ToString("N");
+        harness.Client.EnqueueMany(Enumerable.Range(0, 600).Select(_ => Tasks.Overlap.Job(log: log, ms: 1)).ToArray());
+
+        // Jobs of a millisecond on 4 greenlets free several greenlets within ClaimAhead's horizon: the loop claims ahead.
+        var summary = await harness.RunAsync(WorkerHarness.Burst(greenlets: 4), "default");
+
+        Assert.Equal(600, summary.DoneJobs);
+        Assert.Equal(600, await harness.Store.CountAsync("default", JobStatus.Success));
+        Assert.InRange(OverlapLog.For(log)[1], 1, 4);
+    }
+
+    [Fact]
+    public async Task A_forced_stop_leaves_no_job_started_among_those_claimed_ahead()
+    {
+        await using var harness = new WorkerHarness();
+        var log = Guid.NewGuid().ToString("N");
+        const int total = 20_000;
+        harness.Client.EnqueueMany(Enumerable.Range(0, total).Select(_ => Tasks.Overlap.Job(log: log, ms: 2)).ToArray());
+        using var stop = new CancellationTokenSource();
+        using var interrupt = new CancellationTokenSource();
+
+        var worker = harness.RunAsync(new MrqSettings { Greenlets = 2, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "default");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await harness.Store.CountAsync("default", JobStatus.Success) < 200 && !worker.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await interrupt.CancelAsync();
+        await stop.CancelAsync();
+        await worker;
+
+        // Running jobs and those waiting for a greenlet alike end interrupted; the rest stay queued.
+        Assert.Equal(0, await harness.Store.CountAsync("default", JobStatus.Started));
+        var success = await harness.Store.CountAsync("default", JobStatus.Success);
+        var interrupted = await harness.Store.CountAsync("default", JobStatus.Interrupt);
+        var queued = await harness.Store.CountAsync("default", JobStatus.Queued);
+        Assert.True(success >= 200, $"{success} jobs succeeded");
+        Assert.Equal(total, success + interrupted + queued);
+    }
+
+    [Fact]
     public async Task Max_jobs_stops_the_worker_and_leaves_the_rest_queued()
     {
         await using var harness = new WorkerHarness();

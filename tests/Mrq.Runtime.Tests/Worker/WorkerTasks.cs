@@ -41,3 +41,29 @@ public sealed class Sleep
     }
 }
 
+
+/// <summary>Counts the jobs of one log running at once, and the most seen.</summary>
+internal static class OverlapLog
+{
+    private static readonly ConcurrentDictionary<string, int[]> s_counts = new();
+
+    /// <summary>[running now, most running at once] for <paramref name="log"/>.</summary>
+    public static int[] For(string log) => s_counts.GetOrAdd(log, static _ => new int[2]);
+}
+
+[MrqTask(Path = "tests.worker.Overlap")]
+public sealed class Overlap
+{
+    public async Task RunAsync(string log, int ms)
+    {
+        var counts = OverlapLog.For(log);
+        var now = Interlocked.Increment(ref counts[0]);
+        int most;
+        while (now > (most = Volatile.Read(ref counts[1])) && Interlocked.CompareExchange(ref counts[1], now, most) != most)
+        {
+        }
+
+        await Task.Delay(ms);
+        Interlocked.Decrement(ref counts[0]);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+
+namespace Mrq.Processing;
+
+/// <summary>
+/// The worker's greenlets: at most <c>greenlets</c> jobs run at once. A claimed batch starts on the thread pool
+/// (<see cref="JobBatch"/>) as far as greenlets are free; jobs claimed ahead (<see cref="ClaimAhead"/>) wait here and
+/// each starts on the thread of the job whose end freed its greenlet, without waiting for the worker loop.
+/// </summary>
+internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
+{
+    private readonly ConcurrentQueue<RunningJob> _waiting = new();
+    private int _busy;
+
+    // Set while this thread starts waiting jobs: a job that ends before its first await ends inside that call, and the
+    // loop already under way takes the next one instead of a nested call (no recursion through synchronous jobs).
+    [ThreadStatic]
+    private static bool s_starting;
+
+    /// <summary>Greenlets running a job.</summary>
+    public int Busy => Volatile.Read(ref _busy);
+
+    /// <summary>Starts <paramref name="jobs"/> on the free greenlets; the rest wait for greenlets to free (worker loop only).</summary>
+    public void Start(RunningJob[] jobs)
+    {
+        var now = TakeGreenlets(jobs.Length);
+        if (now == jobs.Length)
+        {
+            JobBatch.Start(jobs, run);
+            return;
+        }
+
+        for (var i = now; i < jobs.Length; i++)
+        {
+            _waiting.Enqueue(jobs[i]);
+        }
+
+        if (now > 0)
+        {
+            JobBatch.Start(jobs[..now], run);
+        }
+
+        // A greenlet may have freed since they were counted, its job finding nothing waiting then. The loop's own thread
+        // must not run a job (one that computes would hold up the loop), so those start on the thread pool.
+        var freed = TakeGreenlets(jobs.Length - now);
+        if (freed > 0)
+        {
+            var late = new List<RunningJob>(freed);
+            while (late.Count < freed && _waiting.TryDequeue(out var job))
+            {
+                late.Add(job);
+            }
+
+            // Fewer only when jobs ending meanwhile started them: nothing else is queued until the loop's next call.
+            Interlocked.Add(ref _busy, late.Count - freed);
+            if (late.Count > 0)
+            {
+                JobBatch.Start([.. late], run);
+            }
+        }
+    }
+
+    /// <summary>A job ended: its greenlet starts the next waiting job, if there is one.</summary>
+    public void Ended()
+    {
+        Interlocked.Decrement(ref _busy);
+        StartWaiting();
+    }
+
+    /// <summary>Takes a job that has not started (a forced stop takes them all); false when none waits.</summary>
+    public bool TryTakeWaiting(out RunningJob job) => _waiting.TryDequeue(out job!);
+
+    private void StartWaiting()
+    {
+        if (s_starting || _waiting.IsEmpty)
+        {
+            return;
+        }
+
+        s_starting = true;
+        try
+        {
+            // The greenlet is taken before the job and given back when another thread took the job: only the loop queues
+            // jobs, and it counts the free greenlets after queueing, so a job queued meanwhile is seen there or here.
+            while (!_waiting.IsEmpty && TakeGreenlets(1) == 1)
+            {
+                if (_waiting.TryDequeue(out var job))
+                {
+                    _ = run(job);
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _busy);
+                }
+            }
+        }
+        finally
+        {
+            s_starting = false;
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> free greenlets; returns how many it took.</summary>
+    private int TakeGreenlets(int wanted)
+    {
+        while (true)
+        {
+            var busy = Volatile.Read(ref _busy);
+            var taken = Math.Min(wanted, greenlets - busy);
+            if (taken <= 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _busy, busy + taken, busy) == busy)
+            {
+                return taken;
+            }
+        }
+    }
+}
