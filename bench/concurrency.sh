@@ -4,11 +4,12 @@
 #        25,000 jobs/s; the row prints the share of it reached.
 #   cpu  `tasks.CPU` jobs that loop N times (default 2,000,000, ~2-4 ms) with --greenlets 1, 2 and 4: on 2 cores
 #        greenlets >= 2 should run ~2x --greenlets 1 (cores used = worker CPU time / wall time).
-#   proc --processes 2 against one process (greenlets 1 for cpu jobs, 50 for no-op square jobs).
+#   proc --processes 2 against one process, alternated run by run (greenlets 1 for cpu jobs, 50 for no-op square
+#        jobs; noop-proc: the no-op rows only).
 # CPU-bound rows only mean something on a quiet machine; every row also prints the worker's CPU time / wall time,
 # which shows whether the worker had the cores. See docs/benchmarks.md ("Concurrency").
 #
-# usage: bench/concurrency.sh [--only io|cpu|proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N] [--aot]
+# usage: bench/concurrency.sh [--only io|cpu|proc|noop-proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N] [--aot]
 #   --aot: the native AOT worker (published as test.sh does) instead of the JIT one
 set -euo pipefail
 
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --cpu-n) CPU_N="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --aot) PUBLISH_ARGS=(-r linux-x64 -p:PublishAot=true); shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/concurrency.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -89,12 +90,21 @@ if [[ -z $ONLY || $ONLY == cpu ]]; then
   row "CPU-bound, n=$CPU_N" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 4" "$one" "of --greenlets 1"
 fi
 if [[ -z $ONLY || $ONLY == proc ]]; then
-  row "CPU-bound, one process" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1" 0 ""
-  one=$LAST
-  row "CPU-bound, two processes" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1 --processes 2" "$one" "of one process"
-  row "no-op, one process" square 100000 "" "--greenlets 50" 0 ""
-  one=$LAST
-  row "no-op, two processes" square 100000 "" "--greenlets 50 --processes 2" "$one" "of one process"
+  # One process, then two, run after run: on a noisy machine only neighbouring runs compare.
+  runs=$RUNS
+  for _ in $(seq "$runs"); do
+    RUNS=1 row "CPU-bound, one process" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1" 0 ""
+    one=$LAST
+    RUNS=1 row "CPU-bound, two processes" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1 --processes 2" "$one" "of one process"
+  done
+fi
+if [[ -z $ONLY || $ONLY == proc || $ONLY == noop-proc ]]; then
+  runs=$RUNS
+  for _ in $(seq "$runs"); do
+    RUNS=1 row "no-op, one process" square 100000 "" "--greenlets 50" 0 ""
+    one=$LAST
+    RUNS=1 row "no-op, two processes" square 100000 "" "--greenlets 50 --processes 2" "$one" "of one process"
+  done
 fi
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

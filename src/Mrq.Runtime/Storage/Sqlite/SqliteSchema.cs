@@ -94,8 +94,8 @@ internal static class SqliteSchema
     /// <summary>The schema version this build creates and understands.</summary>
     public const int CurrentVersion = 10;
 
-    /// <summary>Sets how long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
-    private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 5000;";
+    /// <summary>How long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
+    public const int BusyTimeoutMilliseconds = 5000;
 
     /// <summary>How long a statement keeps being retried while the database is busy before the error surfaces.</summary>
     public const int CommandTimeoutSeconds = 120;
@@ -254,7 +254,7 @@ internal static class SqliteSchema
             connection.Open();
 
             // The busy timeout first: switching to WAL below may itself have to wait for another process.
-            Execute(connection, BusyTimeoutPragma);
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, BusyTimeoutMilliseconds);
             using (var command = connection.CreateCommand())
             {
                 // Persistent in the file; a no-op once set. A file system without shared memory keeps its old mode,

@@ -57,7 +57,7 @@ internal sealed class SqliteWriteTransactions
         await Gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _begin.Execute();
+            _begin.ExecuteTakingWriteLock();
             try
             {
                 var result = body(state);
