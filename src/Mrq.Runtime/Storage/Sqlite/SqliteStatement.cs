@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -25,7 +24,6 @@ internal sealed class SqliteStatement : IDisposable
 
     private static readonly long s_busyTimeoutMilliseconds = SqliteSchema.CommandTimeoutSeconds * 1000L;
     private static readonly TimeSpan s_busyPause = TimeSpan.FromMilliseconds(5);
-    private static readonly long s_lockSpinTicks = Stopwatch.Frequency / 2_000;
     private static readonly TimeSpan s_lockPause = TimeSpan.FromMilliseconds(1);
 
     public SqliteStatement(SqliteConnection connection, string sql)
@@ -98,7 +96,8 @@ internal sealed class SqliteStatement : IDisposable
     /// without SQLite's busy handler: that handler sleeps 1, 2, 5, 10… up to 100 ms between attempts, while a
     /// transaction of the worker's hot path holds the lock ~0.5 ms, so two workers on one file took turns in bursts and
     /// the waiting one slept through most of them (docs/benchmarks.md, "Two processes on one file"). Here the waiter
-    /// yields for half a millisecond, then retries every millisecond, up to <see cref="SqliteSchema.CommandTimeoutSeconds"/>.
+    /// retries every millisecond, up to <see cref="SqliteSchema.CommandTimeoutSeconds"/>: the processes take turns, and
+    /// a waiter burns no CPU (yielding for the first half millisecond cost system time and gained nothing measurable).
     /// </summary>
     public void ExecuteTakingWriteLock()
     {
@@ -106,7 +105,6 @@ internal sealed class SqliteStatement : IDisposable
         raw.sqlite3_busy_timeout(_db, 0);
         try
         {
-            var busySince = 0L;
             var started = Environment.TickCount64;
             while (true)
             {
@@ -117,20 +115,7 @@ internal sealed class SqliteStatement : IDisposable
                 }
 
                 ThrowUnlessBusyRetry(rc, started);
-                var now = Stopwatch.GetTimestamp();
-                if (busySince == 0)
-                {
-                    busySince = now;
-                }
-
-                if (now - busySince < s_lockSpinTicks)
-                {
-                    Thread.Yield();
-                }
-                else
-                {
-                    Thread.Sleep(s_lockPause);
-                }
+                Thread.Sleep(s_lockPause);
             }
         }
         finally
