@@ -4,12 +4,12 @@
 #        25,000 jobs/s; the row prints the share of it reached.
 #   cpu  `tasks.CPU` jobs that loop N times (default 2,000,000, ~2-4 ms) with --greenlets 1, 2 and 4: on 2 cores
 #        greenlets >= 2 should run ~2x --greenlets 1 (cores used = worker CPU time / wall time).
-#   proc --processes 2 against one process, alternated run by run (greenlets 1 for cpu jobs, 50 for no-op square
-#        jobs; noop-proc: the no-op rows only).
+#   proc --processes 2 against one process, alternated run by run (greenlets 1 for cpu jobs, 500 for io jobs, 50 for
+#        no-op square jobs; io-proc, noop-proc: those rows only).
 # CPU-bound rows only mean something on a quiet machine; every row also prints the worker's CPU time / wall time,
 # which shows whether the worker had the cores. See docs/benchmarks.md ("Concurrency").
 #
-# usage: bench/concurrency.sh [--only io|cpu|proc|noop-proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N] [--aot]
+# usage: bench/concurrency.sh [--only io|cpu|proc|io-proc|noop-proc] [--io-count N] [--io-ms MS] [--cpu-count N] [--cpu-n N] [--runs N] [--aot]
 #   --aot: the native AOT worker (published as test.sh does) instead of the JIT one
 set -euo pipefail
 
@@ -96,6 +96,14 @@ if [[ -z $ONLY || $ONLY == proc ]]; then
     RUNS=1 row "CPU-bound, one process" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1" 0 ""
     one=$LAST
     RUNS=1 row "CPU-bound, two processes" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1 --processes 2" "$one" "of one process"
+  done
+fi
+if [[ -z $ONLY || $ONLY == proc || $ONLY == io-proc ]]; then
+  runs=$RUNS
+  for _ in $(seq "$runs"); do
+    RUNS=1 row "I/O-bound, one process" io "$IO_COUNT" "io $IO_MS" "--greenlets 500" 0 ""
+    one=$LAST
+    RUNS=1 row "I/O-bound, two processes" io "$IO_COUNT" "io $IO_MS" "--greenlets 500 --processes 2" "$one" "of one process"
   done
 fi
 if [[ -z $ONLY || $ONLY == proc || $ONLY == noop-proc ]]; then
