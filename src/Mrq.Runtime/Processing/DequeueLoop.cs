@@ -71,7 +71,8 @@ internal sealed partial class DequeueLoop(
             // Outcomes posted since the last pass ride along with this pass's first claim (one store transaction), unless
             // slots wait for that claim (see the remarks); about one outcome is posted per job done.
             var outcomes = noOutcomes;
-            if (capacity - state.Running <= ChunkSize || state.DoneJobs - doneAtLastTake >= settings.Greenlets)
+            var outcomesTaken = capacity - state.Running <= ChunkSize || state.DoneJobs - doneAtLastTake >= settings.Greenlets;
+            if (outcomesTaken)
             {
                 doneAtLastTake = state.DoneJobs;
                 outcomes = statusWriter.TakePosted();
@@ -169,7 +170,7 @@ internal sealed partial class DequeueLoop(
 
             // No claim carried them (nothing to claim, raw queues that store nothing, all queues paused). Those left
             // posted for a chunk's sake are written unless another chunk follows right away.
-            if (dequeued == 0 || (outcomes == noOutcomes && !chunkedPass))
+            if (dequeued == 0 || (!outcomesTaken && !chunkedPass))
             {
                 doneAtLastTake = state.DoneJobs;
                 await statusWriter.WritePostedAsync(stop).ConfigureAwait(false);
