@@ -9,7 +9,7 @@ namespace Mrq.Testing;
 /// a fresh namespace (a key prefix or a file) from the derived class. Times are explicit <c>now</c> values: nothing
 /// sleeps and nothing asserts a duration.
 /// </summary>
-public abstract class QueueBrokerConformanceTests : IAsyncLifetime
+public abstract partial class QueueBrokerConformanceTests : IAsyncLifetime
 {
     /// <summary>A fixed "now" on a whole second, so due times compare exactly.</summary>
     protected static readonly DateTime Now = new(2030, 1, 1, 12, 0, 0, DateTimeKind.Utc);

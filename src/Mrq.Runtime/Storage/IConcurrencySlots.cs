@@ -8,7 +8,8 @@ public interface IConcurrencySlots
 {
     /// <summary>
     /// Takes one of <paramref name="limit"/> slots of the semaphore <paramref name="name"/> for <paramref name="holder"/>
-    /// until <paramref name="expires"/> (a crashed holder's slot frees itself then). False when all slots are taken.
+    /// until <paramref name="expires"/> (a crashed holder's slot frees itself then). False when all slots are taken;
+    /// true, still with one slot, when <paramref name="holder"/> holds one already.
     /// Used for tasks' max concurrency across workers.
     /// </summary>
     ValueTask<bool> TryAcquireSlotAsync(string name, string holder, int limit, DateTime now, DateTime expires, CancellationToken cancellationToken = default);

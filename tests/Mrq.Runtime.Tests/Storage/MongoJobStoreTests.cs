@@ -222,45 +222,6 @@ public sealed class MongoJobStoreTests : JobStoreConformanceTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.RequeueAsync(new JobFilter { Params = "{ nope" }, null, false, now));
     }
 
-    [MongoFact]
-    public async Task Progress_becomes_1_on_success_only_when_it_was_reported()
-    {
-        var store = OpenStore();
-        await store.EnqueueAsync(new[] { Job(1, BaseDate), Job(2, BaseDate) });
-        await ClaimAllAsync(store, "default", 10, worker: "w");
-
-        await store.SetProgressAsync(Id(BaseDate, 1), 0.3);
-        Assert.Equal(0.3, (await store.GetAsync(Id(BaseDate, 1)))!.Progress);
-        await store.CompleteAsync(new[]
-        {
-            new JobOutcome(Id(BaseDate, 1), JobStatus.Success, BaseDate) { Worker = "w" },
-            new JobOutcome(Id(BaseDate, 2), JobStatus.Success, BaseDate) { Worker = "w" },
-        });
-
-        Assert.Equal(1.0, (await store.GetAsync(Id(BaseDate, 1)))!.Progress);
-        Assert.Null((await store.GetAsync(Id(BaseDate, 2)))!.Progress);
-    }
-
-    [MongoFact]
-    public async Task Purge_deletes_expired_jobs_with_their_logs()
-    {
-        var store = OpenStore();
-        await store.EnqueueAsync(new[] { Job(1, BaseDate), Job(2, BaseDate) });
-        await ClaimAllAsync(store, "default", 10);
-        await store.CompleteAsync(new[]
-        {
-            new JobOutcome(Id(BaseDate, 1), JobStatus.Success, BaseDate, DateExpires: BaseDate.AddSeconds(1)) { Logs = "a\n" },
-            new JobOutcome(Id(BaseDate, 2), JobStatus.Success, BaseDate, DateExpires: BaseDate.AddDays(1)) { Logs = "b\n" },
-        });
-        Assert.Equal("a\n", await store.GetLogsAsync(Id(BaseDate, 1)));
-
-        Assert.Equal(1, await store.PurgeExpiredAsync(BaseDate.AddSeconds(1)));
-
-        Assert.Null(await store.GetAsync(Id(BaseDate, 1)));
-        Assert.Equal("", await store.GetLogsAsync(Id(BaseDate, 1)));
-        Assert.Equal("b\n", await store.GetLogsAsync(Id(BaseDate, 2)));
-    }
-
     private async Task<BsonDocument> RawAsync(JobId id)
     {
         using var client = MongoTestServer.NewClient();

@@ -11,9 +11,10 @@ internal sealed partial class SqliteQueueBroker
             (Broker: this, Name: name, Holder: holder, Limit: limit, Now: UnixSeconds(now), Expires: UnixSeconds(expires)),
             static a =>
             {
+                // OR IGNORE: a holder that acquires again keeps its one slot (and gets true), as on Redis.
                 using var command = a.Broker.Command(
                     "DELETE FROM concurrency_slots WHERE name = $n AND expires <= $now; " +
-                    "INSERT INTO concurrency_slots (name, holder, expires) SELECT $n, $h, $e " +
+                    "INSERT OR IGNORE INTO concurrency_slots (name, holder, expires) SELECT $n, $h, $e " +
                     "WHERE (SELECT COUNT(*) FROM concurrency_slots WHERE name = $n) < $limit;",
                     "$n", "$now", "$h", "$e", "$limit");
                 command.Parameters[0].Value = a.Name;
