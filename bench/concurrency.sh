@@ -89,30 +89,23 @@ if [[ -z $ONLY || $ONLY == cpu ]]; then
   row "CPU-bound, n=$CPU_N" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 2" "$one" "of --greenlets 1"
   row "CPU-bound, n=$CPU_N" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 4" "$one" "of --greenlets 1"
 fi
-if [[ -z $ONLY || $ONLY == proc ]]; then
-  # One process, then two, run after run: on a noisy machine only neighbouring runs compare.
-  runs=$RUNS
+# one process, then two, run after run: on a noisy machine only neighbouring runs compare.
+# processes KIND QUEUE COUNT "ENQUEUE ARGS" "WORKER ARGS"
+processes() {
+  local kind=$1 queue=$2 count=$3 eargs=$4 wargs=$5 runs=$RUNS
   for _ in $(seq "$runs"); do
-    RUNS=1 row "CPU-bound, one process" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1" 0 ""
-    one=$LAST
-    RUNS=1 row "CPU-bound, two processes" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1 --processes 2" "$one" "of one process"
+    RUNS=1 row "$kind, one process" "$queue" "$count" "$eargs" "$wargs" 0 ""
+    RUNS=1 row "$kind, two processes" "$queue" "$count" "$eargs" "$wargs --processes 2" "$LAST" "of one process"
   done
+}
+if [[ -z $ONLY || $ONLY == proc ]]; then
+  processes "CPU-bound" cpu "$CPU_COUNT" "cpu $CPU_N" "--greenlets 1"
 fi
 if [[ -z $ONLY || $ONLY == proc || $ONLY == io-proc ]]; then
-  runs=$RUNS
-  for _ in $(seq "$runs"); do
-    RUNS=1 row "I/O-bound, one process" io "$IO_COUNT" "io $IO_MS" "--greenlets 500" 0 ""
-    one=$LAST
-    RUNS=1 row "I/O-bound, two processes" io "$IO_COUNT" "io $IO_MS" "--greenlets 500 --processes 2" "$one" "of one process"
-  done
+  processes "I/O-bound" io "$IO_COUNT" "io $IO_MS" "--greenlets 500"
 fi
 if [[ -z $ONLY || $ONLY == proc || $ONLY == noop-proc ]]; then
-  runs=$RUNS
-  for _ in $(seq "$runs"); do
-    RUNS=1 row "no-op, one process" square 100000 "" "--greenlets 50" 0 ""
-    one=$LAST
-    RUNS=1 row "no-op, two processes" square 100000 "" "--greenlets 50 --processes 2" "$one" "of one process"
-  done
+  processes "no-op" square 100000 "" "--greenlets 50"
 fi
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
