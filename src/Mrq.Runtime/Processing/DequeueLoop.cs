@@ -9,8 +9,9 @@ namespace Mrq.Processing;
 /// MRQ's worker loop: keeps up to <c>greenlets</c> jobs running, asks each active queue for as many jobs as there are
 /// free greenlets (one round trip per batch, carrying the outcomes posted since the last pass) and hands them to the
 /// executor; regular queues also for the few jobs the greenlets are expected to free before the next claim
-/// (<see cref="ClaimAhead"/>). When a pass finds nothing it waits (<see cref="IdleWait"/>). Also answers MRQ's <c>wait_for_idle</c>:
-/// idle means nothing runs and a whole pass over the queues that began after the question found nothing to dequeue.
+/// (<see cref="ClaimAhead"/>). When a pass finds nothing it waits (<see cref="IdleWait"/>). Also answers MRQ's
+/// <c>wait_for_idle</c>: idle means nothing runs and a whole pass over the queues that began after the question found
+/// nothing to dequeue.
 /// </summary>
 /// <remarks>
 /// Many free slots at once (hundreds of I/O-bound jobs whose timers fire on the same tick) are refilled in claims of at

@@ -96,7 +96,7 @@ internal sealed partial class JobExecutor
             }
         }
 
-        // Jobs claimed ahead that have not started never will: their status is written, their slots free now.
+        // Jobs claimed ahead that have not started never will: their interrupt is posted above, their slots free now.
         while (_greenlets.TryTakeWaiting(out var waiting))
         {
             _state.Release(waiting);

@@ -5,7 +5,8 @@ namespace Mrq.Processing;
 
 /// <summary>
 /// What the parts of a running worker share: its identity and status, the jobs in flight (running or claimed ahead)
-/// with the counts of those and of finished jobs, and the signal that wakes the dequeue loop when a slot frees or an outcome is posted.
+/// with the counts of those and of finished jobs, and the signal that wakes the dequeue loop when a slot frees or an
+/// outcome is posted.
 /// </summary>
 internal sealed class WorkerState(string id, string name, int greenlets)
 {
