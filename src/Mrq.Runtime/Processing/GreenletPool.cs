@@ -5,7 +5,8 @@ namespace Mrq.Processing;
 /// <summary>
 /// The worker's greenlets: at most <c>greenlets</c> jobs run at once. A claimed batch starts on the thread pool
 /// (<see cref="JobBatch"/>) as far as greenlets are free; jobs claimed ahead (<see cref="ClaimAhead"/>) wait here and
-/// each starts on the thread of the job whose end freed its greenlet, without waiting for the worker loop.
+/// each starts on the thread of the job whose end freed its greenlet, without waiting for the worker loop. The job that
+/// ends has closed its log scope by then, so the next one starts in the same clean context as a batch's jobs.
 /// </summary>
 internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
 {
@@ -60,11 +61,26 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
         }
     }
 
-    /// <summary>A job ended: its greenlet starts the next waiting job, if there is one.</summary>
+    /// <summary>
+    /// A job ended: its greenlet starts the next waiting job, if there is one, on this thread when it is a thread-pool
+    /// thread (a job's last await may resume on a library's own I/O thread, which must not run the next job).
+    /// </summary>
     public void Ended()
     {
         Interlocked.Decrement(ref _busy);
-        StartWaiting();
+        if (_waiting.IsEmpty)
+        {
+            return;
+        }
+
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            StartWaiting();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.StartWaiting(), this, preferLocal: false);
+        }
     }
 
     /// <summary>Takes a job that has not started (a forced stop takes them all); false when none waits.</summary>

@@ -143,7 +143,7 @@ internal sealed partial class JobExecutor
         // The span is current while the task runs, so what it enqueues continues the job's trace; the scope puts the
         // job (and the span's ids) on every line logged meanwhile.
         var activity = MrqActivities.StartProcess(job, _settings.TraceLinksOnly, _state.Id);
-        using var scope = _logger.BeginScope(new JobLogScope(job, activity));
+        var scope = _logger.BeginScope(new JobLogScope(job, activity));
         try
         {
             // Not found when the batch started: look once more, a task may have been registered since.
@@ -200,6 +200,9 @@ internal sealed partial class JobExecutor
         }
         finally
         {
+            // The scope ends before the greenlet passes on: a job claimed ahead may start right here, and must not log
+            // inside this one's scope (nor keep it alive).
+            scope?.Dispose();
             _state.Release(running);
             _greenlets.Ended();
         }

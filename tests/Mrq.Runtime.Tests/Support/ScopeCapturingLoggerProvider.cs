@@ -2,13 +2,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Mrq.Tests.Support;
 
-/// <summary>A logger provider that supports scopes, as JSON console or OpenTelemetry logs do: keeps each line with its scopes' values.</summary>
+/// <summary>
+/// A logger provider that supports scopes, as JSON console or OpenTelemetry logs do: keeps each line with its scopes'
+/// values and how many scopes were open (nested ones included).
+/// </summary>
 internal sealed class ScopeCapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    private readonly List<(string Message, Dictionary<string, object?> Scope)> _lines = [];
+    private readonly List<(string Message, Dictionary<string, object?> Scope, int Depth)> _lines = [];
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyList<(string Message, Dictionary<string, object?> Scope)> Lines
+    public IReadOnlyList<(string Message, Dictionary<string, object?> Scope, int Depth)> Lines
     {
         get
         {
@@ -37,9 +40,11 @@ internal sealed class ScopeCapturingLoggerProvider : ILoggerProvider, ISupportEx
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var scope = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var depth = 0;
             provider._scopes.ForEachScope(
-                static (value, into) =>
+                (value, into) =>
                 {
+                    depth++;
                     if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
                     {
                         foreach (var (key, item) in pairs)
@@ -51,7 +56,7 @@ internal sealed class ScopeCapturingLoggerProvider : ILoggerProvider, ISupportEx
                 scope);
             lock (provider._lines)
             {
-                provider._lines.Add((formatter(state, exception), scope));
+                provider._lines.Add((formatter(state, exception), scope, depth));
             }
         }
     }

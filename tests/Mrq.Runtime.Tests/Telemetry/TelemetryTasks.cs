@@ -23,3 +23,14 @@ public sealed class Held
         return 1;
     }
 }
+
+[MrqTask(Path = "tests.telemetry.Chatty")]
+public sealed class Chatty
+{
+    public async Task RunAsync(JobContext context, int n)
+    {
+        // Logged before the first await: a job claimed ahead runs this part on the thread of the job that ended before it.
+        context.Logger.LogInformation("chatty {N}", n);
+        await Task.Delay(1);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mrq.Diagnostics;
@@ -146,5 +147,30 @@ public sealed class WorkerMetricsAndLogsTests
 
         Assert.Equal(process.TraceId.ToHexString(), line.Scope[JobLogScope.TraceIdKey]);
         Assert.Equal(process.SpanId.ToHexString(), line.Scope[JobLogScope.SpanIdKey]);
+    }
+
+    [Fact]
+    public async Task A_job_started_by_the_job_that_ended_before_it_logs_in_its_own_scope_only()
+    {
+        var queue = "chatty_" + Guid.NewGuid().ToString("N")[..8];
+        var provider = new ScopeCapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(provider));
+        await using var harness = new WorkerHarness();
+        var ids = harness.Client.EnqueueMany(Enumerable.Range(0, 400).Select(n => Tasks.Chatty.Job(n: n).OnQueue(queue)).ToArray());
+
+        // Jobs of a millisecond on 2 greenlets: the worker claims ahead, and most jobs start on the thread of the job that
+        // ended before them (GreenletPool), not from the loop.
+        await using var services = new ServiceCollection().BuildServiceProvider();
+        await harness.RunAsync(WorkerHarness.Burst(greenlets: 2), services, loggers.CreateLogger("mrq.worker"), CancellationToken.None, queue);
+
+        // The worker's copy of a job's line reads "[job <id>] chatty <n>".
+        var lines = provider.Lines.Where(l => l.Message.Contains("] chatty ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(400, lines.Count);
+        Assert.All(lines, line =>
+        {
+            Assert.Equal(1, line.Depth);
+            var n = int.Parse(line.Message[(line.Message.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            Assert.Equal(ids[n].ToString(), line.Scope[JobLogScope.JobIdKey]);
+        });
     }
 }
