@@ -12,13 +12,20 @@ namespace Mrq.Processing;
 /// <remarks>
 /// <c>greenlets</c> still bounds the jobs running at once. A job claimed ahead is <c>started</c> in the store like a
 /// running job, so a crash recovers it the same way, and it waits about <see cref="Horizon"/> at most for its greenlet.
-/// Jobs that take seconds free greenlets too slowly for any claim ahead, so a long job never holds back a queued one
-/// that another worker could run.
+/// Jobs that take seconds free greenlets too slowly for any claim ahead; when short jobs are followed by long ones, a job
+/// claimed ahead that has waited <see cref="LongestWait"/> goes back to its queue (<see cref="WorkerMonitor"/>), so it
+/// is not held back while another worker could run it.
 /// </remarks>
 internal sealed class ClaimAhead(int greenlets)
 {
     /// <summary>How far ahead the claims look: two of the runtime's 4 ms timer ticks, in which timers of I/O-bound jobs end together.</summary>
     internal static readonly TimeSpan Horizon = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How long a job claimed ahead may wait for a greenlet before the monitor hands it back to its queue: the jobs on
+    /// every greenlet may turn out long (a queue that mixes short and long jobs), and another worker may be idle.
+    /// </summary>
+    internal static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the rate of freed greenlets is measured before the allowance changes.</summary>
     internal static readonly TimeSpan Window = TimeSpan.FromMilliseconds(10);

@@ -41,9 +41,44 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
             JobBatch.Start(jobs[..now], run);
         }
 
-        // A greenlet may have freed since they were counted, its job finding nothing waiting then. The loop's own thread
-        // must not run a job (one that computes would hold up the loop), so those start on the thread pool.
-        var freed = TakeGreenlets(jobs.Length - now);
+        StartFreedSinceCounted(jobs.Length - now);
+    }
+
+    /// <summary>Puts jobs taken with <see cref="TakeWaiting(DateTime)"/> back to wait (their hand-back failed).</summary>
+    public void Wait(IReadOnlyList<RunningJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            _waiting.Enqueue(job);
+        }
+
+        StartFreedSinceCounted(jobs.Count);
+    }
+
+    /// <summary>
+    /// Takes the waiting jobs claimed before <paramref name="claimedBefore"/> (the oldest wait first); they will not
+    /// start unless put back with <see cref="Wait"/>.
+    /// </summary>
+    public List<RunningJob> TakeWaiting(DateTime claimedBefore)
+    {
+        var taken = new List<RunningJob>();
+        while (_waiting.TryPeek(out var oldest) && oldest.Job.DateStarted < claimedBefore && _waiting.TryDequeue(out var job))
+        {
+            // A greenlet may have taken the peeked job meanwhile: the one taken instead is as good to hand back.
+            taken.Add(job);
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// After queueing <paramref name="queued"/> jobs: a greenlet may have freed since they were counted, its job finding
+    /// nothing waiting then. The caller's thread (the loop, the monitor) must not run a job (one that computes would hold
+    /// it up), so those start on the thread pool.
+    /// </summary>
+    private void StartFreedSinceCounted(int queued)
+    {
+        var freed = TakeGreenlets(queued);
         if (freed > 0)
         {
             var late = new List<RunningJob>(freed);
@@ -52,7 +87,7 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
                 late.Add(job);
             }
 
-            // Fewer only when jobs ending meanwhile started them: nothing else is queued until the loop's next call.
+            // Fewer when jobs ending meanwhile started them; jobs queued after this are checked by whoever queues them.
             Interlocked.Add(ref _busy, late.Count - freed);
             if (late.Count > 0)
             {
@@ -96,8 +131,9 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
         s_starting = true;
         try
         {
-            // The greenlet is taken before the job and given back when another thread took the job: only the loop queues
-            // jobs, and it counts the free greenlets after queueing, so a job queued meanwhile is seen there or here.
+            // The greenlet is taken before the job and given back when another thread took the job: whoever queues jobs
+            // counts the free greenlets after queueing (StartFreedSinceCounted), so a job queued meanwhile is seen there
+            // or here.
             while (!_waiting.IsEmpty && TakeGreenlets(1) == 1)
             {
                 if (_waiting.TryDequeue(out var job))

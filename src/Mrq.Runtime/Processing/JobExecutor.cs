@@ -106,6 +106,41 @@ internal sealed partial class JobExecutor
     }
 
     /// <summary>
+    /// Hands the jobs claimed ahead that have waited since before <paramref name="claimedBefore"/> back to their queue
+    /// (the jobs running on every greenlet turned out long): still <c>started</c> by this worker in the store, they are
+    /// requeued there, at the end of their queue, and leave the worker uncounted. When the store cannot take them back
+    /// they wait again and run when a greenlet frees. Returns how many went back.
+    /// </summary>
+    public async ValueTask<int> HandBackWaitingAsync(DateTime claimedBefore, DateTime now, CancellationToken cancellationToken)
+    {
+        var stale = _greenlets.TakeWaiting(claimedBefore);
+        if (stale.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var started = stale.Select(running => new StartedJob(running.Job.Id, running.Job.Path, _state.Id, running.Job.DateStarted)).ToList();
+            await _store.RequeueStartedAsync(started, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _greenlets.Wait(stale);
+            throw;
+        }
+
+        foreach (var running in stale)
+        {
+            // Whoever decided its status meanwhile (a forced stop) finds it requeued: the store keeps the requeue.
+            running.TryFinish();
+            _state.Release(running, done: false);
+        }
+
+        return stale.Count;
+    }
+
+    /// <summary>
     /// Hands an outcome to the status writer, with the job's logs and the claim guard; the caller wakes the loop, which
     /// writes it with its next store call.
     /// </summary>
@@ -130,6 +165,15 @@ internal sealed partial class JobExecutor
 
     private async Task RunJobAsync(RunningJob running)
     {
+        running.HasStarted = true;
+        if (running.IsFinished)
+        {
+            // Decided while it waited for its greenlet (a lost claim, a forced stop): it does not run.
+            _state.Release(running);
+            _greenlets.Ended();
+            return;
+        }
+
         var job = running.Job;
         JobOutcome outcome;
         Exception? failure = null;

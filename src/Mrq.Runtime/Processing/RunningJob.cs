@@ -105,6 +105,15 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, TaskDescript
     /// <summary>Takes the right to write the job's final status; false when someone already did.</summary>
     public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;
 
+    /// <summary>Whether the job's final status is decided (by its end, a timeout, a forced stop or a lost claim).</summary>
+    public bool IsFinished => Volatile.Read(ref _finished) != 0;
+
+    /// <summary>
+    /// Whether the job has taken its greenlet: a job claimed ahead has not while it waits (the timeout monitor leaves it
+    /// alone then; it is handed back to its queue if it waits too long).
+    /// </summary>
+    public bool HasStarted { get; set; }
+
     /// <summary>Cancels the task's token, recording why.</summary>
     public void Cancel(JobStatus reason)
     {

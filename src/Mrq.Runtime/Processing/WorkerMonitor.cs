@@ -6,7 +6,8 @@ using Mrq.Storage;
 namespace Mrq.Processing;
 
 /// <summary>
-/// The worker's maintenance, beside the dequeue loop. Once a second: times out jobs past their deadline, cancels the
+/// The worker's maintenance, beside the dequeue loop. Once a second: hands back jobs claimed ahead that waited too long
+/// for a greenlet (<see cref="ClaimAhead.LongestWait"/>), times out jobs past their deadline, cancels the
 /// tokens of jobs cancelled or requeued while they run (lost claims), requeues due retries, counts the queues for the
 /// gauges; every report interval (until the worker stops dequeuing): requeues the jobs of dead workers and interrupted
 /// jobs; every <c>paused_queues_refresh_interval</c>: reloads the paused queues; once a minute: purges expired jobs and
@@ -55,10 +56,17 @@ internal sealed partial class WorkerMonitor(
             try
             {
                 var now = DateTime.UtcNow;
+                var handedBack = await executor.HandBackWaitingAsync(now - ClaimAhead.LongestWait, now, stop).ConfigureAwait(false);
+                if (handedBack > 0)
+                {
+                    LogHandedBack(handedBack, ClaimAhead.LongestWait.TotalSeconds);
+                }
+
                 ids.Clear();
                 foreach (var running in state.Jobs)
                 {
-                    if (now >= running.Deadline && running.TryFinish())
+                    // A job claimed ahead times out only once it runs: until then it may be handed back, never timed out.
+                    if (running.HasStarted && now >= running.Deadline && running.TryFinish())
                     {
                         running.Cancel(JobStatus.Timeout);
                         LogTimedOut(running.Job.Path, running.Job.Id, running.Policy.Timeout);
@@ -132,6 +140,9 @@ internal sealed partial class WorkerMonitor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Path} {Id} timed out after {Timeout}s: status timeout, CancellationToken cancelled. A task that ignores its CancellationToken keeps its slot until it returns.")]
     private partial void LogTimedOut(string path, JobId id, int timeout);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handed {Count} job(s) claimed ahead back to their queue after {Seconds}s without a free greenlet")]
+    private partial void LogHandedBack(int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Path} {Id} was cancelled or requeued while running: CancellationToken cancelled")]
     private partial void LogClaimLost(string path, JobId id);

@@ -104,8 +104,11 @@ internal sealed class WorkerState(string id, string name, int greenlets)
         _overflow[running.Job.Id] = running;
     }
 
-    /// <summary>Frees the slot of a job that ended (and disposes it), counts it done and wakes the loop.</summary>
-    public void Release(RunningJob running)
+    /// <summary>
+    /// Frees the slot of a job that ended (and disposes it), counts it done unless <paramref name="done"/> is false (a
+    /// job claimed ahead and handed back to its queue without running) and wakes the loop.
+    /// </summary>
+    public void Release(RunningJob running, bool done = true)
     {
         if (running.Slot >= 0)
         {
@@ -117,7 +120,11 @@ internal sealed class WorkerState(string id, string name, int greenlets)
         }
 
         running.Dispose();
-        Interlocked.Increment(ref _doneJobs);
+        if (done)
+        {
+            Interlocked.Increment(ref _doneJobs);
+        }
+
         Interlocked.Decrement(ref _running);
 
         // One wake for both the freed slot and the posted outcome.

@@ -100,6 +100,62 @@ public sealed class WorkerEngineTests
     }
 
     [Fact]
+    public async Task Jobs_claimed_ahead_behind_long_jobs_go_back_to_the_queue_for_other_workers()
+    {
+        await using var harness = new WorkerHarness();
+        var log = Guid.NewGuid().ToString("N");
+        harness.Client.EnqueueMany(Enumerable.Range(0, 400).Select(n => Tasks.Record.Job(log: log, n: n, holdMs: 1)).ToArray());
+        var longJobs = harness.Client.EnqueueMany(Enumerable.Range(0, 8).Select(_ => Tasks.Sleep.Job(ms: 120_000)).ToArray());
+        var trailing = harness.Client.EnqueueMany(Enumerable.Range(0, 10).Select(n => Tasks.Record.Job(log: log, n: 1000 + n)).ToArray());
+        using var stop = new CancellationTokenSource();
+        using var interrupt = new CancellationTokenSource();
+
+        // Short jobs on 8 greenlets: the worker claims some of the next jobs ahead; then every greenlet runs a long job,
+        // and those claimed ahead would wait two minutes for one.
+        var busy = harness.RunAsync(new MrqSettings { Greenlets = 8, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "default");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await CountAsync(longJobs, JobStatus.Started) < 8 && !busy.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Started));
+
+        // Another worker gets every trailing job: those the busy worker claimed ahead come back within a second or two.
+        while (await CountAsync(trailing, JobStatus.Success) < trailing.Count && DateTime.UtcNow < deadline)
+        {
+            await harness.RunAsync(WorkerHarness.Burst(greenlets: 4), "default");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(trailing.Count, await CountAsync(trailing, JobStatus.Success));
+        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Started));
+
+        await interrupt.CancelAsync();
+        await stop.CancelAsync();
+        var summary = await busy;
+
+        // The jobs handed back are not counted as done by the busy worker; the others ran there or on the other worker.
+        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Interrupt));
+        Assert.True(summary.DoneJobs <= 400 + 8 + trailing.Count, $"{summary.DoneJobs} jobs done");
+        Assert.Equal(0, await harness.Store.CountAsync("default", JobStatus.Started));
+
+        async Task<int> CountAsync(IReadOnlyList<JobId> ids, JobStatus status)
+        {
+            var count = 0;
+            foreach (var id in ids)
+            {
+                if ((await harness.Store.GetAsync(id))?.Status == status)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    [Fact]
     public async Task Max_jobs_stops_the_worker_and_leaves_the_rest_queued()
     {
         await using var harness = new WorkerHarness();
