@@ -109,7 +109,8 @@ internal sealed partial class JobExecutor
     /// Hands the jobs claimed ahead that have waited since before <paramref name="claimedBefore"/> back to their queue
     /// (the jobs running on every greenlet turned out long): still <c>started</c> by this worker in the store, they are
     /// requeued there, at the end of their queue, and leave the worker uncounted. When the store cannot take them back
-    /// they wait again and run when a greenlet frees. Returns how many went back.
+    /// they wait again and run when a greenlet frees (the failure is logged like the monitor's others, and the monitor
+    /// goes on with its timeouts). Returns how many went back.
     /// </summary>
     public async ValueTask<int> HandBackWaitingAsync(DateTime claimedBefore, DateTime now, CancellationToken cancellationToken)
     {
@@ -124,10 +125,15 @@ internal sealed partial class JobExecutor
             var started = stale.Select(running => new StartedJob(running.Job.Id, running.Job.Path, _state.Id, running.Job.DateStarted)).ToList();
             await _store.RequeueStartedAsync(started, now, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             _greenlets.Wait(stale);
-            throw;
+            if (e is not OperationCanceledException)
+            {
+                _failures.Report(e, LogHandBackFailed);
+            }
+
+            return 0;
         }
 
         foreach (var running in stale)
@@ -359,6 +365,9 @@ internal sealed partial class JobExecutor
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker maintenance failed: {Message}")]
     private partial void LogProgressFailed(string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand jobs claimed ahead back to their queue: {Message}; they run when a greenlet frees")]
+    private partial void LogHandBackFailed(string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the concurrency slot of {Path}: {Message}")]
     private partial void LogSlotReleaseFailed(string path, string message);
