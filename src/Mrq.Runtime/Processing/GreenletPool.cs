@@ -56,8 +56,8 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
     }
 
     /// <summary>
-    /// Takes the waiting jobs claimed before <paramref name="claimedBefore"/> (the oldest wait first); they will not
-    /// start unless put back with <see cref="Wait"/>.
+    /// Takes the waiting jobs claimed before <paramref name="claimedBefore"/> (the oldest wait first; a forced stop takes
+    /// them all with <see cref="DateTime.MaxValue"/>); they will not start unless put back with <see cref="Wait"/>.
     /// </summary>
     public List<RunningJob> TakeWaiting(DateTime claimedBefore)
     {
@@ -117,9 +117,6 @@ internal sealed class GreenletPool(int greenlets, Func<RunningJob, Task> run)
             ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.StartWaiting(), this, preferLocal: false);
         }
     }
-
-    /// <summary>Takes a job that has not started (a forced stop takes them all); false when none waits.</summary>
-    public bool TryTakeWaiting(out RunningJob job) => _waiting.TryDequeue(out job!);
 
     private void StartWaiting()
     {

@@ -97,7 +97,7 @@ internal sealed partial class JobExecutor
         }
 
         // Jobs claimed ahead that have not started never will: their interrupt is posted above, their slots free now.
-        while (_greenlets.TryTakeWaiting(out var waiting))
+        foreach (var waiting in _greenlets.TakeWaiting(DateTime.MaxValue))
         {
             _state.Release(waiting);
         }

@@ -77,11 +77,7 @@ public sealed class GreenletPoolTests
         pool.Start(jobs);
         SpinWait.SpinUntil(() => started.Count == 2, TimeSpan.FromSeconds(10));
 
-        var taken = new List<RunningJob>();
-        while (pool.TryTakeWaiting(out var job))
-        {
-            taken.Add(job);
-        }
+        var taken = pool.TakeWaiting(DateTime.MaxValue);
 
         Assert.Equal(2, started.Count);
         Assert.Equal(jobs.Except(started).Select(j => j.Id).Order(), taken.Select(j => j.Id).Order());
