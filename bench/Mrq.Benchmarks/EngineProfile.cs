@@ -114,7 +114,7 @@ internal static class EngineProfile
 
         public long Calls { get; private set; }
 
-        public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+        public override async ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
         {
             await Task.Yield();
             Calls++;

@@ -182,8 +182,8 @@ internal static class WorkerProfile
     {
         public override string Name => inner.Name;
 
-        public override ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken) =>
-            max < minBatch && max < greenlets ? ValueTask.FromResult(0) : inner.DequeueAsync(max, workerId, into, outcomes, cancellationToken);
+        public override ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken) =>
+            max < minBatch && max < greenlets ? ValueTask.FromResult(0) : inner.DequeueAsync(max, recount, workerId, into, outcomes, cancellationToken);
     }
 
     internal sealed class Timer(string name)

@@ -53,6 +53,10 @@ internal sealed partial class DequeueLoop(
         var noOutcomes = new OutcomeBatch(static _ => { });
         var doneAtLastTake = state.DoneJobs;
         var claimAhead = new ClaimAhead(settings.Greenlets);
+        var freeSlots = new FreeSlots(state, settings.MaxJobs);
+
+        // A parallel pass shares the free slots among the queues: a claim takes its share, not what freed since.
+        var recount = settings.DequeueStrategy == DequeueStrategy.Parallel ? null : freeSlots;
 
         while (!stop.IsCancellationRequested)
         {
@@ -142,7 +146,8 @@ internal sealed partial class DequeueLoop(
                 int count;
                 try
                 {
-                    count = await queue.DequeueAsync(want, state.Id, claimed, outcomes, stop).ConfigureAwait(false);
+                    freeSlots.Set(capacity, ChunkSize);
+                    count = await queue.DequeueAsync(want, queue.ClaimsAhead ? recount : null, state.Id, claimed, outcomes, stop).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {

@@ -21,9 +21,11 @@ internal abstract class QueueSource
     /// <summary>
     /// Takes up to <paramref name="max"/> jobs and appends them to <paramref name="into"/>; returns how many. A source
     /// whose store call can carry <paramref name="outcomes"/> writes them in that call (before its claim, in the same
-    /// transaction where the store has them) and marks them written; otherwise it leaves them to the worker loop.
+    /// transaction where the store has them) and marks them written; otherwise it leaves them to the worker loop. A
+    /// source whose store waits before claiming may take <paramref name="recount"/>'s count instead, counted once the
+    /// store can claim (never fewer than <paramref name="max"/>).
     /// </summary>
-    public abstract ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
+    public abstract ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
 
     /// <summary>The worker has stopped: puts back anything taken from the queue but not yet handed out.</summary>
     public virtual ValueTask ReleaseAsync() => default;

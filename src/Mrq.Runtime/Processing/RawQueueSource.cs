@@ -62,7 +62,7 @@ internal sealed partial class RawQueueSource : QueueSource
 
     public override string Name => _queue;
 
-    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+    public override async ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
     {
         if (_pending is { } pending)
         {

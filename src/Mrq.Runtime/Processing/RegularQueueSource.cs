@@ -27,9 +27,11 @@ internal sealed class RegularQueueSource(IJobStore store, string queue, ClaimOpt
     /// <summary>The queue the jobs are claimed from (the name without <c>_reverse</c>).</summary>
     public string Queue => _queue;
 
-    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+    public override async ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
     {
-        var claimed = await store.CompleteAndClaimAsync(outcomes.Items, _queue, max, workerId, _options, into, cancellationToken).ConfigureAwait(false);
+        var claimed = recount is not null && store is IRecountingJobQueue recounting
+            ? await recounting.CompleteAndClaimAsync(outcomes.Items, _queue, max, recount, workerId, _options, into, cancellationToken).ConfigureAwait(false)
+            : await store.CompleteAndClaimAsync(outcomes.Items, _queue, max, workerId, _options, into, cancellationToken).ConfigureAwait(false);
         outcomes.MarkWritten();
         return claimed;
     }

@@ -18,7 +18,7 @@ internal sealed class SubqueuesSource(IJobStore store, string prefix, ClaimOptio
 
     public override string Name => prefix;
 
-    public override async ValueTask<int> DequeueAsync(int max, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
+    public override async ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         if (_refreshed == DateTime.MinValue || (refreshInterval > TimeSpan.Zero && now - _refreshed >= refreshInterval))
@@ -32,7 +32,7 @@ internal sealed class SubqueuesSource(IJobStore store, string prefix, ClaimOptio
         var taken = 0;
         for (var i = 0; i < subqueues.Count && taken < max; i++)
         {
-            taken += await subqueues[(i + _offset) % subqueues.Count].DequeueAsync(max - taken, workerId, into, outcomes, cancellationToken).ConfigureAwait(false);
+            taken += await subqueues[(i + _offset) % subqueues.Count].DequeueAsync(max - taken, null, workerId, into, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
         _offset = subqueues.Count > 0 ? (_offset + 1) % subqueues.Count : 0;

@@ -224,6 +224,28 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
     }
 
     [Fact]
+    public async Task A_claim_that_waited_for_the_write_lock_counts_its_jobs_once_it_holds_the_lock()
+    {
+        var store = OpenStore();
+        await store.EnqueueAsync(Enumerable.Range(1, 10).Select(n => Job(n, BaseDate)).ToArray());
+        using var blocker = OpenRaw();
+        Scalar(blocker, "BEGIN IMMEDIATE;");
+
+        var recount = new RecountAfterRelease();
+        var into = new List<ClaimedJob>();
+        var claim = Task.Run(async () => await ((IRecountingJobQueue)store).CompleteAndClaimAsync(
+            ReadOnlyMemory<JobOutcome>.Empty, "default", 2, recount, "w", ClaimOptions.Fifo, into));
+        await Task.Delay(300);
+        recount.Released = true;
+        Scalar(blocker, "COMMIT;");
+
+        // Asked before the lock was free, the recount would have kept the 2 planned.
+        Assert.Equal(6, await claim);
+        Assert.Equal(Enumerable.Range(1, 6).Select(n => Id(BaseDate, n)), into.Select(j => j.Id));
+        Assert.Equal(4, await store.CountAsync("default", JobStatus.Queued));
+    }
+
+    [Fact]
     public async Task Two_processes_claiming_from_one_file_never_get_the_same_job()
     {
         const int total = 20_000;
@@ -274,5 +296,18 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreConf
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private sealed class RecountAfterRelease : IClaimRecount
+    {
+        private volatile bool _released;
+
+        public bool Released
+        {
+            get => _released;
+            set => _released = value;
+        }
+
+        public int Recount(int planned) => Released ? planned + 4 : planned;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Mrq.Configuration;
 using Mrq.Processing;
 using Mrq.Storage;
+using Mrq.Tests.Support;
 
 namespace Mrq.Tests.Worker;
 
@@ -84,17 +85,7 @@ public sealed class GreenletPoolTests
         Assert.Equal(2, pool.Busy);
     }
 
-    private static RunningJob[] Jobs(int count)
-    {
-        var policy = TaskPolicies.Create(new MrqSettings()).For("tests.worker.Pool");
-        var now = DateTime.UtcNow;
-        return [.. Enumerable.Range(0, count).Select(_ => new RunningJob(
-            new ClaimedJob(JobId.NewId(), "tests.worker.Pool", "default", default, 0, now, now),
-            policy,
-            null,
-            null!,
-            CancellationToken.None))];
-    }
+    private static RunningJob[] Jobs(int count) => RunningJobs.Create(count, "tests.worker.Pool");
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -74,7 +74,17 @@ internal sealed partial class SqliteJobStore
     private readonly List<string> _claimedRawQueues = [];
 
     /// <inheritdoc/>
-    public async ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
+    public ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default) =>
+        CompleteAndClaimCoreAsync(outcomes, queue, max, null, workerId, options, into, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<int> CompleteAndClaimAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, IClaimRecount recount, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recount);
+        return CompleteAndClaimCoreAsync(outcomes, queue, max, recount, workerId, options, into, cancellationToken);
+    }
+
+    private async ValueTask<int> CompleteAndClaimCoreAsync(ReadOnlyMemory<JobOutcome> outcomes, string queue, int max, IClaimRecount? recount, string workerId, ClaimOptions options, List<ClaimedJob> into, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(workerId);
@@ -82,11 +92,15 @@ internal sealed partial class SqliteJobStore
         ArgumentNullException.ThrowIfNull(into);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         return await InWriteTransactionAsync(
-            (Outcomes: outcomes, Queue: queue, Max: max, WorkerId: workerId, Options: options, Into: into),
+            (Outcomes: outcomes, Queue: queue, Max: max, Recount: recount, WorkerId: workerId, Options: options, Into: into),
             static (store, a) =>
             {
                 store.WriteOutcomes(a.Outcomes.Span);
-                return store.ClaimRows(a.Queue, a.Max, a.WorkerId, a.Options, a.Into);
+
+                // Counted here, with the file's write lock held: another process may have held it for milliseconds,
+                // in which the worker's jobs ended and freed slots this claim can fill.
+                var max = a.Recount is null ? a.Max : Math.Max(a.Max, a.Recount.Recount(a.Max));
+                return store.ClaimRows(a.Queue, max, a.WorkerId, a.Options, a.Into);
             },
             into,
             cancellationToken).ConfigureAwait(false);

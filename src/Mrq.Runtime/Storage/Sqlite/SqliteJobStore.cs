@@ -25,7 +25,7 @@ namespace Mrq.Storage.Sqlite;
 /// workers keep claiming during a large enqueue. A chunk is all-or-nothing; if a call fails, earlier chunks stay.
 /// </para>
 /// </remarks>
-internal sealed partial class SqliteJobStore : IJobStore
+internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
 {
     /// <summary>The file name used when none is configured, relative to the working directory.</summary>
     public const string DefaultFileName = "mrq.db";
