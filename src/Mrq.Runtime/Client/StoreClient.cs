@@ -16,6 +16,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
     private readonly Lazy<TaskPolicies> _policies;
     private readonly Lazy<IReadOnlySet<string>> _quietQueues;
     private readonly OpenOnce<IQueueBroker> _broker;
+    private readonly QueueNotifier _notifier;
 
     public StoreClient(IJobStore store, Func<IQueueBroker> openBroker, bool ownsStores, MrqSettings? settings = null)
         : this(() => store, openBroker, ownsStores, settings)
@@ -30,6 +31,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         _store = new OpenOnce<IJobStore>(openStore);
         _broker = new OpenOnce<IQueueBroker>(openBroker);
         _ownsStores = ownsStores;
+        _notifier = new QueueNotifier(() => Store, () => Broker, () => _quietQueues.Value);
     }
 
     /// <summary>
@@ -97,7 +99,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
 
         await StoreAsync(newJobs, activity, cancellationToken).ConfigureAwait(false);
         RecordSent(queues);
-        await NotifyAsync(onlyQueue is null ? queues : [onlyQueue], cancellationToken).ConfigureAwait(false);
+        await _notifier.NotifyAsync(onlyQueue is null ? queues : [onlyQueue], cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -167,31 +169,6 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         return Broker.RemoveAsync(queue, items, cancellationToken);
     }
 
-    /// <summary>
-    /// Wakes idle workers of <paramref name="queues"/> (all of them but those configured with <c>notify: false</c>,
-    /// <see cref="QueuesConfig"/>), once per root: through the job store when it carries wake-ups itself
-    /// (<see cref="IJobStoreWakeups"/>), else through the broker. Best effort: the jobs are enqueued already, and a
-    /// worker that misses the wake-up finds them at its next poll.
-    /// </summary>
-    private async ValueTask NotifyAsync(string[] queues, CancellationToken cancellationToken)
-    {
-        var quiet = _quietQueues.Value;
-        var roots = queues.Length == 1
-            ? QueuesConfig.Notifies(quiet, queues[0]) ? [PausedQueues.Root(queues[0])] : []
-            : queues.Where(q => QueuesConfig.Notifies(quiet, q)).Select(PausedQueues.Root).Distinct(StringComparer.Ordinal);
-        foreach (var root in roots)
-        {
-            try
-            {
-                await (Store is IJobStoreWakeups store ? store.NotifyAsync(root, cancellationToken) : Broker.NotifyAsync(root, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Lossy by design (see IQueueBroker.NotifyAsync).
-            }
-        }
-    }
-
     public ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default) => Broker.PauseQueueAsync(queue, cancellationToken);
 
     public ValueTask ResumeQueueAsync(string queue, CancellationToken cancellationToken = default) => Broker.ResumeQueueAsync(queue, cancellationToken);
@@ -205,7 +182,7 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         return Store.CancelAsync(filter, now, now.AddSeconds(Settings.DefaultJobCancelTtl), cancellationToken);
     }
 
-    public ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue = null, bool keepRetryCount = false, CancellationToken cancellationToken = default)
+    public async ValueTask<long> RequeueAsync(JobFilter filter, string? destinationQueue = null, bool keepRetryCount = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (destinationQueue is not null)
@@ -213,7 +190,23 @@ internal sealed class StoreClient : IMrqClient, IDisposable
             EnsureRegular(destinationQueue);
         }
 
-        return Store.RequeueAsync(filter, destinationQueue, keepRetryCount, DateTime.UtcNow, cancellationToken);
+        var requeued = await Store.RequeueAsync(filter, destinationQueue, keepRetryCount, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+        if (requeued > 0)
+        {
+            // Idle workers would find the jobs at their next poll; the queue is known when the action names it or one job.
+            var queue = destinationQueue ?? filter.Queue;
+            if (queue is null && filter.Id is { } id && await Store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Queue: { } jobQueue })
+            {
+                queue = jobQueue;
+            }
+
+            if (queue is not null && !RawQueueNames.IsRaw(queue))
+            {
+                await _notifier.NotifyAsync([queue], cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return requeued;
     }
 
     public ValueTask<string> GetLogsAsync(JobId id, CancellationToken cancellationToken = default) => Store.GetLogsAsync(id, cancellationToken);

@@ -26,6 +26,7 @@ internal sealed partial class JobExecutor
     private readonly StatusWriter _statusWriter;
     private readonly MrqMetrics _metrics;
     private readonly SideTaskFailures _failures;
+    private readonly QueueNotifier _notifier;
     private readonly ConcurrentQueue<ArrayBufferWriter<byte>> _resultBuffers = new();
     private readonly JobHost _host;
     private readonly GreenletPool _greenlets;
@@ -37,7 +38,7 @@ internal sealed partial class JobExecutor
     private TaskPolicy? _lastPolicy;
     private TaskDescriptor? _lastTask;
 
-    public JobExecutor(MrqSettings settings, IJobStore store, WorkerState state, TaskPolicies policies, IServiceProvider services, ILogger logger, Lazy<IQueueBroker> broker, StatusWriter statusWriter, MrqMetrics metrics, SideTaskFailures failures, IMaintenanceContext maintenance)
+    public JobExecutor(MrqSettings settings, IJobStore store, WorkerState state, TaskPolicies policies, IServiceProvider services, ILogger logger, Lazy<IQueueBroker> broker, StatusWriter statusWriter, MrqMetrics metrics, SideTaskFailures failures, IMaintenanceContext maintenance, QueueNotifier notifier)
     {
         _settings = settings;
         _store = store;
@@ -48,6 +49,7 @@ internal sealed partial class JobExecutor
         _statusWriter = statusWriter;
         _metrics = metrics;
         _failures = failures;
+        _notifier = notifier;
         _host = new JobHost(services, logger, settings.Quiet, ReportProgress, maintenance);
         _greenlets = new GreenletPool(settings.Greenlets, RunJobAsync);
     }
@@ -143,6 +145,8 @@ internal sealed partial class JobExecutor
             _state.Release(running, done: false);
         }
 
+        // Handed back for other workers: those idle would otherwise find the jobs only at their next poll.
+        await _notifier.NotifyAsync(stale.Select(running => running.Job.Queue).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
         return stale.Count;
     }
 

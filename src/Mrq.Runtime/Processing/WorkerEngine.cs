@@ -50,7 +50,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         _statusWriter = new StatusWriter(store, logger, outage);
         _pauses = new PauseFilter(settings, queues, optionalBroker, failures, logger);
         _idleWait = new IdleWait(settings, store, queues, optionalBroker, _state, _statusWriter, logger);
-        _executor = new JobExecutor(settings, store, _state, _policies, services, logger, slots, _statusWriter, _metrics, failures, this);
+        var quietQueues = QueuesConfig.QuietQueues(settings);
+        var notifier = new QueueNotifier(() => store, () => optionalBroker?.Value, () => quietQueues);
+        _executor = new JobExecutor(settings, store, _state, _policies, services, logger, slots, _statusWriter, _metrics, failures, this, notifier);
         _loop = new DequeueLoop(settings, _state, _executor, _statusWriter, outage, _pauses, _idleWait, logger);
         _reporter = new WorkerReporter(settings, store, _state, queues, _metrics, failures, logger);
         _monitor = new WorkerMonitor(settings, store, _policies, _state, _executor, _pauses, _reporter, failures, logger);

@@ -104,9 +104,7 @@ public sealed class WorkerEngineTests
     {
         await using var harness = new WorkerHarness();
         var log = Guid.NewGuid().ToString("N");
-        harness.Client.EnqueueMany(Enumerable.Range(0, 400).Select(n => Tasks.Record.Job(log: log, n: n, holdMs: 1)).ToArray());
-        var longJobs = harness.Client.EnqueueMany(Enumerable.Range(0, 8).Select(_ => Tasks.Sleep.Job(ms: 120_000)).ToArray());
-        var trailing = harness.Client.EnqueueMany(Enumerable.Range(0, 10).Select(n => Tasks.Record.Job(log: log, n: 1000 + n)).ToArray());
+        var (longJobs, trailing) = EnqueueShortThenLongThenTrailing(harness, log);
         using var stop = new CancellationTokenSource();
         using var interrupt = new CancellationTokenSource();
 
@@ -114,45 +112,92 @@ public sealed class WorkerEngineTests
         // and those claimed ahead would wait two minutes for one.
         var busy = harness.RunAsync(new MrqSettings { Greenlets = 8, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "default");
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await CountAsync(longJobs, JobStatus.Started) < 8 && !busy.IsCompleted && DateTime.UtcNow < deadline)
+        while (await CountAsync(harness, longJobs, JobStatus.Started) < 8 && !busy.IsCompleted && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Started));
+        Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Started));
 
         // Another worker gets every trailing job: those the busy worker claimed ahead come back within a second or two.
-        while (await CountAsync(trailing, JobStatus.Success) < trailing.Count && DateTime.UtcNow < deadline)
+        while (await CountAsync(harness, trailing, JobStatus.Success) < trailing.Count && DateTime.UtcNow < deadline)
         {
             await harness.RunAsync(WorkerHarness.Burst(greenlets: 4), "default");
             await Task.Delay(100);
         }
 
-        Assert.Equal(trailing.Count, await CountAsync(trailing, JobStatus.Success));
-        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Started));
+        Assert.Equal(trailing.Count, await CountAsync(harness, trailing, JobStatus.Success));
+        Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Started));
 
         await interrupt.CancelAsync();
         await stop.CancelAsync();
         var summary = await busy;
 
         // The jobs handed back are not counted as done by the busy worker; the others ran there or on the other worker.
-        Assert.Equal(8, await CountAsync(longJobs, JobStatus.Interrupt));
+        Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Interrupt));
         Assert.True(summary.DoneJobs <= 400 + 8 + trailing.Count, $"{summary.DoneJobs} jobs done");
         Assert.Equal(0, await harness.Store.CountAsync("default", JobStatus.Started));
+    }
 
-        async Task<int> CountAsync(IReadOnlyList<JobId> ids, JobStatus status)
+    [Fact]
+    public async Task Jobs_handed_back_wake_an_idle_worker_instead_of_waiting_for_its_poll()
+    {
+        await using var harness = new WorkerHarness();
+        var log = Guid.NewGuid().ToString("N");
+        var (longJobs, trailing) = EnqueueShortThenLongThenTrailing(harness, log);
+        using var stop = new CancellationTokenSource();
+        using var interrupt = new CancellationTokenSource();
+        var busy = harness.RunAsync(new MrqSettings { Greenlets = 8, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "default");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await CountAsync(harness, longJobs, JobStatus.Started) < 8 || await CountAsync(harness, trailing, JobStatus.Started) == 0) && !busy.IsCompleted && DateTime.UtcNow < deadline)
         {
-            var count = 0;
-            foreach (var id in ids)
-            {
-                if ((await harness.Store.GetAsync(id))?.Status == status)
-                {
-                    count++;
-                }
-            }
-
-            return count;
+            await Task.Delay(20);
         }
+
+        // Every greenlet runs a long job, and some trailing jobs wait on the busy worker, claimed ahead.
+        Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Started));
+        Assert.NotEqual(0, await CountAsync(harness, trailing, JobStatus.Started));
+
+        // A worker that polls once a minute: it runs the trailing jobs still queued at once, and those the busy worker
+        // claimed ahead when their hand-back wakes it (without the wake-up, they would wait for its next poll).
+        var idle = harness.RunAsync(new MrqSettings { Greenlets = 4, MaxLatency = 60 }, stop.Token, interrupt.Token, "default");
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        var done = 0;
+        while ((done = await CountAsync(harness, trailing, JobStatus.Success)) < trailing.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await interrupt.CancelAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(busy, idle);
+        Assert.Equal(trailing.Count, done);
+        Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Interrupt));
+    }
+
+    [Fact]
+    public async Task A_job_requeued_through_the_client_wakes_an_idle_worker()
+    {
+        await using var harness = new WorkerHarness();
+        var log = Guid.NewGuid().ToString("N");
+        var job = harness.Client.Enqueue(Tasks.Record.Job(log: log, n: 1));
+        Assert.Equal(1, await harness.Client.CancelAsync(JobFilter.ById(job)));
+        using var stop = new CancellationTokenSource();
+
+        // A worker that polls once a minute, idle once its first pass found nothing (the job is cancelled).
+        var idle = harness.RunAsync(new MrqSettings { Greenlets = 2, MaxLatency = 60 }, stop.Token, default, "default");
+        await Task.Delay(500);
+        Assert.Equal(1, await harness.Client.RequeueAsync(JobFilter.ById(job)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await harness.Store.GetAsync(job))!.Status != JobStatus.Success && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await idle;
+        Assert.Equal(JobStatus.Success, (await harness.Store.GetAsync(job))!.Status);
     }
 
     [Fact]
@@ -204,5 +249,28 @@ public sealed class WorkerEngineTests
         var firstEnd = jobs.Min(j => j.DateUpdated!.Value);
         Assert.True(lastStart <= firstEnd, $"jobs ran one after another: last start {lastStart:O}, first end {firstEnd:O}");
         Assert.All(jobs, j => Assert.Equal(200, MessagePackSerializer.Deserialize<int>(j.Result!.Value)));
+    }
+
+    /// <summary>400 short jobs, then 8 jobs of two minutes (one per greenlet of an 8-greenlet worker), then 10 short ones.</summary>
+    private static (IReadOnlyList<JobId> LongJobs, IReadOnlyList<JobId> Trailing) EnqueueShortThenLongThenTrailing(WorkerHarness harness, string log)
+    {
+        harness.Client.EnqueueMany(Enumerable.Range(0, 400).Select(n => Tasks.Record.Job(log: log, n: n, holdMs: 1)).ToArray());
+        var longJobs = harness.Client.EnqueueMany(Enumerable.Range(0, 8).Select(_ => Tasks.Sleep.Job(ms: 120_000)).ToArray());
+        var trailing = harness.Client.EnqueueMany(Enumerable.Range(0, 10).Select(n => Tasks.Record.Job(log: log, n: 1000 + n)).ToArray());
+        return (longJobs, trailing);
+    }
+
+    private static async Task<int> CountAsync(WorkerHarness harness, IReadOnlyList<JobId> ids, JobStatus status)
+    {
+        var count = 0;
+        foreach (var id in ids)
+        {
+            if ((await harness.Store.GetAsync(id))?.Status == status)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 }
