@@ -146,7 +146,8 @@ internal sealed partial class WorkerReporter(MrqSettings settings, IJobStore sto
             ReportInterval = settings.ReportInterval,
         },
         Process = usage,
-        Jobs = state.Jobs.Select(r => new WorkerReport.CurrentJob(r.Job.Id, r.Job.Path, r.Job.DateStarted)).OrderBy(j => j.DateStarted).ToArray(),
+        // The jobs on its greenlets, as in MRQ: those claimed ahead are waiting for one (started in the store all the same).
+        Jobs = state.Jobs.Where(r => r.HasStarted).Select(r => new WorkerReport.CurrentJob(r.Job.Id, r.Job.Path, r.Job.DateStarted)).OrderBy(j => j.DateStarted).ToArray(),
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reached max_memory={MaxMemory}MB (using {Used}MB): stopping after the running jobs finish")]

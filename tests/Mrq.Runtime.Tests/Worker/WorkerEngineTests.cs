@@ -1,5 +1,6 @@
 using MessagePack;
 using Mrq.Configuration;
+using Mrq.Processing;
 
 namespace Mrq.Tests.Worker;
 
@@ -147,6 +148,8 @@ public sealed class WorkerEngineTests
         var (longJobs, trailing) = EnqueueShortThenLongThenTrailing(harness, log);
         using var stop = new CancellationTokenSource();
         using var interrupt = new CancellationTokenSource();
+        WorkerEngine? busyEngine = null;
+        harness.Started = engine => busyEngine ??= engine;
         var busy = harness.RunAsync(new MrqSettings { Greenlets = 8, MaxLatency = 0.05 }, stop.Token, interrupt.Token, "default");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await CountAsync(harness, longJobs, JobStatus.Started) < 8 || await CountAsync(harness, trailing, JobStatus.Started) == 0) && !busy.IsCompleted && DateTime.UtcNow < deadline)
@@ -157,6 +160,11 @@ public sealed class WorkerEngineTests
         // Every greenlet runs a long job, and some trailing jobs wait on the busy worker, claimed ahead.
         Assert.Equal(8, await CountAsync(harness, longJobs, JobStatus.Started));
         Assert.NotEqual(0, await CountAsync(harness, trailing, JobStatus.Started));
+
+        // The busy worker reports the jobs on its greenlets, not the trailing ones waiting for one.
+        var reported = busyEngine!.CurrentReport().Jobs;
+        Assert.InRange(reported.Count, 1, 8);
+        Assert.DoesNotContain(reported, j => trailing.Contains(j.Id));
 
         // A worker that polls once a minute: it runs the trailing jobs still queued at once, and those the busy worker
         // claimed ahead when their hand-back wakes it (without the wake-up, they would wait for its next poll).

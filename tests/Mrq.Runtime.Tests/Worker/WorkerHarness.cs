@@ -43,6 +43,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         var sources = QueueSources.Create(settings, Store, () => Broker, NullLogger.Instance);
         await using var services = new ServiceCollection().BuildServiceProvider();
         var engine = new WorkerEngine(settings, Store, sources, services, NullLogger.Instance, () => Broker);
+        Started?.Invoke(engine);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         return await engine.RunAsync(stop == default ? timeout.Token : stop, interrupt);
     }
@@ -57,7 +58,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         return await engine.RunAsync(stop, default);
     }
 
-    /// <summary>Called with each engine <see cref="RunAsync(MrqSettings, IServiceProvider, Microsoft.Extensions.Logging.ILogger, CancellationToken, string[])"/> creates, before it runs.</summary>
+    /// <summary>Called with each engine the RunAsync overloads create, before it runs.</summary>
     public Action<WorkerEngine>? Started { get; set; }
 
     public static MrqSettings Burst(int greenlets = 1) => new() { Greenlets = greenlets, DequeueStrategy = DequeueStrategy.Burst, MaxLatency = 0.05 };
