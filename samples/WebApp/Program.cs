@@ -21,7 +21,7 @@ var app = builder.Build();
 
 app.MapPost("/squares/{n:int}", async (int n, IMrqClient client, CancellationToken cancellationToken) =>
 {
-    var id = await client.EnqueueAsync(SquareJobs.Square(n), cancellationToken);
+    var id = await client.EnqueueAsync(Tasks.Square.Job(n), cancellationToken);
     return Results.Created($"/jobs/{id}", new EnqueuedJob(id.ToString()));
 });
 
@@ -35,7 +35,7 @@ app.MapGet("/jobs/{id}", async (string id, IMrqClient client, CancellationToken 
     var job = await client.GetJobAsync(jobId, cancellationToken);
     return job is null
         ? Results.NotFound(new Problem($"No job {id}."))
-        : Results.Ok(new JobState(id, job.Path, job.Queue, job.Status.ToName(), job.Status == JobStatus.Success ? SquareJobs.Result(job) : null, job.ExceptionType));
+        : Results.Ok(new JobState(id, job.Path, job.Queue, job.Status.ToName(), job.Status == JobStatus.Success ? Tasks.Square.GetResult(job) : null, job.ExceptionType));
 });
 
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

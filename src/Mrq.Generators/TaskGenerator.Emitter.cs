@@ -86,7 +86,8 @@ public sealed partial class TaskGenerator
         /// <summary>
         /// Opens the namespace's <c>Tasks</c> class, the classes mirroring those the task class is nested in, and the
         /// façade class. Each declaration says <c>static partial class</c> with no accessibility on <c>Tasks</c>, so the
-        /// parts of all tasks (and a user's own <c>static partial class Tasks</c>, public or not) merge.
+        /// parts of all tasks (and a user's own <c>static partial class Tasks</c>, public or not) merge; the classes
+        /// inside are public or internal like the types they mirror (<see cref="FacadeNames.GetPublicFlags"/>).
         /// </summary>
         private static void OpenFacade(SourceWriter source, TaskSpec task, string? summary)
         {
@@ -100,7 +101,7 @@ public sealed partial class TaskGenerator
                     source.WriteLine(s_generatedCodeAttribute);
                 }
 
-                source.WriteLine($"public static partial class {Escape(task.FacadePath[i])}");
+                source.WriteLine($"{(task.FacadePublic[i] ? "public" : "internal")} static partial class {Escape(task.FacadePath[i])}");
                 source.OpenBlock();
             }
         }

@@ -152,6 +152,7 @@ public sealed partial class TaskGenerator
                 Namespace = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(s_namespaceFormat),
                 TaskType = type.ToDisplayString(s_fullNameFormat),
                 FacadePath = facadePath.ToEquatableArray(),
+                FacadePublic = FacadeNames.GetPublicFlags(type).ToEquatableArray(),
                 HintName = GetHintName(type),
                 GeneratedNamespace = Identifiers.GeneratedNamespace(_known.Compilation.AssemblyName),
                 Path = path,

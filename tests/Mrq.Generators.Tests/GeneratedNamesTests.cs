@@ -60,6 +60,29 @@ public sealed partial class GeneratedNamesTests
             """
         },
         {
+            "a public Tasks class declared by the user, over public and internal tasks",
+            """
+            namespace Shop;
+            public static partial class Tasks { }
+            public static partial class RawQueues { }
+            internal sealed record Secret(int N);
+            public sealed record Open(int N);
+            [MrqTask] public sealed class Visible { public Open Run(Open o) => o; }
+            [MrqTask] internal sealed class Hidden { public Secret Run(Secret s) => s; }
+            internal static class InternalBox { [MrqTask] public sealed class Boxed { public Secret Run(Secret s) => s; } }
+            public static class PublicBox
+            {
+                [MrqTask] public sealed class Shown { public int Run(int n) => n; }
+                [MrqTask] internal sealed class Kept { public Secret Run(Secret s) => s; }
+            }
+            public static class Factories
+            {
+                [MrqRawQueue("open_raw")] public static JobRequest Open(string raw) => Tasks.Visible.Job(new Open(1));
+                [MrqRawQueue("secret_raw")] internal static JobRequest Secret(string raw) => Tasks.Hidden.Job(new Secret(1));
+            }
+            """
+        },
+        {
             "task classes named like members of the façade or like the container",
             """
             namespace Shop;

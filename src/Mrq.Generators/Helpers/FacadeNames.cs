@@ -39,6 +39,38 @@ internal static class FacadeNames
         return [.. names];
     }
 
+    /// <summary>
+    /// For each class of <see cref="GetPath"/>, whether it is public: only where the type it mirrors is visible outside
+    /// its assembly (it and every type containing it are public). A user who declares the namespace's
+    /// <c>public static partial class Tasks</c> so gets public façades for public tasks, while an internal task's
+    /// façade, whose methods may take internal types, stays internal; and both parts of a class that is a task and
+    /// contains tasks get the same accessibility.
+    /// </summary>
+    public static bool[] GetPublicFlags(INamedTypeSymbol type)
+    {
+        var flags = new List<bool>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            flags.Add(IsVisibleOutside(current));
+        }
+
+        flags.Reverse();
+        return [.. flags];
+    }
+
+    private static bool IsVisibleOutside(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The façade class of <paramref name="type"/> as messages show it: <c>Shop.Tasks.Billing.Charge</c>.</summary>
     public static string GetDisplayName(INamedTypeSymbol type) =>
         Qualify(type.ContainingNamespace, Container + "." + string.Join(".", GetPath(type)));

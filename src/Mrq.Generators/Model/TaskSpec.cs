@@ -24,6 +24,9 @@ internal sealed record TaskSpec
     /// </summary>
     public required EquatableArray<string> FacadePath { get; init; }
 
+    /// <summary>For each class of <see cref="FacadePath"/>, whether it is declared public (<see cref="FacadeNames.GetPublicFlags"/>).</summary>
+    public required EquatableArray<bool> FacadePublic { get; init; }
+
     /// <summary>The task class's namespace-qualified metadata name, unique in the compilation: the hint name stem.</summary>
     public required string HintName { get; init; }
 

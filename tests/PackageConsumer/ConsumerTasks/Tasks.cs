@@ -1,0 +1,6 @@
+namespace ConsumerTasks;
+
+/// <summary>The library's generated façades, public for the worker program that references it.</summary>
+public static partial class Tasks
+{
+}
