@@ -205,11 +205,12 @@ internal sealed partial class MongoJobStore
         Enter(cancellationToken);
         try
         {
-            var update = new BsonDocument
+            BsonDocument Update(DateTime? dateQueued) => new()
             {
-                { "$set", new BsonDocument { { MongoFields.Status, "queued" }, { MongoFields.DateQueued, MongoDates.ToBson(now) }, { MongoFields.DateUpdated, MongoDates.ToBson(now) } } },
+                { "$set", new BsonDocument { { MongoFields.Status, "queued" }, { MongoFields.DateQueued, MongoDates.ToBson(dateQueued ?? now) }, { MongoFields.DateUpdated, MongoDates.ToBson(now) } } },
                 { "$unset", new BsonDocument(MongoFields.DateExpires, "") },
             };
+            var atEnd = Update(null);
             var models = jobs.Select(job => (WriteModel<BsonDocument>)new UpdateOneModel<BsonDocument>(
                 new BsonDocument
                 {
@@ -217,7 +218,7 @@ internal sealed partial class MongoJobStore
                     { MongoFields.Status, "started" },
                     { MongoFields.Worker, job.Worker is null ? BsonNull.Value : new BsonString(job.Worker) },
                 },
-                update)).ToList();
+                job.DateQueued is null ? atEnd : Update(job.DateQueued))).ToList();
             var result = await Jobs.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
             return result.ModifiedCount;
         }

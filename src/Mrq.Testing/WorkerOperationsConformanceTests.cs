@@ -72,6 +72,24 @@ public abstract class WorkerOperationsConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_started_job_requeued_with_its_queued_date_keeps_its_place_in_the_queue()
+    {
+        var jobs = new[] { Job("q", 1), Job("q", 2), Job("q", 3) };
+        await Store.EnqueueAsync(jobs);
+        var claimed = new List<ClaimedJob>();
+        Assert.Equal(2, await Store.ClaimAsync("q", 2, "w", claimed));
+
+        // The first goes back to its old place, the second to the end.
+        var back = claimed.Select(j => new StartedJob(j.Id, j.Path, "w", j.DateStarted) { DateQueued = j.Id == claimed[0].Id ? j.DateQueued : null }).ToList();
+        Assert.Equal(2, await Store.RequeueStartedAsync(back, s_date.AddMinutes(1)));
+
+        var again = new List<ClaimedJob>();
+        Assert.Equal(3, await Store.ClaimAsync("q", 3, "other", again));
+        Assert.Equal([claimed[0].Id, jobs[2].Id, claimed[1].Id], again.Select(j => j.Id));
+        Assert.Equal(claimed[0].DateQueued, again[0].DateQueued);
+    }
+
+    [StoreFact]
     public async Task Claims_take_newest_first_and_honour_path_lists()
     {
         await Store.EnqueueAsync(new[] { Job("q", 1, "a"), Job("q", 2, "b"), Job("q", 3, "a"), Job("q", 4, "c") });

@@ -110,7 +110,7 @@ internal sealed partial class JobExecutor
     /// <summary>
     /// Hands the jobs claimed ahead that have waited since before <paramref name="claimedBefore"/> back to their queue
     /// (the jobs running on every greenlet turned out long): still <c>started</c> by this worker in the store, they are
-    /// requeued there, at the end of their queue, and leave the worker uncounted. When the store cannot take them back
+    /// requeued there, at their old place in their queue, and leave the worker uncounted. When the store cannot take them back
     /// they wait again and run when a greenlet frees (the failure is logged like the monitor's others, and the monitor
     /// goes on with its timeouts). Returns how many went back.
     /// </summary>
@@ -124,7 +124,8 @@ internal sealed partial class JobExecutor
 
         try
         {
-            var started = stale.Select(running => new StartedJob(running.Job.Id, running.Job.Path, _state.Id, running.Job.DateStarted)).ToList();
+            // They never ran: back to their old place in the queue, not behind everything enqueued since.
+            var started = stale.Select(running => new StartedJob(running.Job.Id, running.Job.Path, _state.Id, running.Job.DateStarted) { DateQueued = running.Job.DateQueued }).ToList();
             await _store.RequeueStartedAsync(started, now, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)

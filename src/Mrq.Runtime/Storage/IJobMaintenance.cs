@@ -22,8 +22,9 @@ public interface IJobMaintenance
     ValueTask<IReadOnlyList<StartedJob>> GetStartedJobsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Requeues, at the end of their queue and keeping their retry count, those of <paramref name="jobs"/> that are still
-    /// <c>started</c> by the same worker (a job that ended or was claimed again meanwhile is left alone). Returns how many.
+    /// Requeues, at the end of their queue (or at a job's <see cref="StartedJob.DateQueued"/> when it has one) and
+    /// keeping their retry count, those of <paramref name="jobs"/> that are still <c>started</c> by the same worker (a
+    /// job that ended or was claimed again meanwhile is left alone). Returns how many.
     /// </summary>
     ValueTask<long> RequeueStartedAsync(IReadOnlyList<StartedJob> jobs, DateTime now, CancellationToken cancellationToken = default);
 }

@@ -5,4 +5,11 @@ namespace Mrq.Storage;
 /// <param name="Path">The task path.</param>
 /// <param name="Worker">The id of the worker that started it, when recorded.</param>
 /// <param name="DateStarted">When it was started, when recorded.</param>
-public readonly record struct StartedJob(JobId Id, string Path, string? Worker, DateTime? DateStarted);
+public readonly record struct StartedJob(JobId Id, string Path, string? Worker, DateTime? DateStarted)
+{
+    /// <summary>
+    /// When set, <see cref="IJobMaintenance.RequeueStartedAsync"/> puts the job back with this queued date (its old
+    /// place in its queue) instead of at the end: a job a worker claimed ahead and hands back without running it.
+    /// </summary>
+    public DateTime? DateQueued { get; init; }
+}

@@ -101,17 +101,19 @@ internal sealed partial class SqliteJobStore
             {
                 using var command = store._writer.CreateCommand();
                 command.CommandText =
-                    "UPDATE mrq_jobs SET status = 'queued', datequeued = $now, dateupdated = $now, dateexpires = NULL " +
+                    "UPDATE mrq_jobs SET status = 'queued', datequeued = COALESCE($datequeued, $now), dateupdated = $now, dateexpires = NULL " +
                     "WHERE id = $id AND status = 'started' AND worker IS $worker;";
                 command.Parameters.AddWithValue("$now", SqliteDates.ToUnixMilliseconds(a.Now));
                 var id = command.Parameters.Add("$id", SqliteType.Blob);
                 var worker = command.Parameters.Add("$worker", SqliteType.Text);
+                var dateQueued = command.Parameters.Add("$datequeued", SqliteType.Integer);
                 long requeued = 0;
                 foreach (var job in a.Jobs)
                 {
                     var bytes = job.Id.ToByteArray();
                     id.Value = bytes;
                     worker.Value = (object?)job.Worker ?? DBNull.Value;
+                    dateQueued.Value = job.DateQueued is { } date ? SqliteDates.ToUnixMilliseconds(date) : DBNull.Value;
                     var stored = store._counts.TryReadKey(bytes, out var key);
                     var changed = command.ExecuteNonQuery();
                     if (changed == 1 && stored)
