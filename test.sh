@@ -183,6 +183,9 @@ if [ "${MRQ_SKIP_PACKAGES:-0}" != "1" ]; then
     dotnet pack "src/$project" -c Release --no-build -p:Version="$pkg_version" -o artifacts/packages -nologo -v q \
       >>"$pkg_work/pack.log" 2>&1 || { ok=0; echo "pack of $project failed"; }
   done
+  # The packages pin each other exactly (src/Directory.Build.targets): Mrq.Worker uses internals of Mrq.
+  grep -q "<dependency id=\"Mrq\" version=\"\[$pkg_version\]\"" "src/Mrq.Worker/obj/Release/Mrq.Worker.$pkg_version.nuspec" 2>/dev/null \
+    || { ok=0; echo "Mrq.Worker does not depend on exactly Mrq $pkg_version"; }
   consumer=tests/PackageConsumer/ConsumerWorker
   if [ "$ok" -eq 1 ] && dotnet build "$consumer" -c Release -p:MrqVersion="$pkg_version" -nologo -v q >"$pkg_work/build.log" 2>&1; then
     # Enqueue, drain with a burst worker, read the result back: with the built program, then with the native one.
