@@ -89,7 +89,12 @@ internal sealed partial class WorkerMonitor(
                     }
                 }
 
-                await JobRecovery.RequeueRetryJobsAsync(store, now, stop).ConfigureAwait(false);
+                if (await JobRecovery.RequeueRetryJobsAsync(store, now, stop).ConfigureAwait(false) > 0)
+                {
+                    // Due retries are queued again: this worker's idle loop would find them only at its next poll.
+                    state.Wake();
+                }
+
                 await reporter.CountQueuesAsync(stop).ConfigureAwait(false);
                 if (!stopping.IsCancellationRequested && now - lastRecovery >= recoveryInterval)
                 {
@@ -135,6 +140,12 @@ internal sealed partial class WorkerMonitor(
         if (interrupted > 0)
         {
             LogRequeuedInterrupted(interrupted);
+        }
+
+        if (requeued + interrupted > 0)
+        {
+            // As for due retries: the jobs are queued again, and this worker may be idle.
+            state.Wake();
         }
     }
 

@@ -49,6 +49,28 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_retry_that_falls_due_runs_at_once_on_an_idle_worker()
+    {
+        await using var harness = new WorkerHarness();
+        var id = harness.Client.Enqueue(Tasks.RetryThenSucceed.Job(times: 1, delaySeconds: 1));
+        using var stop = new CancellationTokenSource();
+
+        // A worker that polls once a minute: its maintenance requeues the retry once due, and wakes it.
+        var worker = harness.RunAsync(new MrqSettings { MaxLatency = 60 }, stop.Token, default, "default");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await harness.Store.GetAsync(id))!.Status != JobStatus.Success && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await worker;
+        var job = (await harness.Store.GetAsync(id))!;
+        Assert.Equal(JobStatus.Success, job.Status);
+        Assert.Equal(1, job.RetryCount);
+    }
+
+    [Fact]
     public async Task A_job_retried_past_its_max_retries_ends_maxretries()
     {
         await using var harness = new WorkerHarness();
