@@ -53,7 +53,7 @@ internal sealed partial class DequeueLoop(
         var noOutcomes = new OutcomeBatch(static _ => { });
         var doneAtLastTake = state.DoneJobs;
         var claimAhead = new ClaimAhead(settings.Greenlets);
-        var freeSlots = new FreeSlots(state, settings.MaxJobs);
+        var freeSlots = new FreeSlots(state, settings.MaxJobs, most: ChunkSize);
 
         // A parallel pass shares the free slots among the queues: a claim takes its share, not what freed since.
         var recount = settings.DequeueStrategy == DequeueStrategy.Parallel ? null : freeSlots;
@@ -68,6 +68,7 @@ internal sealed partial class DequeueLoop(
 
             var queues = pauses.ActiveQueues();
             var capacity = settings.Greenlets + (AnyClaimsAhead(queues) ? claimAhead.Update(Stopwatch.GetTimestamp(), state.DoneJobs) : 0);
+            freeSlots.Set(capacity);
             if (refillWait > TimeSpan.Zero)
             {
                 await WaitToRefillAsync(capacity, refillWait, stop).ConfigureAwait(false);
@@ -146,7 +147,6 @@ internal sealed partial class DequeueLoop(
                 int count;
                 try
                 {
-                    freeSlots.Set(capacity, ChunkSize);
                     count = await queue.DequeueAsync(want, queue.ClaimsAhead ? recount : null, state.Id, claimed, outcomes, stop).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)

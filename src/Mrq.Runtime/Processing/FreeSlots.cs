@@ -7,20 +7,15 @@ namespace Mrq.Processing;
 /// (<see cref="IRecountingJobQueue"/>): the loop counts its free slots before the store call, and the jobs that end
 /// while the store waits for its lock free more, which the same claim then fills.
 /// </summary>
-internal sealed class FreeSlots(WorkerState state, int maxJobs) : IClaimRecount
+/// <param name="state">The worker's running and done counts.</param>
+/// <param name="maxJobs">MRQ's <c>max_jobs</c> (0: no limit).</param>
+/// <param name="most">The most jobs one claim takes.</param>
+internal sealed class FreeSlots(WorkerState state, int maxJobs, int most) : IClaimRecount
 {
     private int _capacity;
-    private int _most;
 
-    /// <summary>
-    /// Before a claim: <paramref name="capacity"/> slots in all (the greenlets and the jobs that may be claimed ahead),
-    /// at most <paramref name="most"/> jobs per claim.
-    /// </summary>
-    public void Set(int capacity, int most)
-    {
-        _capacity = capacity;
-        _most = most;
-    }
+    /// <summary>Before a pass: <paramref name="capacity"/> slots in all (the greenlets and the jobs claimed ahead).</summary>
+    public void Set(int capacity) => _capacity = capacity;
 
     /// <inheritdoc/>
     public int Recount(int planned)
@@ -32,6 +27,6 @@ internal sealed class FreeSlots(WorkerState state, int maxJobs) : IClaimRecount
             free = Math.Min(free, maxJobs - (int)(state.Running + state.DoneJobs));
         }
 
-        return Math.Max(planned, Math.Min(_most, free));
+        return Math.Max(planned, Math.Min(most, free));
     }
 }

@@ -110,9 +110,9 @@ internal sealed partial class JobExecutor
     /// <summary>
     /// Hands the jobs claimed ahead that have waited since before <paramref name="claimedBefore"/> back to their queue
     /// (the jobs running on every greenlet turned out long): still <c>started</c> by this worker in the store, they are
-    /// requeued there, at their old place in their queue, and leave the worker uncounted. When the store cannot take them back
-    /// they wait again and run when a greenlet frees (the failure is logged like the monitor's others, and the monitor
-    /// goes on with its timeouts). Returns how many went back.
+    /// requeued there, at their old place in their queue, and leave the worker uncounted. When the store cannot take
+    /// them back they wait again and run when a greenlet frees (the failure is logged like the monitor's others, and the
+    /// monitor goes on with its timeouts). Returns how many went back.
     /// </summary>
     public async ValueTask<int> HandBackWaitingAsync(DateTime claimedBefore, DateTime now, CancellationToken cancellationToken)
     {

@@ -18,8 +18,8 @@ public sealed class FreeSlotsTests
             state.Add(job);
         }
 
-        var slots = new FreeSlots(state, maxJobs: 0);
-        slots.Set(capacity: 15, most: 64);
+        var slots = new FreeSlots(state, maxJobs: 0, most: 64);
+        slots.Set(capacity: 15);
         Assert.Equal(3, slots.Recount(3));
 
         foreach (var job in jobs[..8])
@@ -28,8 +28,9 @@ public sealed class FreeSlotsTests
         }
 
         Assert.Equal(11, slots.Recount(3));
-        slots.Set(capacity: 15, most: 5);
-        Assert.Equal(5, slots.Recount(3));
+        var capped = new FreeSlots(state, maxJobs: 0, most: 5);
+        capped.Set(capacity: 15);
+        Assert.Equal(5, capped.Recount(3));
     }
 
     [Fact]
@@ -42,8 +43,8 @@ public sealed class FreeSlotsTests
             state.Add(job);
         }
 
-        var slots = new FreeSlots(state, maxJobs: 14);
-        slots.Set(capacity: 10, most: 64);
+        var slots = new FreeSlots(state, maxJobs: 14, most: 64);
+        slots.Set(capacity: 10);
         Assert.Equal(2, slots.Recount(2));
 
         foreach (var job in jobs[..6])
