@@ -11,6 +11,12 @@ namespace Mrq;
 /// </summary>
 internal sealed class QueueNotifier(Func<IJobStore> store, Func<IQueueBroker?> broker, Func<IReadOnlySet<string>> quietQueues)
 {
+    /// <summary>
+    /// Whether jobs requeued in the store need <see cref="NotifyAsync"/>: not when the store wakes their workers itself
+    /// once its requeue commits (<see cref="IJobStoreWakeups"/>), which also reaches queues the caller cannot name.
+    /// </summary>
+    public bool AnnouncesRequeues => store() is not IJobStoreWakeups;
+
     /// <summary>Wakes the workers of <paramref name="queues"/> (repeats and subqueues of one root wake it once).</summary>
     public async ValueTask NotifyAsync(IReadOnlyCollection<string> queues, CancellationToken cancellationToken)
     {

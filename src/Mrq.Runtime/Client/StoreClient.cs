@@ -191,9 +191,10 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         }
 
         var requeued = await Store.RequeueAsync(filter, destinationQueue, keepRetryCount, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
-        if (requeued > 0)
+        if (requeued > 0 && _notifier.AnnouncesRequeues)
         {
-            // Idle workers would find the jobs at their next poll; the queue is known when the action names it or one job.
+            // Through the broker, idle workers hear of it when the action names the queue or one job; others find the
+            // jobs at their next poll.
             var queue = destinationQueue ?? filter.Queue;
             if (queue is null && filter.Id is { } id && await Store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Queue: { } jobQueue })
             {

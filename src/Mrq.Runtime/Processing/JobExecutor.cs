@@ -146,8 +146,12 @@ internal sealed partial class JobExecutor
             _state.Release(running, done: false);
         }
 
-        // Handed back for other workers: those idle would otherwise find the jobs only at their next poll.
-        await _notifier.NotifyAsync(stale.Select(running => running.Job.Queue).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        if (_notifier.AnnouncesRequeues)
+        {
+            // Handed back for other workers: those idle would otherwise find the jobs only at their next poll.
+            await _notifier.NotifyAsync(stale.Select(running => running.Job.Queue).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
         return stale.Count;
     }
 

@@ -6,6 +6,12 @@ namespace Mrq.Storage;
 /// are woken through the broker (<see cref="IQueueNotifications.NotifyAsync"/>). Lossy by design, like the broker's: jobs
 /// never depend on a wake-up, workers still poll every <c>max_latency</c>.
 /// </summary>
+/// <remarks>
+/// The client calls <see cref="NotifyAsync"/> after an enqueue. Jobs that the store's own statements put back in a queue
+/// (<see cref="IJobActions.RequeueAsync"/>, <see cref="IJobMaintenance.RequeueStartedAsync"/>,
+/// <see cref="IJobMaintenance.RequeueDueRetriesAsync"/>) wake that queue's subscribers without a call: only the store
+/// knows every queue a requeue by status filled.
+/// </remarks>
 public interface IJobStoreWakeups
 {
     /// <summary>Wakes the workers subscribed to <paramref name="queue"/>'s root; the client calls it after an enqueue.</summary>

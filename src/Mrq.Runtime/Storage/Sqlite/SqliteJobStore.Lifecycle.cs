@@ -143,8 +143,9 @@ internal sealed partial class SqliteJobStore
 
         // Params are MessagePack: select candidates with the other criteria, compare their params here, update by id.
         var wanted = ParamsFilter.Parse(filter.Params);
-        return await InWriteTransactionAsync(
-            (StatusCondition: statusCondition, Assignments: assignments, Bind: bind, Where: where, BindFilter: bindFilter, Wanted: wanted, To: to),
+        var refilled = new HashSet<string>(StringComparer.Ordinal);
+        var changed = await InWriteTransactionAsync(
+            (StatusCondition: statusCondition, Assignments: assignments, Bind: bind, Where: where, BindFilter: bindFilter, Wanted: wanted, To: to, Refilled: refilled),
             static (store, a) =>
             {
                 var ids = new List<byte[]>();
@@ -163,6 +164,7 @@ internal sealed partial class SqliteJobStore
                             if (a.To(key) is { } moved)
                             {
                                 store._counts.Add(moved, 1);
+                                NoteRefilled(a.Refilled, moved, 1);
                             }
                         }
                     }
@@ -182,16 +184,20 @@ internal sealed partial class SqliteJobStore
             },
             null,
             cancellationToken).ConfigureAwait(false);
+        WakeRefilled(refilled);
+        return changed;
     }
 
-    private ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null, JobsMoved? moved = null) =>
-        InWriteTransactionAsync(
-            (Sql: sql, Bind: bind, Before: before, Moved: moved),
+    private async ValueTask<long> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, string? before = null, JobsMoved? moved = null)
+    {
+        var refilled = moved is null ? null : new HashSet<string>(StringComparer.Ordinal);
+        var changed = await InWriteTransactionAsync(
+            (Sql: sql, Bind: bind, Before: before, Moved: moved, Refilled: refilled),
             static (store, a) =>
             {
                 if (a.Moved is { } jobsMoved)
                 {
-                    store.CountMoved(jobsMoved, a.Bind);
+                    store.CountMoved(jobsMoved, a.Bind, a.Refilled!);
                 }
 
                 if (a.Before is not null)
@@ -208,13 +214,17 @@ internal sealed partial class SqliteJobStore
                 return (long)command.ExecuteNonQuery();
             },
             null,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        WakeRefilled(refilled);
+        return changed;
+    }
 
     /// <summary>
     /// Reports to <see cref="_counts"/> the jobs a bulk statement is about to change (read per combination before it
-    /// runs, in its transaction): each leaves its combination and, unless deleted, enters the one it maps to.
+    /// runs, in its transaction): each leaves its combination and, unless deleted, enters the one it maps to. The roots
+    /// of the queues that jobs enter as <c>queued</c> go to <paramref name="refilled"/>.
     /// </summary>
-    private void CountMoved(JobsMoved moved, Action<SqliteCommand> bind)
+    private void CountMoved(JobsMoved moved, Action<SqliteCommand> bind, HashSet<string> refilled)
     {
         using var groups = _writer.CreateCommand();
         groups.CommandText = $"SELECT queue, path, COALESCE(raw_queue, ''), status, COUNT(*) FROM mrq_jobs WHERE {moved.Where} GROUP BY 1, 2, 3, 4;";
@@ -228,6 +238,7 @@ internal sealed partial class SqliteJobStore
             if (moved.To(key) is { } to)
             {
                 _counts.Add(to, count);
+                NoteRefilled(refilled, to, count);
             }
         }
     }

@@ -95,8 +95,9 @@ internal sealed partial class SqliteJobStore
             return 0;
         }
 
-        return await InWriteTransactionAsync(
-            (Jobs: jobs, Now: now),
+        var refilled = new HashSet<string>(StringComparer.Ordinal);
+        var total = await InWriteTransactionAsync(
+            (Jobs: jobs, Now: now, Refilled: refilled),
             static (store, a) =>
             {
                 using var command = store._writer.CreateCommand();
@@ -120,6 +121,7 @@ internal sealed partial class SqliteJobStore
                     {
                         store._counts.Add(key, -1);
                         store._counts.Add(key.With(QueuedName), 1);
+                        NoteRefilled(a.Refilled, key.With(QueuedName), 1);
                     }
 
                     requeued += changed;
@@ -129,5 +131,7 @@ internal sealed partial class SqliteJobStore
             },
             null,
             cancellationToken).ConfigureAwait(false);
+        WakeRefilled(refilled);
+        return total;
     }
 }
