@@ -10,7 +10,8 @@ namespace Mrq.Storage.Sqlite;
 /// <para>
 /// Connections: one writer connection (enqueue, claim, complete) guarded by an async gate, and one reader connection
 /// (get, count) with its own gate, so reads never queue behind a large enqueue. Every statement is prepared once per
-/// connection and re-executed with re-bound parameters.
+/// connection and re-executed with re-bound parameters. A third connection checkpoints the WAL on a thread of its own,
+/// woken by the writer's commits (<see cref="SqliteCheckpointer"/>).
 /// </para>
 /// <para>
 /// Every write runs through <see cref="SqliteWriteTransactions"/> (the writer's gate, <c>BEGIN IMMEDIATE … COMMIT</c>,
@@ -64,6 +65,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
 
     private readonly SqliteConnection _writer;
     private readonly SqliteConnection _reader;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteGate _readGate = new(typeof(SqliteJobStore).FullName!);
 
     // Writer connection, used only inside _writes' transactions.
@@ -105,7 +107,10 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
             SqliteSchema.Migrate(_writer);
             _reader = SqliteSchema.OpenConnection(fullPath, readOnly: true);
 
-            _writes = new SqliteWriteTransactions(_writer, fullPath, new SqliteGate(typeof(SqliteJobStore).FullName!));
+            // The WAL is checkpointed on a thread of its own; the writer's own checkpoint only bounds the WAL.
+            SqliteSchema.Execute(_writer, $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};");
+            _checkpointer = new SqliteCheckpointer(fullPath);
+            _writes = new SqliteWriteTransactions(_writer, fullPath, new SqliteGate(typeof(SqliteJobStore).FullName!), _checkpointer);
 
             _complete = _writer.CreateCommand();
             _complete.CommandText = CompleteSql;
@@ -156,6 +161,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
             _get?.Dispose();
             _count?.Dispose();
             _writes?.DisposeStatements();
+            _checkpointer?.Dispose();
             _reader?.Dispose();
             _writer.Dispose();
             throw;
@@ -198,6 +204,8 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
 
         await _writes.Gate.CloseAsync(() =>
         {
+            // No write is in flight now; the writer stays the file's last connection, which checkpoints it on closing.
+            _checkpointer.Dispose();
             try
             {
                 // Copies what it can of the WAL into the file without waiting for other processes' readers.

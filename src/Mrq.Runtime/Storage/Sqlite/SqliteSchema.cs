@@ -339,7 +339,8 @@ internal static class SqliteSchema
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    /// <summary>Runs statements that return nothing (pragmas, scripts).</summary>
+    public static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -26,11 +26,17 @@ internal sealed class SqliteWriteTransactions
     private readonly SqliteStatement _begin;
     private readonly SqliteStatement _commit;
 
-    /// <summary>Prepares the transaction statements on <paramref name="connection"/>, the writer of the file at <paramref name="filePath"/>.</summary>
-    public SqliteWriteTransactions(SqliteConnection connection, string filePath, SqliteGate gate)
+    private readonly SqliteCheckpointer? _checkpointer;
+
+    /// <summary>
+    /// Prepares the transaction statements on <paramref name="connection"/>, the writer of the file at
+    /// <paramref name="filePath"/>; each commit is reported to <paramref name="checkpointer"/>, when there is one.
+    /// </summary>
+    public SqliteWriteTransactions(SqliteConnection connection, string filePath, SqliteGate gate, SqliteCheckpointer? checkpointer = null)
     {
         _connection = connection;
         _filePath = filePath;
+        _checkpointer = checkpointer;
         Gate = gate;
         _begin = new SqliteStatement(connection, "BEGIN IMMEDIATE;");
         try
@@ -62,6 +68,7 @@ internal sealed class SqliteWriteTransactions
             {
                 var result = body(state);
                 _commit.Execute();
+                _checkpointer?.Committed();
                 return result;
             }
             catch

@@ -20,7 +20,8 @@ namespace Mrq.Storage.SqliteBroker;
 /// across connections and processes: two dequeuers never get the same item. The connection is the store's
 /// (<see cref="SqliteSchema.OpenConnection"/>: WAL, busy waits retried, faults reported as one line naming the file).
 /// One connection per broker, calls serialized in-process by its <see cref="SqliteGate"/> (SQLite serializes writers
-/// anyway); the calls complete synchronously once the lock is held.</para>
+/// anyway); the calls complete synchronously once the lock is held. Its commits wake a
+/// <see cref="SqliteCheckpointer"/> of its own, as the job store's do.</para>
 /// <para>The listen form <c>root/</c> is handled as in the Redis adapter: dequeue takes from the root first, then the
 /// known subqueues in name order; sizes sum the root and its known subqueues. Sets are listed in insertion order with
 /// <c>skip</c> honoured (Redis samples them randomly).</para>
@@ -34,6 +35,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
 
     private readonly SqliteConnection _connection;
     private readonly SqliteWriteTransactions _writes;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly FileWakeups _wakeups;
     private readonly SqliteCommand _insertList;
     private readonly SqliteCommand _insertSet;
@@ -53,7 +55,9 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
         try
         {
             SqliteSchema.Migrate(_connection);
-            _writes = new SqliteWriteTransactions(_connection, fullPath, new SqliteGate(typeof(SqliteQueueBroker).FullName!));
+            SqliteSchema.Execute(_connection, $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};");
+            _checkpointer = new SqliteCheckpointer(fullPath);
+            _writes = new SqliteWriteTransactions(_connection, fullPath, new SqliteGate(typeof(SqliteQueueBroker).FullName!), _checkpointer);
             _insertList = Prepare("INSERT INTO raw_items(queue, value, score, uniq) VALUES ($q, $v, 0, 0);", "$q", "$v");
             _insertSet = Prepare(
                 "INSERT INTO raw_items(queue, value, score, uniq) VALUES ($q, $v, 0, 1) ON CONFLICT (queue, value) WHERE uniq = 1 DO NOTHING;",
@@ -77,6 +81,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
         {
             // The raw statements first: they must be finalized before the connection closes (its commands are closed with it).
             _writes?.DisposeStatements();
+            _checkpointer?.Dispose();
             _connection.Dispose();
             throw;
         }
@@ -86,6 +91,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
     public async ValueTask DisposeAsync() =>
         await _writes.Gate.CloseAsync(() =>
         {
+            _checkpointer.Dispose();
             foreach (var command in _dequeueCommands)
             {
                 command?.Dispose();
