@@ -5,24 +5,28 @@
 # from GNU time) and the load average. On a noisy machine only interleaved runs and CPU per job compare. See
 # docs/benchmarks.md.
 #
-# usage: bench/ab.sh OLD_REV [--rounds N] [--count N] [--only REGEX] [--aot]
+# usage: bench/ab.sh OLD_REV [--rounds N] [--count N] [--only REGEX] [--row "QUEUE GREENLETS [ARGS]"]... [--aot]
 #   --rounds N   rounds per row (default 3)
 #   --count N    jobs per run (default 100000)
 #   --only REGEX rows to run, by queue name (square, square_raw, square_nostorage_raw)
+#   --row R      run this row instead of the default ones (repeatable); the word REDIS stands for the benchmark's
+#                Redis URI, e.g. --row "square 50 --processes 2" --row "square_raw 60 --redis REDIS"
 #   --aot        compare native AOT workers (published as test.sh does; a few minutes per side) instead of JIT ones
 set -euo pipefail
 
-[[ $# -ge 1 && $1 != -* ]] || { sed -n '2,11p' "$0"; exit 2; }
+[[ $# -ge 1 && $1 != -* ]] || { sed -n '2,13p' "$0"; exit 2; }
 OLD_REV="$1"; shift
 ROUNDS=3
 COUNT=100000
 ONLY=""
+ROWS=()
 PUBLISH_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --count) COUNT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --row) ROWS+=("$2"); shift 2 ;;
     --aot) PUBLISH_ARGS=(-r linux-x64 -p:PublishAot=true); shift ;;
     *) echo "bench/ab.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -60,13 +64,14 @@ run() {
 
 echo "| row ($COUNT jobs) | round | $OLD_REV jobs/s | working tree jobs/s | new / old | old CPU µs/job | new CPU µs/job | load |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for row in "square 50" "square_raw 30 --redis $REDIS" "square_nostorage_raw 50 --redis $REDIS"; do
-  set -- $row
+[[ ${#ROWS[@]} -gt 0 ]] || ROWS=("square 50" "square_raw 30 --redis REDIS" "square_nostorage_raw 50 --redis REDIS")
+for row in "${ROWS[@]}"; do
+  set -- ${row//REDIS/$REDIS}
   queue=$1
   [[ -z "$ONLY" || "$queue" =~ $ONLY ]] || continue
   for round in $(seq "$ROUNDS"); do
     old=$(run old "$@")
     new=$(run new "$@")
-    echo "| \`$queue\` | $round | $old | $new | $(awk -v o="$old" -v n="$new" 'BEGIN { if (o > 0) printf "%.2f×", n / o; else print "?" }') | $(cat "$WORK/old.cpu") | $(cat "$WORK/new.cpu") | $(cut -d' ' -f1 /proc/loadavg) |"
+    echo "| \`$row\` | $round | $old | $new | $(awk -v o="$old" -v n="$new" 'BEGIN { if (o > 0) printf "%.2f×", n / o; else print "?" }') | $(cat "$WORK/old.cpu") | $(cat "$WORK/new.cpu") | $(cut -d' ' -f1 /proc/loadavg) |"
   done
 done
