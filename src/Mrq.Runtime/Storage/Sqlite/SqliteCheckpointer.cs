@@ -39,8 +39,13 @@ internal sealed class SqliteCheckpointer : IDisposable
     public SqliteCheckpointer(string fullPath)
     {
         _connection = SqliteSchema.OpenConnection(fullPath, readOnly: false);
+
+        // Never wait long for anything: a checkpoint that cannot run now is left to the next one, and disposing the
+        // store joins this thread (the library would otherwise retry a busy statement for the whole command timeout).
+        SQLitePCL.raw.sqlite3_busy_timeout(_connection.Handle, 100);
         _checkpoint = _connection.CreateCommand();
         _checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        _checkpoint.CommandTimeout = 1;
         _thread = new Thread(Run) { IsBackground = true, Name = "Mrq SQLite checkpointer" };
         _thread.Start();
     }
