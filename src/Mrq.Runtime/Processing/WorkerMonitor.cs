@@ -91,7 +91,7 @@ internal sealed partial class WorkerMonitor(
 
                 if (await JobRecovery.RequeueRetryJobsAsync(store, now, stop).ConfigureAwait(false) > 0)
                 {
-                    // Due retries are queued again: a store with wake-ups tells every worker, this one is told whatever the store.
+                    // Due retries are queued again: a store with wake-ups reaches the other workers, this loop is woken here anyway.
                     state.Wake();
                 }
 
