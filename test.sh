@@ -46,7 +46,8 @@ else
 fi
 rm -f "$format_log"
 
-dotnet test Mrq.sln -c Release --no-build -nologo -v q "$@" 2>&1 | tee "$log"
+# Quiet, except that a failed test prints its message and stack trace (the minimal console logger shows only those).
+dotnet test Mrq.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
 
 # VSTest prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ...".
