@@ -135,7 +135,14 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     }
 
     /// <inheritdoc />
-    public async ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default)
+    public ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default) =>
+        PushAsync(queue, items, atHead: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask PushBackAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default) =>
+        PushAsync(queue, items, atHead: true, cancellationToken);
+
+    private async ValueTask PushAsync(string queue, ReadOnlyMemory<RawItem> items, bool atHead, CancellationToken cancellationToken)
     {
         var keys = Resolve(queue);
         if (keys.IsListenForm)
@@ -151,7 +158,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
         cancellationToken.ThrowIfCancellationRequested();
         if (!keys.IsSubqueue)
         {
-            await Guard(Push(_db, keys, items.Span)).ConfigureAwait(false);
+            await Guard(Push(_db, keys, items.Span, atHead)).ConfigureAwait(false);
             return;
         }
 
@@ -159,13 +166,14 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
         // subqueues can never see the member without its items.
         var transaction = _db.CreateTransaction();
         Task recorded = transaction.SetAddAsync(keys.KnownKey, keys.SubqueueValue);
-        var pushed = Push(transaction, keys, items.Span);
+        var pushed = Push(transaction, keys, items.Span, atHead);
         await Guard(transaction.ExecuteAsync()).ConfigureAwait(false);
         await Guard(recorded).ConfigureAwait(false);
         await Guard(pushed).ConfigureAwait(false);
     }
 
-    private static Task Push(IDatabaseAsync db, QueueKeys keys, ReadOnlySpan<RawItem> items)
+    /// <summary>Adds the items: at a list's tail, or with <paramref name="atHead"/> at its head in their order; sets ignore it.</summary>
+    private static Task Push(IDatabaseAsync db, QueueKeys keys, ReadOnlySpan<RawItem> items, bool atHead)
     {
         switch (keys.Type)
         {
@@ -177,7 +185,19 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
                     values[i] = items[i].Value;
                 }
 
-                return keys.Type == RawQueueType.List ? db.ListRightPushAsync(keys.Key, values) : db.SetAddAsync(keys.Key, values);
+                if (keys.Type == RawQueueType.Set)
+                {
+                    return db.SetAddAsync(keys.Key, values);
+                }
+
+                if (atHead)
+                {
+                    // LPUSH puts each value in turn at the head: the last one given ends up first.
+                    Array.Reverse(values);
+                    return db.ListLeftPushAsync(keys.Key, values);
+                }
+
+                return db.ListRightPushAsync(keys.Key, values);
             default:
                 var entries = new SortedSetEntry[items.Length];
                 for (var i = 0; i < items.Length; i++)

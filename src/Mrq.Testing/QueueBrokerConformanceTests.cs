@@ -94,6 +94,34 @@ public abstract partial class QueueBrokerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pushed_back_list_items_go_back_to_the_head_in_their_order()
+    {
+        await Broker.EnqueueAsync("test_raw", Items("1", "2", "3", "4"));
+        var taken = await Take("test_raw", 2);
+        await Broker.EnqueueAsync("test_raw", Items("5"));
+
+        await Broker.PushBackAsync("test_raw", Items([.. taken]));
+
+        Assert.Equal(["1", "2", "3", "4", "5"], await Take("test_raw", 10));
+    }
+
+    [Fact]
+    public async Task Items_pushed_back_onto_a_subqueue_or_a_set_are_found_as_enqueued_ones_are()
+    {
+        await Broker.PushBackAsync("test_raw/eu", Items("a", "b"));
+        await Broker.EnqueueAsync("test_sorted_set", new RawItem[] { new("aaa", 1), new("bbb", 2) });
+        Assert.Equal(["aaa"], await Take("test_sorted_set", 1));
+
+        await Broker.PushBackAsync("test_sorted_set", new RawItem[] { new("aaa", 1) });
+        await Broker.PushBackAsync("test_set", Items("x", "x"));
+        await Broker.PushBackAsync("test_raw", ReadOnlyMemory<RawItem>.Empty);
+
+        Assert.Equal(["a", "b"], await Take("test_raw/", 10));
+        Assert.Equal(["aaa", "bbb"], await Take("test_sorted_set", 10));
+        Assert.Equal(["x"], await Take("test_set", 10));
+    }
+
+    [Fact]
     public async Task Set_drops_duplicates()
     {
         await Broker.EnqueueAsync("test_set", Items(Four));

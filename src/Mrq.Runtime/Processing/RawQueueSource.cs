@@ -156,8 +156,9 @@ internal sealed partial class RawQueueSource : QueueSource
 
     /// <summary>
     /// The worker stops with a batch still pending: stores it if the store answers now (its jobs then wait as
-    /// <c>started</c> until maintenance requeues them), else pushes the raw params back onto the queue (a sorted set's
-    /// score is not kept: they come back with score 0, due at once on a timed set), else logs each of them.
+    /// <c>started</c> until maintenance requeues them), else pushes the raw params back onto the queue (a list's head;
+    /// a sorted set's score is not kept: they come back with score 0, due at once on a timed set), else logs each of
+    /// them.
     /// </summary>
     public override async ValueTask ReleaseAsync()
     {
@@ -207,7 +208,7 @@ internal sealed partial class RawQueueSource : QueueSource
         var root = _rawQueue;
         try
         {
-            await _broker.EnqueueAsync(root, raw.Select(r => new RawItem(r)).ToArray(), CancellationToken.None).ConfigureAwait(false);
+            await _broker.PushBackAsync(root, raw.Select(r => new RawItem(r)).ToArray(), CancellationToken.None).ConfigureAwait(false);
             LogPendingPushedBack(raw.Count, root);
         }
         catch (Exception e)

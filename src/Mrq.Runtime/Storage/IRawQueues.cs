@@ -37,6 +37,15 @@ public interface IRawQueues
     ValueTask<int> DequeueAsync(string queue, int max, DateTime now, double pushbackSeconds, List<string> into, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Puts back raw params that <see cref="DequeueAsync"/> took from <paramref name="queue"/> (a root or a subqueue, not
+    /// the listen form) and that will not run (a worker stopping with a batch it could not store, a batch popped ahead
+    /// that no pass took): a list gets them back at its head, in the given order, so they are taken first again; sets
+    /// and sorted or timed sets get them as <see cref="EnqueueAsync"/> would (with the scores given). An empty batch is
+    /// a no-op.
+    /// </summary>
+    ValueTask PushBackAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Removes specific raw params (the task's own acknowledgement for timed sets with pushback); for lists, one
     /// occurrence per given value, nearest the head (MRQ's <c>LREM key 1</c>). Returns how many were removed.
     /// </summary>

@@ -6,7 +6,14 @@ namespace Mrq.Storage.SqliteBroker;
 internal sealed partial class SqliteQueueBroker
 {
     /// <inheritdoc />
-    public async ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default)
+    public ValueTask EnqueueAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default) =>
+        PushAsync(queue, items, atHead: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask PushBackAsync(string queue, ReadOnlyMemory<RawItem> items, CancellationToken cancellationToken = default) =>
+        PushAsync(queue, items, atHead: true, cancellationToken);
+
+    private async ValueTask PushAsync(string queue, ReadOnlyMemory<RawItem> items, bool atHead, CancellationToken cancellationToken)
     {
         var type = RawQueueNames.GetRequiredType(queue);
         if (RawQueueNames.IsListenForm(queue))
@@ -20,8 +27,8 @@ internal sealed partial class SqliteQueueBroker
         }
 
         await _writes.RunAsync(
-            (Broker: this, Queue: queue, Type: type, Items: items),
-            static a => a.Broker.InsertItems(a.Queue, a.Type, a.Items.Span),
+            (Broker: this, Queue: queue, Type: type, Items: items, AtHead: atHead),
+            static a => a.Broker.InsertItems(a.Queue, a.Type, a.Items.Span, a.AtHead),
             null,
             cancellationToken).ConfigureAwait(false);
     }
@@ -111,13 +118,19 @@ internal sealed partial class SqliteQueueBroker
     }
 
     /// <summary>Inserts <paramref name="items"/> inside the open transaction, recording a subqueue under its root.</summary>
-    private void InsertItems(string queue, RawQueueType type, ReadOnlySpan<RawItem> items)
+    private void InsertItems(string queue, RawQueueType type, ReadOnlySpan<RawItem> items, bool atHead)
     {
         if (RawQueueNames.IsSubqueue(queue))
         {
             _recordSubqueue.Parameters[0].Value = RawQueueNames.Root(queue);
             _recordSubqueue.Parameters[1].Value = queue;
             _recordSubqueue.ExecuteNonQuery();
+        }
+
+        if (atHead && type == RawQueueType.List)
+        {
+            InsertAtHead(queue, items);
+            return;
         }
 
         var insert = type switch
@@ -136,6 +149,28 @@ internal sealed partial class SqliteQueueBroker
                 insert.Parameters[2].Value = items[i].Score;
             }
 
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Puts list items before every item of the file, in their order: a list is taken in <c>seq</c> order, and the
+    /// rowids below the smallest one are free (new rows take the largest plus one).
+    /// </summary>
+    private void InsertAtHead(string queue, ReadOnlySpan<RawItem> items)
+    {
+        using var first = _connection.CreateCommand();
+        first.CommandText = "SELECT COALESCE(MIN(seq), 1) FROM raw_items;";
+        var seq = (long)first.ExecuteScalar()! - items.Length;
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = "INSERT INTO raw_items(seq, queue, value, score, uniq) VALUES ($seq, $q, $v, 0, 0);";
+        var seqParameter = insert.Parameters.Add("$seq", SqliteType.Integer);
+        insert.Parameters.AddWithValue("$q", queue);
+        var value = insert.Parameters.Add("$v", SqliteType.Text);
+        foreach (var item in items)
+        {
+            seqParameter.Value = seq++;
+            value.Value = item.Value;
             insert.ExecuteNonQuery();
         }
     }
