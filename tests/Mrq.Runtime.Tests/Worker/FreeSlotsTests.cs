@@ -11,13 +11,7 @@ public sealed class FreeSlotsTests
     [Fact]
     public void A_recount_fills_the_slots_freed_since_the_claim_was_planned_up_to_the_claim_limit()
     {
-        var state = new WorkerState("w", "w", greenlets: 10);
-        var jobs = Jobs(12);
-        foreach (var job in jobs)
-        {
-            state.Add(job);
-        }
-
+        var (state, jobs) = Running(12);
         var slots = new FreeSlots(state, maxJobs: 0, most: 64);
         slots.Set(capacity: 15);
         Assert.Equal(3, slots.Recount(3));
@@ -36,13 +30,7 @@ public sealed class FreeSlotsTests
     [Fact]
     public void A_recount_never_takes_fewer_than_planned_nor_more_than_max_jobs_allows()
     {
-        var state = new WorkerState("w", "w", greenlets: 10);
-        var jobs = Jobs(10);
-        foreach (var job in jobs)
-        {
-            state.Add(job);
-        }
-
+        var (state, jobs) = Running(10);
         var slots = new FreeSlots(state, maxJobs: 14, most: 64);
         slots.Set(capacity: 10);
         Assert.Equal(2, slots.Recount(2));
@@ -56,5 +44,16 @@ public sealed class FreeSlotsTests
         Assert.Equal(4, slots.Recount(1));
     }
 
-    private static RunningJob[] Jobs(int count) => RunningJobs.Create(count, "tests.worker.Slots");
+    /// <summary>A worker of 10 greenlets with <paramref name="count"/> jobs running (or waiting, claimed ahead).</summary>
+    private static (WorkerState State, RunningJob[] Jobs) Running(int count)
+    {
+        var state = new WorkerState("w", "w", greenlets: 10);
+        var jobs = RunningJobs.Create(count, "tests.worker.Slots");
+        foreach (var job in jobs)
+        {
+            state.Add(job);
+        }
+
+        return (state, jobs);
+    }
 }
