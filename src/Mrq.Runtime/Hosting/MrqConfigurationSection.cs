@@ -20,17 +20,38 @@ namespace Mrq.Hosting;
 /// </remarks>
 internal static class MrqConfigurationSection
 {
-    /// <summary>Applies every key of <paramref name="section"/>; each bad value adds one line to <paramref name="errors"/>.</summary>
-    public static void Apply(IConfiguration section, MrqSettings settings, ICollection<string> errors)
+    /// <summary>The host's own key in the shared section: one section per hosted worker (<c>"Mrq:Workers:&lt;name&gt;"</c>).</summary>
+    public const string WorkersKey = "Workers";
+
+    /// <summary>
+    /// Applies every key of <paramref name="section"/>; each bad value or unknown key adds one line to
+    /// <paramref name="errors"/>. The shared section (<paramref name="isWorkerSection"/> false) may also hold
+    /// <see cref="WorkersKey"/>, read by each worker.
+    /// </summary>
+    public static void Apply(IConfiguration section, MrqSettings settings, ICollection<string> errors, bool isWorkerSection = false)
     {
         var path = section is IConfigurationSection named ? named.Path : "";
         foreach (var child in section.GetChildren())
         {
             var key = ConfigKeys.Find(child.Key);
             var source = path.Length > 0 ? $"{path}:{child.Key}" : child.Key;
-            if (key is null || key.Name == "config")
+            if (key is null && ConfigKeys.Sections.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
                 settings.Extra[child.Key] = ToJson(child);
+                continue;
+            }
+
+            if (key is null && !isWorkerSection && string.Equals(child.Key, WorkersKey, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (key is null || key.Name == "config")
+            {
+                // As in mrq-config.json: the keys are a fixed table, so a misspelt one would silently do nothing.
+                errors.Add(key is null
+                    ? $"{source}: unknown key{ClosestName.Hint(child.Key, isWorkerSection ? ConfigKeys.FileKeys : ConfigKeys.FileKeys.Append(WorkersKey))}."
+                    : $"{source}: a host reads its own configuration sources, not an Mrq config file.");
                 continue;
             }
 

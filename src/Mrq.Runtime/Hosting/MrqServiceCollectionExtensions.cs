@@ -95,8 +95,8 @@ public static class MrqServiceCollectionExtensions
         {
             if (provider.GetService<IConfiguration>() is { } configuration)
             {
-                var section = configuration.GetSection($"{DefaultSectionName}:Workers:{name}");
-                MrqConfigurationSection.Apply(section, settings, settings.ConfigurationErrors);
+                var section = configuration.GetSection($"{DefaultSectionName}:{MrqConfigurationSection.WorkersKey}:{name}");
+                MrqConfigurationSection.Apply(section, settings, settings.ConfigurationErrors, isWorkerSection: true);
             }
 
             configure?.Invoke(settings);

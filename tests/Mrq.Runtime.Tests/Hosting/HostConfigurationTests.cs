@@ -52,6 +52,11 @@ public sealed class HostConfigurationTests
     [InlineData("\"REDIS\": \"http://nowhere\"", "Mrq:REDIS: redis (--redis, MRQ_REDIS): no adapter handles http:// URIs; expected a Redis URI")]
     [InlineData("\"TASKS\": { \"t\": { \"timeout\": 0 } }", "TASKS[\"t\"].timeout: expected an integer of at least 1, got 0.")]
     [InlineData("\"Workers\": { \"worker\": { \"QUEUES\": \"nothing_raw\" } }", "worker 'worker': queue 'nothing_raw': no job factory is declared for the raw queue 'nothing_raw'")]
+    [InlineData("\"GREENLET\": 5", "Mrq:GREENLET: unknown key (did you mean GREENLETS?).")]
+    [InlineData("\"Worker\": { \"worker\": { \"QUEUES\": \"a\" } }", "Mrq:Worker: unknown key (did you mean Workers?).")]
+    [InlineData("\"Workers\": { \"worker\": { \"MAXJOBS\": 3 } }", "Mrq:Workers:worker:MAXJOBS: unknown key (did you mean MAX_JOBS?).")]
+    [InlineData("\"Workers\": { \"worker\": { \"Workers\": {} } }", "Mrq:Workers:worker:Workers: unknown key.")]
+    [InlineData("\"CONFIG\": \"mrq-config.json\"", "Mrq:CONFIG: a host reads its own configuration sources, not an Mrq config file.")]
     public async Task A_bad_value_stops_the_host_at_start_naming_the_key(string setting, string message)
     {
         using var directory = new TempDirectory();
