@@ -55,6 +55,13 @@ public sealed class MrqSettings
     /// <summary>Stop after this many jobs (0: no limit).</summary>
     public int MaxJobs { get; set; }
 
+    /// <summary>
+    /// In a host only (<c>"StopHostWhenWorkersEnd"</c> in the <c>"Mrq"</c> section): once every hosted worker has ended
+    /// by itself (burst with its queues empty, <c>max_jobs</c>, <c>max_time</c>, <c>max_memory</c>), the host stops, as
+    /// the command line's worker process exits. Off by default: a web app keeps serving after its worker ends.
+    /// </summary>
+    public bool StopHostWhenWorkersEnd { get; set; }
+
     /// <summary>Stop dequeuing after this many seconds (0: no limit).</summary>
     public double MaxTime { get; set; }
 

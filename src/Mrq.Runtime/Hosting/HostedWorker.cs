@@ -22,6 +22,7 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly HostedWorkersEnd _ends;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _interrupt = new();
     private CancellationTokenRegistration _onStopping;
@@ -29,7 +30,7 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
     private Task<WorkerRunSummary>? _run;
     private int _stopping;
 
-    public HostedWorker(string name, IServiceProvider services, MrqSettings settings, IMrqClient client, ILoggerFactory loggers, IHostApplicationLifetime lifetime, HostOptions hostOptions)
+    public HostedWorker(string name, IServiceProvider services, MrqSettings settings, IMrqClient client, ILoggerFactory loggers, IHostApplicationLifetime lifetime, HostOptions hostOptions, HostedWorkersEnd ends)
     {
         _name = name;
         _services = services;
@@ -38,6 +39,7 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
         _logger = loggers.CreateLogger("Mrq.Worker");
         _lifetime = lifetime;
         _shutdownTimeout = hostOptions.ShutdownTimeout;
+        _ends = ends;
     }
 
     /// <summary>The worker's name in the host.</summary>
@@ -149,6 +151,13 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
             // As BackgroundService's default: a worker that cannot run stops the host rather than leave it up without it.
             LogFailed(e, _name, e.Message);
             _lifetime.StopApplication();
+            return;
+        }
+
+        // Ended by itself (not by the host stopping): nothing is left to stop when the host stops later.
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            _ends.Ended();
         }
     }
 

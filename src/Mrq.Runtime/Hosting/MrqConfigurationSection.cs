@@ -23,10 +23,15 @@ internal static class MrqConfigurationSection
     /// <summary>The host's own key in the shared section: one section per hosted worker (<c>"Mrq:Workers:&lt;name&gt;"</c>).</summary>
     public const string WorkersKey = "Workers";
 
+    /// <summary>The host's own key in the shared section: <see cref="MrqSettings.StopHostWhenWorkersEnd"/>.</summary>
+    public const string StopHostWhenWorkersEndKey = "StopHostWhenWorkersEnd";
+
+    private static readonly string[] s_hostKeys = [WorkersKey, StopHostWhenWorkersEndKey];
+
     /// <summary>
     /// Applies every key of <paramref name="section"/>; each bad value or unknown key adds one line to
-    /// <paramref name="errors"/>. The shared section (<paramref name="isWorkerSection"/> false) may also hold
-    /// <see cref="WorkersKey"/>, read by each worker.
+    /// <paramref name="errors"/>. The shared section (<paramref name="isWorkerSection"/> false) may also hold the host's
+    /// own keys: <see cref="WorkersKey"/>, read by each worker, and <see cref="StopHostWhenWorkersEndKey"/>.
     /// </summary>
     public static void Apply(IConfiguration section, MrqSettings settings, ICollection<string> errors, bool isWorkerSection = false)
     {
@@ -46,11 +51,25 @@ internal static class MrqConfigurationSection
                 continue;
             }
 
+            if (key is null && !isWorkerSection && string.Equals(child.Key, StopHostWhenWorkersEndKey, StringComparison.OrdinalIgnoreCase))
+            {
+                if (bool.TryParse(child.Value, out var stopHost))
+                {
+                    settings.StopHostWhenWorkersEnd = stopHost;
+                }
+                else
+                {
+                    errors.Add($"{source}: expected true or false, got \"{child.Value}\".");
+                }
+
+                continue;
+            }
+
             if (key is null || key.Name == "config")
             {
                 // As in mrq-config.json: the keys are a fixed table, so a misspelt one would silently do nothing.
                 errors.Add(key is null
-                    ? $"{source}: unknown key{ClosestName.Hint(child.Key, isWorkerSection ? ConfigKeys.FileKeys : ConfigKeys.FileKeys.Append(WorkersKey))}."
+                    ? $"{source}: unknown key{ClosestName.Hint(child.Key, isWorkerSection ? ConfigKeys.FileKeys : ConfigKeys.FileKeys.Concat(s_hostKeys))}."
                     : $"{source}: a host reads its own configuration sources, not an Mrq config file.");
                 continue;
             }

@@ -109,7 +109,8 @@ public static class MrqServiceCollectionExtensions
             provider.GetRequiredService<IMrqClient>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<IHostApplicationLifetime>(),
-            provider.GetRequiredService<IOptions<HostOptions>>().Value));
+            provider.GetRequiredService<IOptions<HostOptions>>().Value,
+            provider.GetRequiredService<HostedWorkersEnd>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredKeyedService<HostedWorker>(name));
         return services;
     }
@@ -132,6 +133,7 @@ public static class MrqServiceCollectionExtensions
         services.AddSingleton<MrqMarker>();
         services.AddOptions();
         services.AddSingleton(new MrqWorkerNames());
+        services.AddSingleton<HostedWorkersEnd>();
 
         // Configuration first (for the client and every worker), so code configuration applied later wins.
         services.AddSingleton<IConfigureOptions<MrqSettings>>(provider => new ConfigureNamedOptions<MrqSettings>(null, settings =>

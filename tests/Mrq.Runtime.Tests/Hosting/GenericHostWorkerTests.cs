@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mrq.Configuration;
+using Mrq.Hosting;
 using Mrq.Tests.Support;
 
 namespace Mrq.Tests.Hosting;
@@ -155,6 +157,47 @@ public sealed class GenericHostWorkerTests
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains("No task with path 'library.NotRegistered'", job.Traceback, StringComparison.Ordinal);
         Assert.Contains("AddMrqTasksFrom", job.Traceback, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_StopHostWhenWorkersEnd_the_host_stops_once_every_worker_has_ended_by_itself()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) =>
+        {
+            services.AddMrqWorker("batch", w => (w.Queues, w.DequeueStrategy) = (["batch"], DequeueStrategy.Burst));
+            services.AddMrqWorker("steady", w => (w.Queues, w.MaxJobs) = (["steady"], 1));
+        }, new Dictionary<string, string?> { ["Mrq:StopHostWhenWorkersEnd"] = "true" });
+        var client = host.Services.GetRequiredService<IMrqClient>();
+        var batch = Enumerable.Range(1, 3).Select(n => client.Enqueue(Tasks.HostingSquare.Job(n).OnQueue("batch"))).ToList();
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await host.StartAsync();
+        await host.Services.GetRequiredKeyedService<HostedWorker>("batch").Run!.WaitAsync(TestHosts.Wait);
+        Assert.False(stopping.IsCancellationRequested, "the steady worker still runs");
+        var last = client.Enqueue(Tasks.HostingSquare.Job(n: 4).OnQueue("steady"));
+        await host.WaitForShutdownAsync().WaitAsync(TestHosts.Wait);
+
+        var statuses = await TestHosts.StatusesAsync(directory.File("jobs.db"), [.. batch, last]);
+        Assert.All(statuses, s => Assert.Equal(JobStatus.Success, s));
+    }
+
+    [Fact]
+    public async Task By_default_the_host_keeps_running_after_its_burst_worker_ends()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w => (w.Queues, w.DequeueStrategy) = (["batch"], DequeueStrategy.Burst)));
+        var client = host.Services.GetRequiredService<IMrqClient>();
+        var id = client.Enqueue(Tasks.HostingSquare.Job(n: 5).OnQueue("batch"));
+
+        await host.StartAsync();
+        await host.Services.GetRequiredKeyedService<HostedWorker>("worker").Run!.WaitAsync(TestHosts.Wait);
+        var job = await client.GetJobAsync(id);
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Success, job?.Status);
+        Assert.False(stopping);
     }
 
     /// <summary>The name of a gate that is already open.</summary>

@@ -56,6 +56,8 @@ public sealed class HostConfigurationTests
     [InlineData("\"Worker\": { \"worker\": { \"QUEUES\": \"a\" } }", "Mrq:Worker: unknown key (did you mean Workers?).")]
     [InlineData("\"Workers\": { \"worker\": { \"MAXJOBS\": 3 } }", "Mrq:Workers:worker:MAXJOBS: unknown key (did you mean MAX_JOBS?).")]
     [InlineData("\"Workers\": { \"worker\": { \"Workers\": {} } }", "Mrq:Workers:worker:Workers: unknown key.")]
+    [InlineData("\"StopHostWhenWorkersEnd\": \"yes\"", "Mrq:StopHostWhenWorkersEnd: expected true or false, got \"yes\".")]
+    [InlineData("\"Workers\": { \"worker\": { \"StopHostWhenWorkersEnd\": true } }", "Mrq:Workers:worker:StopHostWhenWorkersEnd: unknown key.")]
     [InlineData("\"CONFIG\": \"mrq-config.json\"", "Mrq:CONFIG: a host reads its own configuration sources, not an Mrq config file.")]
     public async Task A_bad_value_stops_the_host_at_start_naming_the_key(string setting, string message)
     {
