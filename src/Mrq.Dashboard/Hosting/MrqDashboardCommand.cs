@@ -45,10 +45,11 @@ public static class MrqDashboardCommand
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is SocketException or null)
+        catch (IOException e)
         {
+            // Kestrel's "Failed to bind to address …" wraps the reason (AddressInUseException, a SocketException).
             context.Output.Flush();
-            await Console.Error.WriteLineAsync($"mrq: error: cannot listen on {settings.DashboardIp}:{settings.DashboardPort}: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"mrq: error: --dashboard_port: cannot listen on {settings.DashboardIp}:{settings.DashboardPort}: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
             return 1;
         }
 

@@ -67,6 +67,19 @@ internal sealed class ConfigKey
             return true;
         }, aliases);
 
+    /// <summary>A TCP port (at most 65535), from <paramref name="min"/>: 0 where the setting may be off.</summary>
+    public static ConfigKey Port(string name, int min, Action<MrqSettings, int> set) =>
+        new(name, min == 0 ? "0 (off) or a port number up to 65535" : $"a port number from {min} to 65535", false, (v, s) =>
+        {
+            if (!int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > 65535)
+            {
+                return false;
+            }
+
+            set(s, n);
+            return true;
+        }, []);
+
     public static ConfigKey Number(string name, double min, bool exclusive, Action<MrqSettings, double> set, params string[] aliases) =>
         new(name, exclusive ? $"a number greater than {min.ToString(CultureInfo.InvariantCulture)}" : $"a number of at least {min.ToString(CultureInfo.InvariantCulture)}", false, (v, s) =>
         {
