@@ -45,9 +45,10 @@ public static class MrqDashboardCommand
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
-            // Kestrel's "Failed to bind to address …" wraps the reason (AddressInUseException, a SocketException).
+            // Kestrel's "Failed to bind to address …" wraps the reason (AddressInUseException); an address this machine
+            // does not have is a bare SocketException.
             context.Output.Flush();
             await Console.Error.WriteLineAsync($"mrq: error: --dashboard_port: cannot listen on {settings.DashboardIp}:{settings.DashboardPort}: {(e.InnerException ?? e).Message}").ConfigureAwait(false);
             return 1;
