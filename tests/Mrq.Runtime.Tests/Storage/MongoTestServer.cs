@@ -25,9 +25,23 @@ internal static class MongoTestServer
     /// <summary>The server's URI, or null when tests must skip.</summary>
     public static string? Uri => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } uri ? uri : null;
 
-    /// <summary>The server's URI; throws when it is not set (a test that forgot to require it).</summary>
-    public static MongoUrl RequiredUrl =>
-        new(Uri ?? throw new InvalidOperationException($"{SkipReason}: this test must be a [MongoFact] or use [StoreFact] on a [MongoServerRequired] class."));
+    // Asked once per run: a server that is down would otherwise cost every test the driver's 30 s server selection.
+    private static readonly Lazy<string?> s_unreachable = new(Probe);
+
+    /// <summary>
+    /// The server's URI; throws when it is not set (a test that forgot to require it), or at once when the server did
+    /// not answer the run's first ping.
+    /// </summary>
+    public static MongoUrl RequiredUrl
+    {
+        get
+        {
+            var url = new MongoUrl(Uri ?? throw new InvalidOperationException($"{SkipReason}: this test must be a [MongoFact] or use [StoreFact] on a [MongoServerRequired] class."));
+            return s_unreachable.Value is { } reason
+                ? throw new InvalidOperationException($"The MongoDB server that {EnvironmentVariable} names did not answer a ping within 10 s ({reason}); start it, or unset {EnvironmentVariable} to skip these tests.")
+                : url;
+        }
+    }
 
     /// <summary>A database name unique to this test run and call (<c>mrqtest_&lt;run&gt;_&lt;n&gt;</c>).</summary>
     public static string NewDatabaseName() => s_runPrefix + Interlocked.Increment(ref s_counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -49,6 +63,22 @@ internal static class MongoTestServer
         }
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
+        }
+    }
+
+    private static string? Probe()
+    {
+        var settings = MongoClientSettings.FromUrl(new MongoUrl(Uri!));
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
+        try
+        {
+            using var client = new MongoClient(settings);
+            client.GetDatabase("admin").RunCommand<BsonDocument>(new BsonDocument("ping", 1));
+            return null;
+        }
+        catch (Exception e) when (e is MongoException or TimeoutException)
+        {
+            return e.GetType().Name;
         }
     }
 
