@@ -5,6 +5,7 @@ public sealed partial class TaskGenerator
     internal sealed partial class Emitter
     {
         private const string GenericList = "global::System.Collections.Generic.List";
+        private const string GenericHashSet = "global::System.Collections.Generic.HashSet";
 
         /// <summary>
         /// One <c>Write</c>/<c>Read</c> overload pair per collection, dictionary and object type of the compilation's
@@ -144,11 +145,12 @@ public sealed partial class TaskGenerator
 
                 case TypeShape.Collection:
                     var isArray = type.Collection == CollectionKind.Array;
+                    var isSet = type.Collection is CollectionKind.HashSet or CollectionKind.ISet or CollectionKind.IReadOnlySet;
                     source.WriteLine("var index = -1;");
                     OpenPositionedRead(source, "ReadArrayHeader");
                     source.WriteLine(isArray
                         ? $"var items = {NewArray(type.Element!.FullName, "count")};"
-                        : $"var items = new {GenericList}<{type.Element!.FullName}>(count);");
+                        : $"var items = new {(isSet ? GenericHashSet : GenericList)}<{type.Element!.FullName}>(count);");
                     source.WriteLine("for (index = 0; index < count; index++)");
                     source.OpenBlock();
                     if (isArray)

@@ -173,7 +173,8 @@ public sealed partial class TaskGenerator
                 default:
                     source.WriteLine(spec.Primitive switch
                     {
-                        PrimitiveKind.Decimal or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.DateTimeOffset or PrimitiveKind.TimeSpan =>
+                        PrimitiveKind.Decimal or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.DateTimeOffset or PrimitiveKind.TimeSpan
+                            or PrimitiveKind.DateOnly or PrimitiveKind.TimeOnly =>
                             $"{Wire}.Write{spec.Primitive}(ref {writer}, {value});",
                         _ => $"{writer}.Write({value});",
                     });
@@ -238,8 +239,8 @@ public sealed partial class TaskGenerator
                 {
                     PrimitiveKind.Boolean => "true or false",
                     PrimitiveKind.Single or PrimitiveKind.Double or PrimitiveKind.Decimal => "a JSON number",
-                    PrimitiveKind.String or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.TimeSpan => "a JSON string",
-                    PrimitiveKind.DateTime or PrimitiveKind.DateTimeOffset => "an ISO 8601 date string",
+                    PrimitiveKind.String or PrimitiveKind.Char or PrimitiveKind.Guid or PrimitiveKind.TimeSpan or PrimitiveKind.TimeOnly => "a JSON string",
+                    PrimitiveKind.DateTime or PrimitiveKind.DateTimeOffset or PrimitiveKind.DateOnly => "an ISO 8601 date string",
                     _ => "a JSON integer",
                 },
             };

@@ -312,7 +312,17 @@ public sealed partial class TaskGenerator
                 return PrimitiveKind.DateTimeOffset;
             }
 
-            return SymbolEqualityComparer.Default.Equals(type, _known.TimeSpan) ? PrimitiveKind.TimeSpan : PrimitiveKind.None;
+            if (SymbolEqualityComparer.Default.Equals(type, _known.TimeSpan))
+            {
+                return PrimitiveKind.TimeSpan;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, _known.DateOnly))
+            {
+                return PrimitiveKind.DateOnly;
+            }
+
+            return SymbolEqualityComparer.Default.Equals(type, _known.TimeOnly) ? PrimitiveKind.TimeOnly : PrimitiveKind.None;
         }
 
         private CollectionKind GetCollectionKind(INamedTypeSymbol type)
@@ -331,6 +341,9 @@ public sealed partial class TaskGenerator
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.IEnumerable) => CollectionKind.IEnumerable,
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.IReadOnlyList) => CollectionKind.IReadOnlyList,
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.IReadOnlyCollection) => CollectionKind.IReadOnlyCollection,
+                _ when SymbolEqualityComparer.Default.Equals(definition, _known.HashSet) => CollectionKind.HashSet,
+                _ when SymbolEqualityComparer.Default.Equals(definition, _known.ISet) => CollectionKind.ISet,
+                _ when SymbolEqualityComparer.Default.Equals(definition, _known.IReadOnlySet) => CollectionKind.IReadOnlySet,
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.Dictionary) => CollectionKind.Dictionary,
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.IDictionary) => CollectionKind.IDictionary,
                 _ when SymbolEqualityComparer.Default.Equals(definition, _known.IReadOnlyDictionary) => CollectionKind.IReadOnlyDictionary,

@@ -23,12 +23,17 @@ internal sealed class KnownTypeSymbols
         Guid = compilation.GetBestTypeByMetadataName("System.Guid");
         DateTimeOffset = compilation.GetBestTypeByMetadataName("System.DateTimeOffset");
         TimeSpan = compilation.GetBestTypeByMetadataName("System.TimeSpan");
+        DateOnly = compilation.GetBestTypeByMetadataName("System.DateOnly");
+        TimeOnly = compilation.GetBestTypeByMetadataName("System.TimeOnly");
         List = compilation.GetBestTypeByMetadataName("System.Collections.Generic.List`1");
         IList = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IList_T);
         ICollection = compilation.GetSpecialType(SpecialType.System_Collections_Generic_ICollection_T);
         IEnumerable = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
         IReadOnlyList = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IReadOnlyList_T);
         IReadOnlyCollection = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IReadOnlyCollection_T);
+        HashSet = compilation.GetBestTypeByMetadataName("System.Collections.Generic.HashSet`1");
+        ISet = compilation.GetBestTypeByMetadataName("System.Collections.Generic.ISet`1");
+        IReadOnlySet = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IReadOnlySet`1");
         Dictionary = compilation.GetBestTypeByMetadataName("System.Collections.Generic.Dictionary`2");
         IDictionary = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         IReadOnlyDictionary = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
@@ -66,6 +71,10 @@ internal sealed class KnownTypeSymbols
 
     public INamedTypeSymbol? TimeSpan { get; }
 
+    public INamedTypeSymbol? DateOnly { get; }
+
+    public INamedTypeSymbol? TimeOnly { get; }
+
     public INamedTypeSymbol? List { get; }
 
     public INamedTypeSymbol IList { get; }
@@ -77,6 +86,12 @@ internal sealed class KnownTypeSymbols
     public INamedTypeSymbol IReadOnlyList { get; }
 
     public INamedTypeSymbol IReadOnlyCollection { get; }
+
+    public INamedTypeSymbol? HashSet { get; }
+
+    public INamedTypeSymbol? ISet { get; }
+
+    public INamedTypeSymbol? IReadOnlySet { get; }
 
     public INamedTypeSymbol? Dictionary { get; }
 

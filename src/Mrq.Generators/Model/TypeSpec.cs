@@ -93,6 +93,8 @@ internal enum PrimitiveKind
     DateTime,
     DateTimeOffset,
     TimeSpan,
+    DateOnly,
+    TimeOnly,
 }
 
 /// <summary>The declared type of a collection or dictionary, which decides how it is counted, iterated and created.</summary>
@@ -106,6 +108,9 @@ internal enum CollectionKind
     IEnumerable,
     IReadOnlyList,
     IReadOnlyCollection,
+    HashSet,
+    ISet,
+    IReadOnlySet,
     Dictionary,
     IDictionary,
     IReadOnlyDictionary,

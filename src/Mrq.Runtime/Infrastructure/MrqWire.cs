@@ -10,8 +10,9 @@ namespace Mrq.Infrastructure;
 
 /// <summary>
 /// The scalar encodings of Mrq's wire format that MessagePack has no native type for, kept JSON-like so every store
-/// and the dashboard can convert them: decimal, char, Guid, DateTimeOffset and TimeSpan are strings (invariant culture;
-/// Guid "D", DateTimeOffset ISO 8601 "O", TimeSpan "c"). Readers also take what params converted from JSON hold: ISO
+/// and the dashboard can convert them: decimal, char, Guid, DateTimeOffset, TimeSpan, DateOnly and TimeOnly are strings
+/// (invariant culture; Guid "D", DateTimeOffset ISO 8601 "O", TimeSpan "c", DateOnly "yyyy-MM-dd", TimeOnly
+/// "HH:mm:ss.FFFFFFF"). Readers also take what params converted from JSON hold: ISO
 /// 8601 strings for DateTime, enum names, numbers for decimals. Every reader checks the value's type first and reports a
 /// mismatch in JSON terms (a <see cref="ParamValueException"/>), never as a MessagePack code. Called by generated code;
 /// not for hand-written code.
@@ -31,6 +32,8 @@ public static class MrqWire
         "yyyy-MM-dd'T'HH:mmK",
         "yyyy-MM-dd",
     ];
+
+    private static readonly string[] s_timeFormats = ["HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF"];
 
     /// <summary>Reads the header of a params map: empty input and nil count as an empty map.</summary>
     public static int ReadParamsHeader(ref MessagePackReader reader)
@@ -267,16 +270,41 @@ public static class MrqWire
     }
 
     /// <summary>Reads a TimeSpan from a string in the constant format.</summary>
-    public static TimeSpan ReadTimeSpan(ref MessagePackReader reader)
+    public static TimeSpan ReadTimeSpan(ref MessagePackReader reader) =>
+        ReadParsedText(
+            ref reader,
+            "a TimeSpan string \"[-][d.]hh:mm:ss[.fffffff]\" such as \"01:30:00\"",
+            static (ReadOnlySpan<char> text, out TimeSpan value) => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value));
+
+    /// <summary>Writes a DateOnly as an ISO 8601 date string (<c>yyyy-MM-dd</c>).</summary>
+    public static void WriteDateOnly(ref MessagePackWriter writer, DateOnly value)
     {
-        const string Expectation = "a TimeSpan string \"[-][d.]hh:mm:ss[.fffffff]\" such as \"01:30:00\"";
-        var peek = reader.CreatePeekReader();
-        var text = ReadText(ref reader, Expectation);
-        Span<char> chars = stackalloc char[MaxScalarTextLength];
-        return text.Length <= chars.Length && TimeSpan.TryParse(chars[..Encoding.UTF8.GetChars(text, chars)], CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Expected(Expectation, ref peek);
+        Span<byte> text = stackalloc byte[16];
+        _ = value.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        WriteUtf8(ref writer, text[..written]);
     }
+
+    /// <summary>Reads a DateOnly from an ISO 8601 date string (<c>yyyy-MM-dd</c>).</summary>
+    public static DateOnly ReadDateOnly(ref MessagePackReader reader) =>
+        ReadParsedText(
+            ref reader,
+            "an ISO 8601 date string \"yyyy-MM-dd\" such as \"2026-12-04\"",
+            static (ReadOnlySpan<char> text, out DateOnly value) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value));
+
+    /// <summary>Writes a TimeOnly as a string <c>HH:mm:ss[.fffffff]</c> (the fraction only when there is one).</summary>
+    public static void WriteTimeOnly(ref MessagePackWriter writer, TimeOnly value)
+    {
+        Span<byte> text = stackalloc byte[24];
+        _ = value.TryFormat(text, out var written, "HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        WriteUtf8(ref writer, text[..written]);
+    }
+
+    /// <summary>Reads a TimeOnly from a string <c>HH:mm</c> or <c>HH:mm:ss[.fffffff]</c> (24-hour clock).</summary>
+    public static TimeOnly ReadTimeOnly(ref MessagePackReader reader) =>
+        ReadParsedText(
+            ref reader,
+            "a time string \"HH:mm[:ss[.fffffff]]\" such as \"14:30\"",
+            static (ReadOnlySpan<char> text, out TimeOnly value) => TimeOnly.TryParseExact(text, s_timeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value));
 
     /// <summary>Whether the next value is a string (an enum given by name).</summary>
     public static bool IsString(ref MessagePackReader reader) => reader.NextMessagePackType == MessagePackType.String;
@@ -379,6 +407,17 @@ public static class MrqWire
             : throw Expected(expectation, ref peek);
     }
 
+    // A string value parsed as text (at most MaxScalarTextLength characters), or the JSON-terms error.
+    private static T ReadParsedText<T>(ref MessagePackReader reader, string expectation, TextParser<T> parse)
+    {
+        var peek = reader.CreatePeekReader();
+        var text = ReadText(ref reader, expectation);
+        Span<char> chars = stackalloc char[MaxScalarTextLength];
+        return text.Length <= chars.Length && parse(chars[..Encoding.UTF8.GetChars(text, chars)], out var value)
+            ? value
+            : throw Expected(expectation, ref peek);
+    }
+
     private static ParamValueException Expected(string expected, ref MessagePackReader reader) =>
         new($"expected {expected}, got {DescribeNext(ref reader)}");
 
@@ -395,4 +434,6 @@ public static class MrqWire
 
     private static ReadOnlySpan<byte> ReadUtf8(ref MessagePackReader reader) =>
         reader.TryReadStringSpan(out var text) ? text : reader.ReadStringSequence()!.Value.ToArray();
+
+    private delegate bool TextParser<T>(ReadOnlySpan<char> text, out T value);
 }

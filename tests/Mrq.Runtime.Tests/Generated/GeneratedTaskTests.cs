@@ -90,6 +90,20 @@ public sealed class GeneratedTaskTests
     }
 
     [Fact]
+    public async Task Dates_times_and_sets_round_trip()
+    {
+        var expected = new Calendar(
+            new DateOnly(2026, 12, 4), new TimeOnly(23, 59, 58, 123, 456), null, ["a", "é"], new SortedSet<int> { 3, 1 },
+            new HashSet<DateOnly> { DateOnly.MinValue, DateOnly.MaxValue });
+
+        var job = Tasks.CalendarTask.Job(expected.Day, expected.At, expected.MaybeDay, expected.Tags, expected.Slots, expected.Holidays);
+        var (received, result) = await InvokeAsync(job);
+
+        Assert.Equivalent(expected, received, strict: true);
+        Assert.Equivalent(expected, Tasks.CalendarTask.GetResult(Succeeded(job, result)), strict: true);
+    }
+
+    [Fact]
     public async Task Optional_params_take_their_default_values_when_missing()
     {
         var (received, _) = await InvokeAsync(Tasks.DefaultsTask.Job(required: 1));

@@ -282,3 +282,16 @@ public sealed class WireTask
 {
     public int Run(int n, decimal m, char c, Guid g, DateTimeOffset dto, TimeSpan ts, Priority p, DateTime dt, string? s, float f) => n;
 }
+
+public sealed record Calendar(DateOnly Day, TimeOnly At, DateOnly? MaybeDay, HashSet<string> Tags, ISet<int> Slots, IReadOnlySet<DateOnly> Holidays);
+
+[MrqTask(Path = "tests.generated.Calendar")]
+public sealed class CalendarTask
+{
+    public Calendar Run(DateOnly day, TimeOnly at, DateOnly? maybeDay, HashSet<string> tags, ISet<int> slots, IReadOnlySet<DateOnly> holidays)
+    {
+        var calendar = new Calendar(day, at, maybeDay, tags, slots, holidays);
+        Received.Value = calendar;
+        return calendar;
+    }
+}

@@ -62,6 +62,29 @@ public sealed class JsonParamsTests
     }
 
     [Fact]
+    public async Task Dates_times_and_sets_are_read_from_json()
+    {
+        var calendar = Assert.IsType<Calendar>(await RunCalendarAsync(CalendarJson));
+
+        Assert.Equal((new DateOnly(2026, 12, 4), new TimeOnly(14, 30), (DateOnly?)new DateOnly(2027, 1, 1)), (calendar.Day, calendar.At, calendar.MaybeDay));
+        Assert.Equal(["x", "y"], calendar.Tags.Order(StringComparer.Ordinal));
+        Assert.Equal([1, 2], calendar.Slots.Order());
+        Assert.Equal([new DateOnly(2026, 12, 25)], calendar.Holidays);
+    }
+
+    [Theory]
+    [InlineData("\"day\": \"2026-12-04\"", "\"day\": \"04/12/2026\"", "Param 'day' (System.DateOnly) of task 'tests.generated.Calendar': expected an ISO 8601 date string \"yyyy-MM-dd\" such as \"2026-12-04\", got the JSON string \"04/12/2026\".")]
+    [InlineData("\"at\": \"14:30\"", "\"at\": \"2:30 PM\"", "expected a time string \"HH:mm[:ss[.fffffff]]\" such as \"14:30\", got the JSON string \"2:30 PM\".")]
+    [InlineData("\"slots\": [1, 2, 1]", "\"slots\": 1", "expected a JSON array")]
+    public async Task A_date_time_or_set_it_cannot_read_is_reported_in_json_terms(string replace, string with, string message)
+    {
+        Assert.Contains(replace, CalendarJson, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<MrqParamsException>(() => RunCalendarAsync(CalendarJson.Replace(replace, with, StringComparison.Ordinal)));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_huge_bad_value_is_described_by_its_size()
     {
         var error = await Assert.ThrowsAsync<MrqParamsException>(() => RunAsync(Replace("\"i\": 7", $"\"i\": \"{new string('9', 1_000_000)}\"")));
@@ -74,6 +97,18 @@ public sealed class JsonParamsTests
     {
         Assert.Contains(replace, Valid, StringComparison.Ordinal);
         return Valid.Replace(replace, with, StringComparison.Ordinal);
+    }
+
+    private const string CalendarJson = """
+        {"day": "2026-12-04", "at": "14:30", "maybeDay": "2027-01-01", "tags": ["x", "y", "x"], "slots": [1, 2, 1], "holidays": ["2026-12-25"]}
+        """;
+
+    private static async Task<object?> RunCalendarAsync(string json)
+    {
+        Received.Start();
+        Assert.True(TaskCatalog.TryFind(Tasks.CalendarTask.Path, out var task));
+        await task.Invoke(new TestJobContext(task.Path), MessagePackJson.FromJson(json), new ArrayBufferWriter<byte>());
+        return Received.Value;
     }
 
     private static async Task<object?> RunAsync(string json)
