@@ -221,12 +221,7 @@ public static class MrqWire
     }
 
     /// <summary>Writes a Guid as a string in the "D" format.</summary>
-    public static void WriteGuid(ref MessagePackWriter writer, Guid value)
-    {
-        Span<byte> text = stackalloc byte[36];
-        _ = value.TryFormat(text, out var written, "D");
-        WriteUtf8(ref writer, text[..written]);
-    }
+    public static void WriteGuid(ref MessagePackWriter writer, Guid value) => WriteFormatted(ref writer, value, "D");
 
     /// <summary>Reads a Guid from a string ("D", or any format <see cref="Guid.Parse(ReadOnlySpan{char})"/> accepts).</summary>
     public static Guid ReadGuid(ref MessagePackReader reader)
@@ -250,24 +245,14 @@ public static class MrqWire
         reader.NextMessagePackType == MessagePackType.Extension ? reader.ReadDateTime() : ReadIsoDate(ref reader, "DateTime").UtcDateTime;
 
     /// <summary>Writes a DateTimeOffset as an ISO 8601 string with its offset ("O").</summary>
-    public static void WriteDateTimeOffset(ref MessagePackWriter writer, DateTimeOffset value)
-    {
-        Span<byte> text = stackalloc byte[64];
-        _ = value.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture);
-        WriteUtf8(ref writer, text[..written]);
-    }
+    public static void WriteDateTimeOffset(ref MessagePackWriter writer, DateTimeOffset value) => WriteFormatted(ref writer, value, "O");
 
     /// <summary>Reads a DateTimeOffset from an ISO 8601 string (without an offset it is taken as UTC) or MessagePack's timestamp.</summary>
     public static DateTimeOffset ReadDateTimeOffset(ref MessagePackReader reader) =>
         reader.NextMessagePackType == MessagePackType.Extension ? new DateTimeOffset(reader.ReadDateTime()) : ReadIsoDate(ref reader, "DateTimeOffset");
 
     /// <summary>Writes a TimeSpan as a string in the constant format ("c": <c>[-][d.]hh:mm:ss[.fffffff]</c>).</summary>
-    public static void WriteTimeSpan(ref MessagePackWriter writer, TimeSpan value)
-    {
-        Span<byte> text = stackalloc byte[32];
-        _ = value.TryFormat(text, out var written, "c", CultureInfo.InvariantCulture);
-        WriteUtf8(ref writer, text[..written]);
-    }
+    public static void WriteTimeSpan(ref MessagePackWriter writer, TimeSpan value) => WriteFormatted(ref writer, value, "c");
 
     /// <summary>Reads a TimeSpan from a string in the constant format.</summary>
     public static TimeSpan ReadTimeSpan(ref MessagePackReader reader) =>
@@ -277,12 +262,7 @@ public static class MrqWire
             static (ReadOnlySpan<char> text, out TimeSpan value) => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value));
 
     /// <summary>Writes a DateOnly as an ISO 8601 date string (<c>yyyy-MM-dd</c>).</summary>
-    public static void WriteDateOnly(ref MessagePackWriter writer, DateOnly value)
-    {
-        Span<byte> text = stackalloc byte[16];
-        _ = value.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        WriteUtf8(ref writer, text[..written]);
-    }
+    public static void WriteDateOnly(ref MessagePackWriter writer, DateOnly value) => WriteFormatted(ref writer, value, "yyyy-MM-dd");
 
     /// <summary>Reads a DateOnly from an ISO 8601 date string (<c>yyyy-MM-dd</c>).</summary>
     public static DateOnly ReadDateOnly(ref MessagePackReader reader) =>
@@ -292,12 +272,7 @@ public static class MrqWire
             static (ReadOnlySpan<char> text, out DateOnly value) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value));
 
     /// <summary>Writes a TimeOnly as a string <c>HH:mm:ss[.fffffff]</c> (the fraction only when there is one).</summary>
-    public static void WriteTimeOnly(ref MessagePackWriter writer, TimeOnly value)
-    {
-        Span<byte> text = stackalloc byte[24];
-        _ = value.TryFormat(text, out var written, "HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-        WriteUtf8(ref writer, text[..written]);
-    }
+    public static void WriteTimeOnly(ref MessagePackWriter writer, TimeOnly value) => WriteFormatted(ref writer, value, "HH:mm:ss.FFFFFFF");
 
     /// <summary>Reads a TimeOnly from a string <c>HH:mm</c> or <c>HH:mm:ss[.fffffff]</c> (24-hour clock).</summary>
     public static TimeOnly ReadTimeOnly(ref MessagePackReader reader) =>
@@ -405,6 +380,15 @@ public static class MrqWire
             && DateTimeOffset.TryParseExact(chars[..Encoding.UTF8.GetChars(text, chars)], s_isoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? value
             : throw Expected(expectation, ref peek);
+    }
+
+    // A value formatted as UTF-8 text (invariant culture); every format written here fits in 64 bytes.
+    private static void WriteFormatted<T>(ref MessagePackWriter writer, T value, string format)
+        where T : IUtf8SpanFormattable
+    {
+        Span<byte> text = stackalloc byte[64];
+        _ = value.TryFormat(text, out var written, format, CultureInfo.InvariantCulture);
+        WriteUtf8(ref writer, text[..written]);
     }
 
     // A string value parsed as text (at most MaxScalarTextLength characters), or the JSON-terms error.
