@@ -38,8 +38,10 @@ public static class MrqClientExtensions
     }
 
     /// <summary>
-    /// Waits until the job is neither queued nor started and returns it; throws <see cref="TimeoutException"/> when
-    /// <paramref name="timeout"/> passes first.
+    /// Waits until the job is neither queued nor started, nor delayed and not yet run (<see cref="JobRequest.DelayBy"/>:
+    /// status <c>retry</c> with no retry counted), and returns it; throws <see cref="TimeoutException"/> when
+    /// <paramref name="timeout"/> passes first. A job that asked for a retry is returned in status <c>retry</c>, as MRQ
+    /// does.
     /// </summary>
     public static async ValueTask<JobInfo> WaitAsync(this IMrqClient client, JobId id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -50,7 +52,7 @@ public static class MrqClientExtensions
         {
             var job = await client.GetJobAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"No job has id {id}.");
-            if (job.Status is not (JobStatus.Queued or JobStatus.Started))
+            if (job.Status is not (JobStatus.Queued or JobStatus.Started) && !(job.Status == JobStatus.Retry && job.RetryCount == 0))
             {
                 return job;
             }

@@ -12,6 +12,7 @@ namespace Mrq.MongoDB;
 internal static partial class MongoJobQueries
 {
     private static readonly BsonString s_queued = new(JobStatus.Queued.ToName());
+    private static readonly BsonString s_retry = new(JobStatus.Retry.ToName());
     private static readonly BsonString s_started = new(JobStatus.Started.ToName());
 
     /// <summary>The statuses a cancel applies to (MRQ's JobAction cancel).</summary>
@@ -32,9 +33,15 @@ internal static partial class MongoJobQueries
         };
         AddMessagePack(document, F.Params, F.ParamsMessagePack, job.Params, scratch, emptyView: true);
         document.Add(F.Queue, job.Queue);
-        document.Add(F.Status, s_queued);
+        document.Add(F.Status, job.DateRetry is null ? s_queued : s_retry);
         document.Add(F.DateQueued, MongoDates.ToBson(job.DateQueued));
         document.Add(F.RetryCount, 0);
+        if (job.DateRetry is { } dateRetry)
+        {
+            // A delayed job waits as MRQ's retry does: RequeueDueRetries queues it once dateretry has passed.
+            document.Add(F.DateRetry, MongoDates.ToBson(dateRetry));
+        }
+
         if (job.TraceParent is { } traceParent)
         {
             // Extra fields MRQ's Python tools ignore.

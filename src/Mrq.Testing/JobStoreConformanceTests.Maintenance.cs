@@ -42,6 +42,25 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task A_delayed_job_waits_as_a_retry_until_its_date_then_joins_its_queue()
+    {
+        var store = OpenStore();
+        var due = BaseDate.AddMinutes(5);
+        await store.EnqueueAsync(new[] { Job(1, BaseDate) with { DateRetry = due }, Job(2, BaseDate) });
+
+        var waiting = (await store.GetAsync(Id(BaseDate, 1)))!;
+        Assert.Equal((JobStatus.Retry, (DateTime?)due, 0, (DateTime?)BaseDate), (waiting.Status, waiting.DateRetry, waiting.RetryCount, waiting.DateQueued));
+        Assert.Equal((1L, 1L), (await store.CountAsync("default", JobStatus.Retry), await store.CountAsync("default", JobStatus.Queued)));
+        Assert.Equal([Id(BaseDate, 2)], (await ClaimAllAsync(store, "default", 10)).Select(j => j.Id));
+
+        Assert.Equal(0, await store.RequeueDueRetriesAsync(due.AddMilliseconds(-1)));
+        Assert.Equal(1, await store.RequeueDueRetriesAsync(due));
+        var ran = Assert.Single(await ClaimAllAsync(store, "default", 10));
+        Assert.Equal((Id(BaseDate, 1), 0), (ran.Id, ran.RetryCount));
+        Assert.Equal(0, await store.CountAsync("default", JobStatus.Retry));
+    }
+
+    [StoreFact]
     public async Task Purge_deletes_only_expired_jobs_with_their_logs()
     {
         var store = OpenStore();

@@ -91,17 +91,26 @@ internal sealed class StoreClient : IMrqClient, IDisposable
         var (traceParent, traceState) = MrqActivities.ContextToStore(activity);
         var newJobs = new NewJob[jobs.Count];
         var ids = new JobId[jobs.Count];
+        var delayed = 0;
         for (var i = 0; i < newJobs.Length; i++)
         {
             ids[i] = JobId.NewId(now);
-            newJobs[i] = new NewJob(ids[i], jobs[i].Path, queues[i], jobs[i].Params, now, traceParent, traceState);
+            var due = jobs[i].DueAfter(now);
+            delayed += due is null ? 0 : 1;
+            newJobs[i] = new NewJob(ids[i], jobs[i].Path, queues[i], jobs[i].Params, now, traceParent, traceState, due);
         }
 
         await StoreAsync(newJobs, activity, cancellationToken).ConfigureAwait(false);
         RecordSent(queues);
-        await _notifier.NotifyAsync(onlyQueue is null ? queues : [onlyQueue], cancellationToken).ConfigureAwait(false);
+
+        // Delayed jobs wake nobody now: the worker that queues them when they are due does.
+        var wake = delayed == 0 ? (onlyQueue is null ? queues : [onlyQueue]) : QueuesToRunNow(newJobs);
+        await _notifier.NotifyAsync(wake, cancellationToken).ConfigureAwait(false);
         return ids;
     }
+
+    private static string[] QueuesToRunNow(NewJob[] jobs) =>
+        [.. jobs.Where(static j => j.DateRetry is null).Select(static j => j.Queue).Distinct(StringComparer.Ordinal)];
 
     private void RecordSent(string[] queues)
     {

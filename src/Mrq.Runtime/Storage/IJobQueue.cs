@@ -14,8 +14,10 @@ namespace Mrq.Storage;
 public interface IJobQueue
 {
     /// <summary>
-    /// Inserts jobs with status <c>queued</c>, in bulk. Atomic per chunk: an adapter may split a large call into chunks
-    /// of thousands of jobs (SQLite: 10,000) so that claims interleave; when a call fails, earlier chunks may stay.
+    /// Inserts jobs with status <c>queued</c>, in bulk; a job with <see cref="NewJob.DateRetry"/> is inserted with status
+    /// <c>retry</c> and that <c>dateretry</c> instead (a delayed job). Atomic per chunk: an adapter may split a large call
+    /// into chunks of thousands of jobs (SQLite: 10,000) so that claims interleave; when a call fails, earlier chunks may
+    /// stay.
     /// </summary>
     ValueTask EnqueueAsync(ReadOnlyMemory<NewJob> jobs, CancellationToken cancellationToken = default);
 

@@ -160,6 +160,33 @@ public sealed class GenericHostWorkerTests
     }
 
     [Fact]
+    public async Task A_delayed_job_waits_as_a_retry_and_never_starts_before_its_date()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w => w.Queues = ["hosting"]));
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IMrqClient>();
+        var before = DateTime.UtcNow;
+
+        var ids = await client.EnqueueManyAsync(
+        [
+            Tasks.HostingSquare.Job(n: 3).DelayBy(TimeSpan.FromHours(1)),
+            Tasks.HostingSquare.Job(n: 4).DelayBy(TimeSpan.FromMilliseconds(700)),
+            Tasks.HostingSquare.Job(n: 5).DelayUntil(DateTimeOffset.UtcNow.AddDays(-1)),
+        ]);
+        var soon = await client.WaitAsync(ids[1], TestHosts.Wait);
+        var past = await client.WaitAsync(ids[2], TestHosts.Wait);
+        var later = await client.GetJobAsync(ids[0]);
+        await host.StopAsync();
+
+        Assert.Equal((16, 25), (Tasks.HostingSquare.GetResult(soon), Tasks.HostingSquare.GetResult(past)));
+        Assert.True(soon.DateStarted >= before.AddMilliseconds(699), $"started {soon.DateStarted:O}, enqueued after {before:O}");
+        Assert.Equal(0, soon.RetryCount);
+        Assert.Equal(JobStatus.Retry, later?.Status);
+        Assert.True(later!.DateRetry >= before.AddMinutes(59), $"due {later.DateRetry:O}");
+    }
+
+    [Fact]
     public async Task With_StopHostWhenWorkersEnd_the_host_stops_once_every_worker_has_ended_by_itself()
     {
         using var directory = new TempDirectory();

@@ -29,6 +29,7 @@ internal sealed partial class SqliteJobStore
 
     // Status names as stored (and counted in mrq_job_counts) by the statements of this file.
     private const string QueuedName = "queued";
+    private const string RetryName = "retry";
     private const string StartedName = "started";
     private const string SuccessName = "success";
 
@@ -51,6 +52,10 @@ internal sealed partial class SqliteJobStore
         "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count, traceparent, tracestate) " +
         "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, 0, ?6, ?7);";
 
+    private const string EnqueueDelayedSql =
+        "INSERT INTO mrq_jobs (id, path, queue, status, params, datequeued, retry_count, traceparent, tracestate, dateretry) " +
+        "VALUES (?1, ?2, ?3, 'retry', ?4, ?5, 0, ?6, ?7, ?8);";
+
     private const string DocumentColumns =
         "(id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
         "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history) " +
@@ -68,6 +73,7 @@ internal sealed partial class SqliteJobStore
     private SqliteStatement _completeSuccess = null!;
     private SqliteStatement _completeSuccessByRow = null!;
     private SqliteStatement _enqueue = null!;
+    private SqliteStatement _enqueueDelayed = null!;
     private SqliteStatement _insertDocument = null!;
     private SqliteStatement _insertNewDocument = null!;
     private readonly List<long> _claimedRows = [];
@@ -270,15 +276,21 @@ internal sealed partial class SqliteJobStore
             ArgumentException.ThrowIfNullOrEmpty(job.Path, nameof(jobs));
             ArgumentException.ThrowIfNullOrEmpty(job.Queue, nameof(jobs));
             job.Id.WriteBytes(id);
-            _enqueue.Bind(1, id);
-            _enqueue.Bind(2, job.Path);
-            _enqueue.Bind(3, job.Queue);
-            _enqueue.Bind(4, job.Params.Span);
-            _enqueue.Bind(5, SqliteDates.ToUnixMilliseconds(job.DateQueued));
-            _enqueue.Bind(6, job.TraceParent);
-            _enqueue.Bind(7, job.TraceState);
-            _enqueue.Execute();
-            _counts.Add(job.Queue, job.Path, null, QueuedName, 1);
+            var statement = job.DateRetry is null ? _enqueue : _enqueueDelayed;
+            statement.Bind(1, id);
+            statement.Bind(2, job.Path);
+            statement.Bind(3, job.Queue);
+            statement.Bind(4, job.Params.Span);
+            statement.Bind(5, SqliteDates.ToUnixMilliseconds(job.DateQueued));
+            statement.Bind(6, job.TraceParent);
+            statement.Bind(7, job.TraceState);
+            if (job.DateRetry is { } dateRetry)
+            {
+                statement.Bind(8, SqliteDates.ToUnixMilliseconds(dateRetry));
+            }
+
+            statement.Execute();
+            _counts.Add(job.Queue, job.Path, null, job.DateRetry is null ? QueuedName : RetryName, 1);
         }
     }
 
@@ -343,6 +355,7 @@ internal sealed partial class SqliteJobStore
         _completeSuccess = new SqliteStatement(_writer, CompleteSuccessSql);
         _completeSuccessByRow = new SqliteStatement(_writer, CompleteSuccessByRowSql);
         _enqueue = new SqliteStatement(_writer, EnqueueSql);
+        _enqueueDelayed = new SqliteStatement(_writer, EnqueueDelayedSql);
         _insertDocument = new SqliteStatement(_writer, InsertDocumentSql);
         _insertNewDocument = new SqliteStatement(_writer, InsertNewDocumentSql);
     }
@@ -355,6 +368,7 @@ internal sealed partial class SqliteJobStore
         _completeSuccess?.Dispose();
         _completeSuccessByRow?.Dispose();
         _enqueue?.Dispose();
+        _enqueueDelayed?.Dispose();
         _insertDocument?.Dispose();
         _insertNewDocument?.Dispose();
     }
