@@ -140,7 +140,8 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
         }
     }
 
-    private async Task ObserveAsync(Task<WorkerRunSummary> run)
+    /// <summary>Follows the worker loop to its end: a failure stops the host with exit code 1, an end by itself is counted.</summary>
+    internal async Task ObserveAsync(Task<WorkerRunSummary> run)
     {
         try
         {
@@ -150,6 +151,14 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
         {
             // As BackgroundService's default: a worker that cannot run stops the host rather than leave it up without it.
             LogFailed(e, _name, e.Message);
+
+            // The host's own exit code stays 0 when a hosted service fails (until .NET 11); a batch run (a Kubernetes
+            // Job) must see the failure. A code the application set already is left alone.
+            if (Environment.ExitCode == 0)
+            {
+                Environment.ExitCode = 1;
+            }
+
             _lifetime.StopApplication();
             return;
         }
@@ -167,6 +176,6 @@ internal sealed partial class HostedWorker : IHostedService, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker '{Worker}': the host is stopping; no more jobs are dequeued, running jobs may finish within {Seconds}s before they are interrupted")]
     private partial void LogStopping(string worker, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Worker '{Worker}' failed and stops the host: {Message}")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Worker '{Worker}' failed and stops the host (exit code 1): {Message}")]
     private partial void LogFailed(Exception exception, string worker, string message);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Hosting;
+using Mrq.Processing;
 using Mrq.Tests.Support;
 
 namespace Mrq.Tests.Hosting;
@@ -207,6 +208,28 @@ public sealed class GenericHostWorkerTests
 
         var statuses = await TestHosts.StatusesAsync(directory.File("jobs.db"), [.. batch, last]);
         Assert.All(statuses, s => Assert.Equal(JobStatus.Success, s));
+    }
+
+    [Fact]
+    public async Task A_worker_that_fails_stops_the_host_with_exit_code_1()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(directory, (services, _) => services.AddMrqWorker(w => w.Queues = ["hosting"]));
+        await host.StartAsync();
+        var worker = host.Services.GetRequiredKeyedService<HostedWorker>("worker");
+        try
+        {
+            await worker.ObserveAsync(Task.FromException<WorkerRunSummary>(new InvalidOperationException("the loop broke")));
+
+            Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            Assert.Equal(1, Environment.ExitCode);
+        }
+        finally
+        {
+            // The test process's own exit code.
+            Environment.ExitCode = 0;
+            await host.StopAsync();
+        }
     }
 
     [Fact]
