@@ -25,9 +25,7 @@ internal static class StoreCosts
             if (Environment.GetEnvironmentVariable("MRQ_BENCH_PRAGMA") is { Length: > 0 } pragma)
             {
                 // Experiments only: a PRAGMA run on the store's writer connection (e.g. "wal_autocheckpoint = 10000").
-                var writer = (Microsoft.Data.Sqlite.SqliteConnection)typeof(SqliteJobStore)
-                    .GetField("_writer", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(store)!;
-                using var command = writer.CreateCommand();
+                using var command = store.WriterConnection.CreateCommand();
                 command.CommandText = "PRAGMA " + pragma + ";";
                 command.ExecuteNonQuery();
                 Console.Out.WriteLine("experiment: PRAGMA " + pragma);

@@ -147,8 +147,7 @@ internal static class WorkerProfile
 
         public static SlotSampler Start(WorkerEngine engine)
         {
-            var state = (WorkerState)typeof(WorkerEngine).GetField("_state", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(engine)!;
-            var sampler = new SlotSampler(state);
+            var sampler = new SlotSampler(engine.State);
             sampler._thread.Start();
             return sampler;
         }

@@ -86,6 +86,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
     /// <summary>Jobs finished so far, whatever their outcome.</summary>
     public long DoneJobs => _state.DoneJobs;
 
+    /// <summary>The worker's shared counters and running jobs (the benchmarks sample how many greenlets are taken).</summary>
+    internal WorkerState State => _state;
+
     /// <summary>The worker's current report (what the admin endpoint serves).</summary>
     public WorkerReport CurrentReport() => _reporter.CurrentReport();
 

@@ -171,6 +171,9 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
     /// <summary>The full path of the store's file.</summary>
     public string FilePath { get; }
 
+    /// <summary>The writer's connection, for the benchmarks' per-connection PRAGMA experiments only.</summary>
+    internal SqliteConnection WriterConnection => _writer;
+
     /// <summary>
     /// Opens (creating if needed) the store in the file at <paramref name="path"/>, relative paths being resolved against
     /// the working directory; a missing directory is created. Callers usually pass <see cref="DefaultFileName"/> or
