@@ -88,6 +88,7 @@ internal sealed partial class MongoJobStore
                     Weekday = d.TryGetValue("weekday", out var w) && w.IsNumeric ? w.ToInt32() : null,
                     Monthday = d.TryGetValue("monthday", out var m) && m.IsNumeric ? m.ToInt32() : null,
                     DateLastQueued = MongoDates.Read(d, "datelastqueued") ?? DateTime.UnixEpoch,
+                    Cron = d.TryGetValue("cron", out var c) && c.IsString ? c.AsString : null,
                 });
             }
         }
@@ -121,6 +122,12 @@ internal sealed partial class MongoJobStore
         if (entry.Weekday is { } weekday)
         {
             document.Add("weekday", weekday);
+        }
+
+        if (entry.Cron is { } cron)
+        {
+            // Mrq's own field; MRQ's Python scheduler has no cron entries.
+            document.Add("cron", cron);
         }
 
         if (entry.Monthday is { } monthday)

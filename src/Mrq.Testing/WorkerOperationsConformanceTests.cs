@@ -119,13 +119,20 @@ public abstract class WorkerOperationsConformanceTests : IAsyncLifetime
         await Store.SyncScheduledJobsAsync([Entry("a"), Entry("b")]);
         await Store.SetScheduledJobQueuedAsync("a", s_date);
 
-        var stored = await Store.SyncScheduledJobsAsync([Entry("a"), Entry("c") with { DailyTime = TimeSpan.FromHours(7), Weekday = 3, Queue = "q" }]);
+        var stored = await Store.SyncScheduledJobsAsync(
+        [
+            Entry("a"),
+            Entry("c") with { DailyTime = TimeSpan.FromHours(7), Weekday = 3, Queue = "q" },
+            Entry("d") with { Interval = null, Cron = "*/15 9-17 * * MON-FRI", DateLastQueued = s_date },
+        ]);
 
-        Assert.Equal(["a", "c"], stored.Select(e => e.Hash).Order());
+        Assert.Equal(["a", "c", "d"], stored.Select(e => e.Hash).Order());
         Assert.Equal(s_date, stored.Single(e => e.Hash == "a").DateLastQueued);
         var c = stored.Single(e => e.Hash == "c");
-        Assert.Equal((TimeSpan.FromHours(7), 3, "q", DateTime.UnixEpoch), (c.DailyTime!.Value, c.Weekday!.Value, c.Queue, c.DateLastQueued));
-        Assert.Equal(2, (await Store.GetScheduledJobsAsync()).Count);
+        Assert.Equal((TimeSpan.FromHours(7), 3, "q", DateTime.UnixEpoch, (string?)null), (c.DailyTime!.Value, c.Weekday!.Value, c.Queue, c.DateLastQueued, c.Cron));
+        var d = stored.Single(e => e.Hash == "d");
+        Assert.Equal(("*/15 9-17 * * MON-FRI", (int?)null, s_date), (d.Cron, d.Interval, d.DateLastQueued));
+        Assert.Equal(3, (await Store.GetScheduledJobsAsync()).Count);
     }
 
     private static NewJob Job(string queue, int n, string path = "p") =>

@@ -97,6 +97,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await page.ClickAsync("a:text-is('InvalidOperationException')");
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(1);
         await OpenAsync(page, host, "#/scheduled", "tasks.Report");
+        await Expect(page.Locator("main")).ToContainTextAsync("cron */15 8-18 * * MON-FRI (UTC)");
         await OpenAsync(page, host, "#/tasks", "Task catalog");
         foreach (var option in TaskOption.All)
         {

@@ -218,7 +218,7 @@ internal static class DashboardApi
         var entries = await state.Store.GetScheduledJobsAsync(http.RequestAborted).ConfigureAwait(false);
         IReadOnlyList<ScheduledRow> rows = entries
             .OrderBy(e => e.Path, StringComparer.Ordinal)
-            .Select(e => new ScheduledRow(e.Hash, e.Path, e.Params, e.Queue, e.Interval, e.DailyTime?.ToString("c", System.Globalization.CultureInfo.InvariantCulture), e.Weekday, e.Monthday, e.DateLastQueued))
+            .Select(e => new ScheduledRow(e.Hash, e.Path, e.Params, e.Queue, e.Interval, e.DailyTime?.ToString("c", System.Globalization.CultureInfo.InvariantCulture), e.Weekday, e.Monthday, e.DateLastQueued, e.Cron))
             .ToList();
         await WriteAsync(http, rows, Json.Default.IReadOnlyListScheduledRow).ConfigureAwait(false);
     }

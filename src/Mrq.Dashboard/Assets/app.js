@@ -454,7 +454,8 @@
         jobsLink({ path: s.path }, s.path),
         el("code", {}, s.params || ""),
         s.queue || "",
-        s.interval ? s.interval + " s" : [s.dailyTime ? "daily at " + s.dailyTime : "", s.weekday !== null ? " weekday " + s.weekday : "", s.monthday !== null ? " day " + s.monthday : ""],
+        s.cron ? el("code", {}, "cron " + s.cron + " (UTC)")
+          : s.interval ? s.interval + " s" : [s.dailyTime ? "daily at " + s.dailyTime : "", s.weekday !== null ? " weekday " + s.weekday : "", s.monthday !== null ? " day " + s.monthday : ""],
         fmtDate(s.dateLastQueued),
       ])),
     ];

@@ -67,13 +67,20 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
 
     /// <summary>
     /// MRQ's rules: not before its last run; only on its month day and weekday when given; a daily entry once per UTC day,
-    /// from its time of day on; an interval entry when the interval has passed since its last run.
+    /// from its time of day on; an interval entry when the interval has passed since its last run. A cron entry once its
+    /// next time after its last run has come.
     /// </summary>
     public static bool IsDue(ScheduledJob entry, DateTime now)
     {
         if (entry.DateLastQueued >= now)
         {
             return false;
+        }
+
+        if (entry.Cron is { } cron)
+        {
+            // Due once its next time after the last run has come: missed times (every worker down) run once, not each.
+            return CronSchedule.TryParse(cron, out var schedule, out _) && schedule!.NextAfter(entry.DateLastQueued) <= now;
         }
 
         if (entry.Monthday is { } monthday && monthday != now.Day)
@@ -94,9 +101,12 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
         return entry.Interval is { } seconds && now - entry.DateLastQueued >= TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>The state a new entry starts with: never run, except a daily entry whose time already passed today, which waits for tomorrow (as MRQ).</summary>
+    /// <summary>
+    /// The state a new entry starts with: never run, except a daily entry whose time already passed today, which waits
+    /// for tomorrow (as MRQ), and a cron entry, which waits for its next time (as Hangfire's recurring jobs).
+    /// </summary>
     private static ScheduledJob WithInitialState(ScheduledJob entry, DateTime now) =>
-        entry.DailyTime is { } time && now.TimeOfDay >= time ? entry with { DateLastQueued = now } : entry;
+        entry.Cron is not null || (entry.DailyTime is { } time && now.TimeOfDay >= time) ? entry with { DateLastQueued = now } : entry;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler: queued {Path} on {Queue} ({Hash})")]
     private partial void LogQueued(string path, string queue, string hash);

@@ -8,7 +8,8 @@ namespace Mrq.Scheduling;
 
 /// <summary>
 /// Reads MRQ's <c>SCHEDULER_TASKS</c> config-file key: a list of <c>{"path", "params"?, "queue"?, "interval"?,
-/// "dailytime"? ("HH:MM" or "HH:MM:SS", UTC), "weekday"? (0 = Monday), "monthday"? (1–31)}</c>, and checks it as MRQ's
+/// "dailytime"? ("HH:MM" or "HH:MM:SS", UTC), "weekday"? (0 = Monday), "monthday"? (1–31)}</c>, or, instead of the
+/// timing keys, Mrq's <c>"cron"</c> (a five-field expression in UTC, <see cref="CronSchedule"/>), and checks it as MRQ's
 /// <c>check_config_integrity</c> does: a bad list stops the worker at start (exit code 2), before any job runs.
 /// </summary>
 internal static class SchedulerConfig
@@ -52,7 +53,7 @@ internal static class SchedulerConfig
             throw new MrqConfigurationException($"{where}: expected an object such as {{\"path\": \"tasks.Report\", \"interval\": 3600}}.");
         }
 
-        string? path = null, parameters = null, queue = null;
+        string? path = null, parameters = null, queue = null, cron = null;
         int? interval = null, weekday = null, monthday = null;
         TimeSpan? dailyTime = null;
         foreach (var property in item.EnumerateObject())
@@ -88,8 +89,13 @@ internal static class SchedulerConfig
                 case "monthday":
                     monthday = value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var m) && m is >= 1 and <= 31 ? m : throw Bad(where, "monthday", "1 to 31", value);
                     break;
+                case "cron":
+                    cron = value.ValueKind == JsonValueKind.String && value.GetString() is { } c
+                        ? CronSchedule.TryParse(c, out _, out var cronError) ? c.Trim() : throw Bad(where, "cron", cronError, value)
+                        : throw Bad(where, "cron", "a cron expression such as \"*/15 * * * *\"", value);
+                    break;
                 default:
-                    throw new MrqConfigurationException($"{where}.{property.Name}: unknown key; expected path, params, queue, interval, dailytime, weekday, monthday.");
+                    throw new MrqConfigurationException($"{where}.{property.Name}: unknown key; expected path, params, queue, interval, dailytime, weekday, monthday, cron.");
             }
         }
 
@@ -98,19 +104,24 @@ internal static class SchedulerConfig
             throw new MrqConfigurationException($"{where}: a path is required.");
         }
 
+        if (cron is not null && (interval is not null || dailyTime is not null || weekday is not null || monthday is not null))
+        {
+            throw new MrqConfigurationException($"{where}: cron replaces interval, dailytime, weekday and monthday; give one or the other.");
+        }
+
         if ((weekday is not null || monthday is not null) && dailyTime is null)
         {
             throw new MrqConfigurationException($"{where}: weekday and monthday need a dailytime.");
         }
 
-        if (interval is null && dailyTime is null)
+        if (interval is null && dailyTime is null && cron is null)
         {
-            throw new MrqConfigurationException($"{where}: give an interval or a dailytime.");
+            throw new MrqConfigurationException($"{where}: give an interval, a dailytime or a cron expression.");
         }
 
         return new ScheduledJob
         {
-            Hash = Hash(path, interval, dailyTime, weekday, monthday, queue, parameters),
+            Hash = Hash(path, interval, dailyTime, weekday, monthday, queue, parameters, cron),
             Path = path,
             Params = parameters,
             Queue = queue,
@@ -118,11 +129,21 @@ internal static class SchedulerConfig
             DailyTime = dailyTime,
             Weekday = weekday,
             Monthday = monthday,
+            Cron = cron,
         };
     }
 
-    /// <summary>MRQ's identity string: <c>"&lt;path&gt; &lt;interval&gt; &lt;dailytime&gt; &lt;weekday&gt; &lt;monthday&gt; &lt;queue&gt; &lt;params sorted by key&gt;"</c>.</summary>
-    private static string Hash(string path, int? interval, TimeSpan? dailyTime, int? weekday, int? monthday, string? queue, string? parameters)
+    /// <summary>
+    /// MRQ's identity string: <c>"&lt;path&gt; &lt;interval&gt; &lt;dailytime&gt; &lt;weekday&gt; &lt;monthday&gt; &lt;queue&gt; &lt;params sorted by key&gt;"</c>,
+    /// then <c>" cron=&lt;expression&gt;"</c> for a cron entry (MRQ has none, so its entries keep MRQ's hash).
+    /// </summary>
+    private static string Hash(string path, int? interval, TimeSpan? dailyTime, int? weekday, int? monthday, string? queue, string? parameters, string? cron)
+    {
+        var hash = MrqHash(path, interval, dailyTime, weekday, monthday, queue, parameters);
+        return cron is null ? hash : hash + " cron=" + cron;
+    }
+
+    private static string MrqHash(string path, int? interval, TimeSpan? dailyTime, int? weekday, int? monthday, string? queue, string? parameters)
     {
         static string Show<T>(T? value) where T : struct => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v}") : "None";
         var text = new StringBuilder()

@@ -3,7 +3,8 @@ namespace Mrq.Storage;
 /// <summary>
 /// One entry of MRQ's <c>SCHEDULER_TASKS</c> with its state (MRQ's <c>mrq_scheduled_jobs</c> document): what to
 /// enqueue, when (every <see cref="Interval"/> seconds, or once a day at <see cref="DailyTime"/> UTC, optionally only
-/// on a <see cref="Weekday"/> or <see cref="Monthday"/>), and when it last was.
+/// on a <see cref="Weekday"/> or <see cref="Monthday"/>, or at the times of a <see cref="Cron"/> expression), and when
+/// it last was.
 /// </summary>
 public sealed record ScheduledJob
 {
@@ -30,6 +31,9 @@ public sealed record ScheduledJob
 
     /// <summary>1 … 31.</summary>
     public int? Monthday { get; init; }
+
+    /// <summary>A five-field cron expression in UTC (Mrq's; MRQ has none), instead of the other timing fields.</summary>
+    public string? Cron { get; init; }
 
     /// <summary>When the entry last enqueued its job (the epoch when never).</summary>
     public DateTime DateLastQueued { get; init; } = DateTime.UnixEpoch;

@@ -43,10 +43,62 @@ public sealed class SchedulerTests
     }
 
     [Theory]
+    [InlineData("*/15 * * * *", "2030-01-02T12:07", "2030-01-02T12:15")]
+    [InlineData("0 9 * * MON-FRI", "2030-01-04T09:00", "2030-01-07T09:00")]     // Friday 9:00 → Monday
+    [InlineData("30 2 1 * *", "2030-01-02T12:00", "2030-02-01T02:30")]
+    [InlineData("0 0 29 2 *", "2030-01-01T00:00", "2032-02-29T00:00")]          // the next leap day
+    [InlineData("0 12 13 * 5", "2030-01-02T12:00", "2030-01-04T12:00")]         // the 13th or a Friday: Friday comes first
+    [InlineData("0 0 * * 7", "2030-01-02T12:00", "2030-01-06T00:00")]           // 7 is Sunday too
+    [InlineData("5-10/5 8,20 * JAN,dec *", "2030-01-02T12:00", "2030-01-02T20:05")]
+    [InlineData("@hourly", "2030-01-02T12:00:30", "2030-01-02T13:00")]
+    [InlineData("@weekly", "2030-01-02T12:00", "2030-01-06T00:00")]
+    [InlineData("@yearly", "2030-01-02T12:00", "2031-01-01T00:00")]
+    public void A_cron_expression_fires_at_its_next_matching_minute(string cron, string after, string next)
+    {
+        Assert.True(CronSchedule.TryParse(cron, out var schedule, out var error), error);
+
+        var at = schedule!.NextAfter(DateTime.Parse(after, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
+
+        Assert.Equal(next, at?.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_cron_entry_is_due_once_its_next_time_has_come_and_a_missed_run_happens_once()
+    {
+        var entry = Entry("""{ "path": "x", "cron": "0 * * * *" }""") with { DateLastQueued = s_wednesday.AddMinutes(-30) };
+
+        Assert.True(Scheduler.IsDue(entry, s_wednesday));
+        Assert.False(Scheduler.IsDue(entry with { DateLastQueued = s_wednesday }, s_wednesday.AddMinutes(59)));
+        Assert.True(Scheduler.IsDue(entry with { DateLastQueued = s_wednesday }, s_wednesday.AddHours(1)));
+        Assert.True(Scheduler.IsDue(entry with { DateLastQueued = s_wednesday.AddDays(-3) }, s_wednesday));
+        Assert.Equal("x None None None None None None cron=0 * * * *", entry.Hash);
+    }
+
+    [Fact]
+    public async Task A_new_cron_entry_waits_for_its_next_time_instead_of_running_at_once()
+    {
+        await using var harness = new WorkerHarness();
+        var config = Config("""[{ "path": "tests.worker.Sleep", "params": { "ms": 1 }, "cron": "0 0 * * *" }]""");
+        var scheduler = new Scheduler(harness.Store, harness.Broker, config, "w1", TimeSpan.FromSeconds(1), NullLogger.Instance);
+
+        Assert.Equal(0, await scheduler.CheckAsync(s_wednesday, default));
+        Assert.Equal(0, await scheduler.CheckAsync(s_wednesday.AddHours(11).AddMinutes(59), default));
+        Assert.Equal(1, await scheduler.CheckAsync(s_wednesday.AddHours(12), default));
+        Assert.Equal(0, await scheduler.CheckAsync(s_wednesday.AddHours(12).AddMinutes(1), default));
+        Assert.Equal(1, await harness.Store.CountAsync("default", JobStatus.Queued));
+    }
+
+    [Theory]
     [InlineData("""[{ "path": "x", "interval": 5 }, { "path": "x", "interval": 5 }]""", "same entry")]
     [InlineData("""[{ "path": "x", "monthday": 1 }]""", "need a dailytime")]
     [InlineData("""[{ "path": "x", "weekday": 1 }]""", "need a dailytime")]
-    [InlineData("""[{ "path": "x" }]""", "interval or a dailytime")]
+    [InlineData("""[{ "path": "x" }]""", "give an interval, a dailytime or a cron expression")]
+    [InlineData("""[{ "path": "x", "cron": "* * * *" }]""", ".cron: expected five fields (minute hour day-of-month month day-of-week) or a macro such as @daily, got 4 fields, got \"* * * *\".")]
+    [InlineData("""[{ "path": "x", "cron": "60 * * * *" }]""", ".cron: expected the minute field from 0 to 59, got \"60\"")]
+    [InlineData("""[{ "path": "x", "cron": "0 0 * JANUARY *" }]""", "the month field from 1 to 12 or a name such as FEB, got \"JANUARY\"")]
+    [InlineData("""[{ "path": "x", "cron": "*/0 * * * *" }]""", "a step of at least 1 in the minute field, got \"*/0\"")]
+    [InlineData("""[{ "path": "x", "cron": "0 0 31 4 *" }]""", "a date that exists (this one never comes)")]
+    [InlineData("""[{ "path": "x", "cron": "@daily", "interval": 60 }]""", "cron replaces interval, dailytime, weekday and monthday")]
     [InlineData("""[{ "interval": 5 }]""", "path is required")]
     public void A_bad_schedule_is_rejected_naming_the_entry(string tasks, string message)
     {

@@ -6,7 +6,7 @@ namespace Mrq.Storage.Sqlite;
 /// <summary>The scheduler's entries and state (<c>mrq_scheduled_jobs</c>).</summary>
 internal sealed partial class SqliteJobStore
 {
-    private const string ScheduledColumns = "hash, path, params, queue, interval, dailytime, weekday, monthday, datelastqueued";
+    private const string ScheduledColumns = "hash, path, params, queue, interval, dailytime, weekday, monthday, datelastqueued, cron";
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<ScheduledJob>> SyncScheduledJobsAsync(IReadOnlyList<ScheduledJob> configured, CancellationToken cancellationToken = default)
@@ -31,7 +31,7 @@ internal sealed partial class SqliteJobStore
 
                 using (var insert = store._writer.CreateCommand())
                 {
-                    insert.CommandText = $"INSERT INTO mrq_scheduled_jobs ({ScheduledColumns}) VALUES ($hash, $path, $params, $queue, $interval, $dailytime, $weekday, $monthday, $datelastqueued) ON CONFLICT (hash) DO NOTHING;";
+                    insert.CommandText = $"INSERT INTO mrq_scheduled_jobs ({ScheduledColumns}) VALUES ($hash, $path, $params, $queue, $interval, $dailytime, $weekday, $monthday, $datelastqueued, $cron) ON CONFLICT (hash) DO NOTHING;";
                     foreach (var entry in entries)
                     {
                         insert.Parameters.Clear();
@@ -44,6 +44,7 @@ internal sealed partial class SqliteJobStore
                         insert.Parameters.AddWithValue("$weekday", entry.Weekday is { } weekday ? weekday : DBNull.Value);
                         insert.Parameters.AddWithValue("$monthday", entry.Monthday is { } monthday ? monthday : DBNull.Value);
                         insert.Parameters.AddWithValue("$datelastqueued", SqliteDates.ToUnixMilliseconds(entry.DateLastQueued));
+                        insert.Parameters.AddWithValue("$cron", (object?)entry.Cron ?? DBNull.Value);
                         insert.ExecuteNonQuery();
                     }
                 }
@@ -98,6 +99,7 @@ internal sealed partial class SqliteJobStore
                 Weekday = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Monthday = reader.IsDBNull(7) ? null : reader.GetInt32(7),
                 DateLastQueued = SqliteDates.FromUnixMilliseconds(reader.GetInt64(8)),
+                Cron = reader.IsDBNull(9) ? null : reader.GetString(9),
             });
         }
 

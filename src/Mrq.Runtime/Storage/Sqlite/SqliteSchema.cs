@@ -88,11 +88,15 @@ namespace Mrq.Storage.Sqlite;
 /// dashboard page of one queue, or of one task path, reads one range of the index per (queue, path) combination that
 /// <c>mrq_job_counts</c> lists, merged newest first (<see cref="SqliteJobWalk"/>).
 /// </para>
+/// <para>
+/// Version 11 adds the nullable <c>cron</c> column to <c>mrq_scheduled_jobs</c>: a scheduler entry timed by a cron
+/// expression instead of MRQ's interval or daily time.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 10;
+    public const int CurrentVersion = 11;
 
     /// <summary>How long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     public const int BusyTimeoutMilliseconds = 5000;
@@ -230,6 +234,10 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS mrq_jobs_path;
         CREATE INDEX IF NOT EXISTS mrq_jobs_queue_path ON mrq_jobs (queue, path);
         PRAGMA user_version = 10;
+        """,
+        """
+        ALTER TABLE mrq_scheduled_jobs ADD COLUMN cron TEXT;
+        PRAGMA user_version = 11;
         """,
     ];
 
