@@ -62,6 +62,32 @@ public sealed class SchedulerTests
         Assert.Equal(next, at?.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("*/7 * * * *")]
+    [InlineData("0,30 */5 * * *")]
+    [InlineData("15 10-14/2 * * TUE,THU")]
+    [InlineData("0 0 1,15 * WED")]
+    [InlineData("59 23 31 * *")]
+    [InlineData("*/20 * 2-3 * 0")]
+    public void The_next_time_is_the_first_matching_minute_found_by_walking_minute_by_minute(string cron)
+    {
+        Assert.True(CronSchedule.TryParse(cron, out var schedule, out var error), error);
+        var fields = cron.Split(' ');
+        var random = new Random(20301);
+        for (var sample = 0; sample < 20; sample++)
+        {
+            var after = s_wednesday.AddMinutes(random.Next(0, 60 * 24 * 60)).AddSeconds(random.Next(0, 60));
+
+            var expected = after.AddSeconds(-after.Second).AddMinutes(1);
+            while (!Matches(fields, expected))
+            {
+                expected = expected.AddMinutes(1);
+            }
+
+            Assert.Equal(expected, schedule!.NextAfter(after));
+        }
+    }
+
     [Fact]
     public void A_cron_entry_is_due_once_its_next_time_has_come_and_a_missed_run_happens_once()
     {
@@ -147,6 +173,22 @@ public sealed class SchedulerTests
     }
 
     private static ScheduledJob Entry(string json) => Config("[" + json + "]").Single();
+
+    // A plain reading of a cron expression (numbers, "*", "a-b", "/n", lists; Sunday 0, days TUE/THU/WED), independent of CronSchedule.
+    private static bool Matches(string[] fields, DateTime t)
+    {
+        string Days(string f) => f.Replace("TUE", "2", StringComparison.Ordinal).Replace("WED", "3", StringComparison.Ordinal).Replace("THU", "4", StringComparison.Ordinal);
+        static bool Field(string field, int value, int min, int max) => field.Split(',').Any(part =>
+        {
+            var (range, step) = part.Split('/') is [var r, var s] ? (r, int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)) : (part, 1);
+            var (from, to) = range == "*" ? (min, max) : range.Split('-') is [var a, var b] ? (int.Parse(a, System.Globalization.CultureInfo.InvariantCulture), int.Parse(b, System.Globalization.CultureInfo.InvariantCulture)) : (int.Parse(range, System.Globalization.CultureInfo.InvariantCulture), int.Parse(range, System.Globalization.CultureInfo.InvariantCulture));
+            return value >= from && value <= to && (value - from) % step == 0;
+        });
+        var monthDay = Field(fields[2], t.Day, 1, 31);
+        var weekDay = Field(Days(fields[4]), (int)t.DayOfWeek, 0, 7);
+        var day = fields[2] == "*" || fields[4] == "*" ? monthDay && weekDay : monthDay || weekDay;
+        return Field(fields[0], t.Minute, 0, 59) && Field(fields[1], t.Hour, 0, 23) && Field(fields[3], t.Month, 1, 12) && day;
+    }
 
     private static IReadOnlyList<ScheduledJob> Config(string tasks)
     {
