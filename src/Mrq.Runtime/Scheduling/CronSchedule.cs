@@ -53,7 +53,7 @@ internal sealed class CronSchedule
         var fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length != 5)
         {
-            error = $"five fields (minute hour day-of-month month day-of-week) or a macro such as @daily, got {fields.Length} field{(fields.Length == 1 ? "" : "s")}";
+            error = "five fields (minute hour day-of-month month day-of-week) or a macro such as @daily";
             return false;
         }
 
@@ -136,7 +136,7 @@ internal sealed class CronSchedule
             var step = 1;
             if (slash >= 0 && (!int.TryParse(part[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out step) || step < 1))
             {
-                error = $"a step of at least 1 in the {name} field, got \"{part}\"";
+                error = $"a step of at least 1 in the {name} field (not \"{part}\")";
                 return false;
             }
 
@@ -152,7 +152,7 @@ internal sealed class CronSchedule
                     || !TryValue(dash < 0 ? range : range[(dash + 1)..], min, max, names, out to)
                     || to < from)
                 {
-                    error = $"the {name} field from {min} to {max}{(names is null ? "" : " or a name such as " + names[1])}, got \"{part}\"";
+                    error = $"the {name} field from {min} to {max}{(names is null ? "" : " or a name such as " + names[1])} (not \"{part}\")";
                     return false;
                 }
 
