@@ -50,4 +50,11 @@ public sealed class MrqTaskAttribute : Attribute
 
     /// <summary>How many jobs of this task may run at once across all workers. 0 means unlimited.</summary>
     public int MaxConcurrency { get; set; }
+
+    /// <summary>
+    /// Whether a job whose <c>Run</c> throws is retried, as if it had called <c>context.Retry(cause: exception)</c>:
+    /// status <c>retry</c> for <see cref="RetryDelay"/> seconds, up to <see cref="MaxRetries"/> times, then <c>failed</c>
+    /// with its last exception. Not given: the configured default (<c>default_job_retry_on_failure</c>, off, as in MRQ).
+    /// </summary>
+    public bool RetryOnFailure { get; set; }
 }

@@ -36,8 +36,10 @@ public sealed partial class TaskGenerator
 
                         break;
                     default:
-                        if (value is int number && FindOption(name) is { } option)
+                        // A bool option (RetryOnFailure) is 1 or 0 in the table; given as false it still overrides the default.
+                        if ((value is int || value is bool) && FindOption(name) is { } option)
                         {
+                            var number = value is bool flag ? (flag ? 1 : 0) : (int)value;
                             if (!option.Accepts(number))
                             {
                                 problem = option.DescribeProblem(number);

@@ -66,8 +66,16 @@ internal sealed class TaskOption
         "MaxConcurrency", "max_concurrency", unset: 0, minimum: 0, maximum: int.MaxValue, "0 (unlimited) or a positive number", string.Empty,
         defaultSetting: null, defaultValue: 0, defaultMinimum: 0, configMinimum: 0);
 
+    /// <summary>
+    /// Whether a job whose task threw is retried (1) or fails (0), as the attribute's bool says (given: 1 or 0, not given:
+    /// the configured default); a config file writes 0 or 1.
+    /// </summary>
+    public static readonly TaskOption RetryOnFailure = new(
+        "RetryOnFailure", "retry_on_failure", unset: -1, minimum: -1, maximum: 1, "0 (off) or 1 (on)", string.Empty,
+        defaultSetting: "default_job_retry_on_failure", defaultValue: 0, defaultMinimum: 0, configMinimum: 0);
+
     /// <summary>Every option, in the order of their <see cref="Index"/>, the generated catalog and the config keys.</summary>
-    public static readonly IReadOnlyList<TaskOption> All = Numbered(Timeout, MaxRetries, RetryDelay, ResultTtl, AbortTtl, CancelTtl, DefaultTtl, MaxConcurrency);
+    public static readonly IReadOnlyList<TaskOption> All = Numbered(Timeout, MaxRetries, RetryDelay, ResultTtl, AbortTtl, CancelTtl, DefaultTtl, MaxConcurrency, RetryOnFailure);
 
     private readonly string _requirement;
     private readonly string _advice;

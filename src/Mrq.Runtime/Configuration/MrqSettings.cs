@@ -150,6 +150,9 @@ public sealed class MrqSettings
     /// <summary>Seconds between retries when the task names no delay.</summary>
     public int DefaultJobRetryDelay { get => GetTaskDefault(TaskOption.RetryDelay); set => SetTaskDefault(TaskOption.RetryDelay, value); }
 
+    /// <summary>Whether a job whose task throws is retried when its task does not say (<c>default_job_retry_on_failure</c> 1 or 0).</summary>
+    public bool DefaultJobRetryOnFailure { get => GetTaskDefault(TaskOption.RetryOnFailure) > 0; set => SetTaskDefault(TaskOption.RetryOnFailure, value ? 1 : 0); }
+
     /// <summary>Seconds a <c>success</c> job is kept.</summary>
     public int DefaultJobResultTtl { get => GetTaskDefault(TaskOption.ResultTtl); set => SetTaskDefault(TaskOption.ResultTtl, value); }
 

@@ -37,4 +37,6 @@ internal sealed class TaskPolicy
     public int DefaultTtl => this[TaskOption.DefaultTtl];
 
     public int MaxConcurrency => this[TaskOption.MaxConcurrency];
+
+    public bool RetryOnFailure => this[TaskOption.RetryOnFailure] > 0;
 }

@@ -85,6 +85,11 @@ internal static class Outcomes
                 return new JobOutcome(job.Id, JobStatus.MaxConcurrency, now, ExceptionType: "MaxConcurrencyInterrupt", Traceback: e.ToString(),
                     DateExpires: expiresFromQueued, TotalTime: totalTime);
 
+            case not (MrqParamsException or MrqTaskNotFoundException) when policy.RetryOnFailure && job.RetryCount < policy.MaxRetries:
+                // The task's RetryOnFailure: as if it had called Retry with the exception, until its retries run out.
+                // Params it cannot read, or a task this worker does not have, would fail the same way again.
+                return Classify(running, new JobRetryException(null, null, null, e));
+
             default:
                 return new JobOutcome(job.Id, JobStatus.Failed, now, ExceptionType: e.GetType().FullName ?? e.GetType().Name, Traceback: e.ToString(),
                     DateExpires: expiresFromQueued, TotalTime: totalTime);

@@ -49,6 +49,56 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_task_with_RetryOnFailure_is_retried_when_it_throws_and_succeeds_later()
+    {
+        await using var harness = new WorkerHarness();
+        var id = harness.Client.Enqueue(Tasks.FlakyThenSucceed.Job(failures: 2));
+
+        var summary = await harness.RunAsync(Worker(), "default");
+
+        Assert.Equal(3, summary.DoneJobs);
+        var job = (await harness.Store.GetAsync(id))!;
+        Assert.Equal((JobStatus.Success, 2, 2), (job.Status, job.RetryCount, Tasks.FlakyThenSucceed.GetResult(job)));
+    }
+
+    [Fact]
+    public async Task Retries_on_failure_are_off_by_default_and_once_turned_on_run_out_in_status_failed_with_the_last_exception()
+    {
+        await using var harness = new WorkerHarness();
+        var id = harness.Client.Enqueue(Tasks.Flaky.Job());
+
+        // Off by default (MRQ's failed at once); the config turns it on for the task, with no delay and two retries.
+        var once = await harness.RunAsync(Worker(), "default");
+        Assert.Equal((JobStatus.Failed, 0), ((await harness.Store.GetAsync(id))!.Status, (await harness.Store.GetAsync(id))!.RetryCount));
+        await harness.Client.RequeueAsync(JobFilter.ById(id));
+        var settings = Worker();
+        settings.Extra["TASKS"] = """{ "tests.lifecycle.Flaky": { "retry_on_failure": 1, "max_retries": 2, "retry_delay": 0 } }""";
+
+        var summary = await harness.RunAsync(settings, "default");
+
+        Assert.Equal((1, 3), (once.DoneJobs, summary.DoneJobs));
+        var job = (await harness.Store.GetAsync(id))!;
+        Assert.Equal((JobStatus.Failed, 2, "System.InvalidOperationException"), (job.Status, job.RetryCount, job.ExceptionType));
+        Assert.Contains("attempt 2", job.Traceback, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Failed, job.TracebackHistory[^1].Status);
+    }
+
+    [Fact]
+    public async Task A_task_that_says_RetryOnFailure_false_fails_at_once_even_when_the_default_retries()
+    {
+        await using var harness = new WorkerHarness();
+        var flaky = harness.Client.Enqueue(Tasks.FlakyThenSucceed.Job(failures: 1));
+        var never = harness.Client.Enqueue(Tasks.NeverRetried.Job());
+        var settings = Worker();
+        settings.DefaultJobRetryOnFailure = true;
+
+        await harness.RunAsync(settings, "default");
+
+        Assert.Equal(JobStatus.Success, (await harness.Store.GetAsync(flaky))!.Status);
+        Assert.Equal((JobStatus.Failed, 0), ((await harness.Store.GetAsync(never))!.Status, (await harness.Store.GetAsync(never))!.RetryCount));
+    }
+
+    [Fact]
     public async Task A_retry_that_falls_due_runs_at_once_on_an_idle_worker()
     {
         await using var harness = new WorkerHarness();

@@ -26,6 +26,25 @@ public sealed class AlwaysRetry
     }
 }
 
+[MrqTask(Path = "tests.lifecycle.FlakyThenSucceed", RetryOnFailure = true, MaxRetries = 3, RetryDelay = 0)]
+public sealed class FlakyThenSucceed
+{
+    public int Run(JobContext context, int failures) =>
+        context.RetryCount < failures ? throw new TimeoutException("attempt " + context.RetryCount) : context.RetryCount;
+}
+
+[MrqTask(Path = "tests.lifecycle.Flaky")]
+public sealed class Flaky
+{
+    public int Run(JobContext context) => throw new InvalidOperationException("attempt " + context.RetryCount);
+}
+
+[MrqTask(Path = "tests.lifecycle.NeverRetried", RetryOnFailure = false)]
+public sealed class NeverRetried
+{
+    public int Run() => throw new InvalidOperationException("no second chance");
+}
+
 [MrqTask(Path = "tests.lifecycle.Abort")]
 public sealed class AbortTask
 {
