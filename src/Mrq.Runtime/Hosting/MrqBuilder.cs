@@ -35,6 +35,29 @@ public sealed class MrqBuilder
     }
 
     /// <summary>
+    /// Enqueues <paramref name="job"/> at the times of <paramref name="cron"/> (five fields, UTC, e.g. <c>"0 6 * * *"</c>
+    /// or <c>"@hourly"</c>), as a <c>SCHEDULER_TASKS</c> entry added to those of the configuration, and runs the scheduler
+    /// in this host's workers (MRQ's <c>--scheduler</c>; any number of hosts may run it: each entry is enqueued once per
+    /// time). The workers' schedule replaces the stored one, so declare every entry in the hosts whose workers schedule.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="cron"/> is not a cron expression that ever fires.</exception>
+    public MrqBuilder Schedule(JobRequest job, string cron)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        if (!Scheduling.CronSchedule.TryParse(cron, out _, out var error))
+        {
+            throw new ArgumentException($"Schedule(): expected {error}, got \"{cron}\".", nameof(cron));
+        }
+
+        var expression = cron.Trim();
+        return Configure(settings =>
+        {
+            Scheduling.ScheduleEntries.AddCron(settings, job, expression);
+            settings.Scheduler = true;
+        });
+    }
+
+    /// <summary>
     /// Sets one of MRQ's keys from code, parsed and checked like the configuration section: a bad value stops the host
     /// at start with a message naming <paramref name="method"/>. Adapter packages' builder extensions (<c>UseRedis</c>)
     /// call it for the key they own.

@@ -188,6 +188,46 @@ public sealed class GenericHostWorkerTests
     }
 
     [Fact]
+    public async Task A_schedule_declared_in_code_is_synced_by_the_hosted_worker_and_waits_for_its_time()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHosts.Build(
+            directory,
+            (services, mrq) =>
+            {
+                mrq.Schedule(Tasks.HostingSquare.Job(n: 2).OnQueue("reports"), "30 6 * * MON-FRI");
+                services.AddMrqWorker(w => w.Queues = ["hosting"]);
+            },
+            new Dictionary<string, string?>
+            {
+                ["Mrq:SCHEDULER_TASKS:0:path"] = "tests.hosting.Square",
+                ["Mrq:SCHEDULER_TASKS:0:params:n"] = "3",
+                ["Mrq:SCHEDULER_TASKS:0:interval"] = "3600",
+            });
+        await host.StartAsync();
+        var store = ((StoreClient)host.Services.GetRequiredService<IMrqClient>()).Store;
+
+        await Eventually.TrueAsync(async () => (await store.GetScheduledJobsAsync()).Count == 2, TestHosts.Wait, "the worker synced both entries");
+        var entries = await store.GetScheduledJobsAsync();
+        await host.StopAsync();
+
+        var coded = Assert.Single(entries, e => e.Cron is not null);
+        Assert.Equal(("tests.hosting.Square", "reports", "30 6 * * MON-FRI"), (coded.Path, coded.Queue, coded.Cron));
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(coded.Params!).RootElement.GetProperty("n").GetInt32());
+        Assert.Single(entries, e => e.Interval == 3600);
+    }
+
+    [Fact]
+    public void A_schedule_that_never_fires_is_refused_where_it_is_declared()
+    {
+        var services = new ServiceCollection();
+
+        var error = Assert.Throws<ArgumentException>(() => services.AddMrq().Schedule(Tasks.HostingSquare.Job(n: 2), "0 0 30 2 *"));
+
+        Assert.StartsWith("Schedule(): expected a date that exists (this one never comes), got \"0 0 30 2 *\".", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_StopHostWhenWorkersEnd_the_host_stops_once_every_worker_has_ended_by_itself()
     {
         using var directory = new TempDirectory();
