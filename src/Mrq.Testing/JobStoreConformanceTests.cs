@@ -601,6 +601,37 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_whole_document_in_retry_keeps_its_due_date_and_progress_and_is_requeued_when_due()
+    {
+        // A raw job stored only when it ends (statuses_no_storage) that asked for a retry: stored whole, in retry.
+        var store = OpenStore();
+        var retry = new JobInfo
+        {
+            Id = Id(BaseDate, 4),
+            Path = "tests.Add",
+            Queue = "default",
+            Status = JobStatus.Retry,
+            Params = Params(4),
+            ExceptionType = "RetryInterrupt",
+            DateQueued = BaseDate,
+            DateStarted = BaseDate,
+            DateUpdated = BaseDate,
+            DateRetry = RetryDue,
+            RetryCount = 1,
+            Progress = 0.5,
+            Worker = "w",
+            RawQueue = "default_raw",
+        };
+
+        await store.CompleteAndInsertAsync(ReadOnlyMemory<JobOutcome>.Empty, new[] { retry });
+
+        var stored = (await store.GetAsync(retry.Id))!;
+        Assert.Equal((JobStatus.Retry, (DateTime?)RetryDue, (double?)0.5, 1), (stored.Status, stored.DateRetry, stored.Progress, stored.RetryCount));
+        Assert.Equal(1, await store.RequeueDueRetriesAsync(RetryDue));
+        Assert.Equal(retry.Id, Assert.Single(await ClaimAllAsync(store, "default", 10)).Id);
+    }
+
+    [StoreFact]
     public async Task A_whole_document_that_ended_in_failure_keeps_its_traceback_history()
     {
         var store = OpenStore();

@@ -77,6 +77,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
 
         await OpenAsync(page, host, "#/jobs?status=failed-retry&path=tasks.Report", "retries: 2");
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("main table tbody")).ToContainTextAsync("runs again in 10 min");
 
         await OpenAsync(page, host, "#/job/" + jobs.Failed, "Traceback history");
         await Expect(page.Locator("#job-traceback")).ToContainTextAsync("System.InvalidOperationException: boom");

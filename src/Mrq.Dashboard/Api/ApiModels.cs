@@ -53,7 +53,8 @@ internal sealed record JobRow(
     double? TotalTime,
     double? Progress,
     int RetryCount,
-    string? RawQueue);
+    string? RawQueue,
+    DateTime? DateRetry);
 
 // Next: the cursor of the following page (the "after" parameter), null at the end. Partial: the store stopped searching
 // after its bound on the jobs one request reads (a filter no index serves); Next continues the search.

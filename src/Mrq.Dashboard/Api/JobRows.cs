@@ -19,7 +19,8 @@ internal static class JobRows
         job.TotalTime,
         job.Progress,
         job.RetryCount,
-        job.RawQueue);
+        job.RawQueue,
+        job.DateRetry);
 
     public static JobDetail Detail(JobInfo job) => new(
         Row(job) with { Params = ToJson(job.Params, indented: true) ?? "{}" },

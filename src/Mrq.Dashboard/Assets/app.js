@@ -67,6 +67,16 @@
     return (s / 86400).toFixed(1) + " d ago";
   }
 
+  // A time to come, for jobs waiting in retry: "in 5 min", or "now" once it has passed (the next maintenance queues it).
+  function until(d) {
+    const s = (new Date(d).getTime() - Date.now()) / 1000;
+    if (s <= 0) return "now";
+    if (s < 60) return "in " + Math.round(s) + " s";
+    if (s < 3600) return "in " + Math.round(s / 60) + " min";
+    if (s < 86400) return "in " + (s / 3600).toFixed(1) + " h";
+    return "in " + (s / 86400).toFixed(1) + " d";
+  }
+
   function fmtBytes(b) {
     if (!b) return "";
     const units = ["B", "KB", "MB", "GB", "TB"];
@@ -327,7 +337,8 @@
       table(["Job", "Params", "Status", "Queued", "Started", "Time", "Queue", "Worker"], r.jobs.map(j => [
         [link("#/job/" + encodeURIComponent(j.id), j.path), el("div", { className: "mono muted" }, j.id)],
         el("code", { className: "params" }, j.params),
-        [statusLabel(j.status), j.exceptionType ? [" ", el("span", { className: "mono" }, j.exceptionType)] : "", " ", progress(j.progress), j.retryCount ? el("div", { className: "muted" }, "retries: " + j.retryCount) : ""],
+        [statusLabel(j.status), j.exceptionType ? [" ", el("span", { className: "mono" }, j.exceptionType)] : "", " ", progress(j.progress), j.retryCount ? el("div", { className: "muted" }, "retries: " + j.retryCount) : "",
+          j.status === "retry" && j.dateRetry ? el("div", { className: "muted", title: fmtDate(j.dateRetry) }, (j.retryCount ? "runs again " : "delayed, runs ") + until(j.dateRetry)) : ""],
         el("span", { title: fmtDate(j.dateQueued) }, ago(j.dateQueued)),
         el("span", { title: fmtDate(j.dateStarted) }, ago(j.dateStarted)),
         j.totalTime === null ? "" : j.totalTime.toFixed(3) + " s",

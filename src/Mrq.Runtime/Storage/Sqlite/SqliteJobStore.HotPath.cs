@@ -58,8 +58,8 @@ internal sealed partial class SqliteJobStore
 
     private const string DocumentColumns =
         "(id, path, queue, status, params, result, exceptiontype, traceback, datequeued, " +
-        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+        "datestarted, dateupdated, dateexpires, worker, retry_count, totaltime, raw_queue, traceback_history, dateretry, progress) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
     // A document is usually new (a raw job's first stored status): inserted without looking for an old row first. Only
     // when the id exists is the old row's combination read (for mrq_job_counts) and the row replaced.
@@ -342,6 +342,8 @@ internal sealed partial class SqliteJobStore
         statement.Bind(15, document.TotalTime);
         statement.Bind(16, document.RawQueue);
         statement.Bind(17, document.TracebackHistory.Count == 0 ? null : SqliteTracebackHistory.ToJson(document.TracebackHistory));
+        statement.Bind(18, UnixMillisecondsOrNull(document.DateRetry));
+        statement.Bind(19, document.Progress);
         return statement.Execute() == 1;
     }
 
