@@ -578,18 +578,7 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
         var job = Job(1, BaseDate);
         await store.EnqueueAsync(new[] { job });
         await ClaimAllAsync(store, "default", 1, worker: "w");
-        var made = new JobInfo
-        {
-            Id = Id(BaseDate, 2),
-            Path = "tests.Add",
-            Queue = "default",
-            Status = JobStatus.Started,
-            Params = Params(2),
-            DateQueued = BaseDate,
-            DateStarted = BaseDate,
-            Worker = "w",
-            RawQueue = "default_raw",
-        };
+        var made = RawDocument(2, JobStatus.Started);
 
         await store.CompleteAndInsertAsync(new[] { new JobOutcome(job.Id, JobStatus.Success, BaseDate.AddSeconds(1)) { Worker = "w" } }, new[] { made });
 
@@ -605,22 +594,13 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
     {
         // A raw job stored only when it ends (statuses_no_storage) that asked for a retry: stored whole, in retry.
         var store = OpenStore();
-        var retry = new JobInfo
+        var retry = RawDocument(4, JobStatus.Retry) with
         {
-            Id = Id(BaseDate, 4),
-            Path = "tests.Add",
-            Queue = "default",
-            Status = JobStatus.Retry,
-            Params = Params(4),
             ExceptionType = "RetryInterrupt",
-            DateQueued = BaseDate,
-            DateStarted = BaseDate,
             DateUpdated = BaseDate,
             DateRetry = RetryDue,
             RetryCount = 1,
             Progress = 0.5,
-            Worker = "w",
-            RawQueue = "default_raw",
         };
 
         await store.CompleteAndInsertAsync(ReadOnlyMemory<JobOutcome>.Empty, new[] { retry });
@@ -643,20 +623,11 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
             Traceback = "the traceback",
             Worker = "w",
         };
-        var failed = new JobInfo
+        var failed = RawDocument(3, JobStatus.Failed) with
         {
-            Id = Id(BaseDate, 3),
-            Path = "tests.Add",
-            Queue = "default",
-            Status = JobStatus.Failed,
-            Params = Params(3),
             ExceptionType = entry.ExceptionType,
             Traceback = entry.Traceback,
-            DateQueued = BaseDate,
-            DateStarted = BaseDate,
             DateUpdated = entry.Date,
-            Worker = "w",
-            RawQueue = "default_raw",
             TracebackHistory = [entry],
         };
 
@@ -664,4 +635,18 @@ public abstract partial class JobStoreConformanceTests : IAsyncLifetime
 
         Assert.Equal(entry, Assert.Single((await store.GetAsync(failed.Id))!.TracebackHistory));
     }
+
+    // A job made from raw queue default_raw by worker w and stored whole (the shape CompleteAndInsertAsync receives).
+    private static JobInfo RawDocument(int n, JobStatus status) => new()
+    {
+        Id = Id(BaseDate, n),
+        Path = "tests.Add",
+        Queue = "default",
+        Status = status,
+        Params = Params(n),
+        DateQueued = BaseDate,
+        DateStarted = BaseDate,
+        Worker = "w",
+        RawQueue = "default_raw",
+    };
 }
