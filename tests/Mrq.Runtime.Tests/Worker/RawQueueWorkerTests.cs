@@ -1,5 +1,6 @@
 using MessagePack;
 using Microsoft.Data.Sqlite;
+using Mrq.Configuration;
 using Mrq.Redis;
 using Mrq.Storage;
 using Mrq.Tests.Broker;
@@ -87,6 +88,24 @@ public abstract class RawQueueWorkerTests
         Assert.Equal(typeof(InvalidOperationException).FullName, failed.ExceptionType);
         var entry = Assert.Single(failed.TracebackHistory);
         Assert.Equal((JobStatus.Failed, failed.ExceptionType, failed.Traceback, failed.Worker), (entry.Status, entry.ExceptionType, entry.Traceback, entry.Worker));
+    }
+
+    [Fact]
+    public async Task A_no_storage_job_retried_on_failure_is_stored_as_a_due_retry_and_runs_again_from_the_retry_queue()
+    {
+        await using var harness = CreateHarness();
+        var log = Guid.NewGuid().ToString("N");
+        harness.Client.EnqueueRaw(TestRawQueues.NoStorage, [$"{log}:fail"]);
+        var settings = new MrqSettings { MaxJobs = 2, MaxLatency = 0.05 };
+        settings.Extra["TASKS"] = """{ "tests.worker.Raise": { "retry_on_failure": 1, "max_retries": 1, "retry_delay": 1 } }""";
+
+        // The first run is stored whole, in retry, with its due date; the worker's maintenance queues it on the retry queue.
+        var summary = await harness.RunAsync(settings, TestRawQueues.NoStorage, "tests_retry");
+
+        Assert.Equal(2, summary.DoneJobs);
+        var job = Assert.Single(await harness.AllJobsAsync());
+        Assert.Equal((JobStatus.Failed, 1, "tests_retry"), (job.Status, job.RetryCount, job.Queue));
+        Assert.Equal([JobStatus.Retry, JobStatus.Failed], job.TracebackHistory.Select(e => e.Status));
     }
 
     [Fact]
