@@ -370,17 +370,11 @@ public static class MrqWire
     private static ParamValueException OutOfRange(ref MessagePackReader peek, long min, long max, string type) =>
         Expected(string.Create(CultureInfo.InvariantCulture, $"a JSON integer from {min} to {(type == "UInt64" ? ulong.MaxValue.ToString(CultureInfo.InvariantCulture) : max.ToString(CultureInfo.InvariantCulture))} ({type})"), ref peek);
 
-    private static DateTimeOffset ReadIsoDate(ref MessagePackReader reader, string type)
-    {
-        var expectation = $"an ISO 8601 date string such as \"2026-12-04T20:30:00Z\" or \"2026-12-04T21:30:00+01:00\" ({type})";
-        var peek = reader.CreatePeekReader();
-        var text = ReadText(ref reader, expectation);
-        Span<char> chars = stackalloc char[MaxScalarTextLength];
-        return text.Length <= chars.Length
-            && DateTimeOffset.TryParseExact(chars[..Encoding.UTF8.GetChars(text, chars)], s_isoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-            ? value
-            : throw Expected(expectation, ref peek);
-    }
+    private static DateTimeOffset ReadIsoDate(ref MessagePackReader reader, string type) =>
+        ReadParsedText(
+            ref reader,
+            $"an ISO 8601 date string such as \"2026-12-04T20:30:00Z\" or \"2026-12-04T21:30:00+01:00\" ({type})",
+            static (ReadOnlySpan<char> text, out DateTimeOffset value) => DateTimeOffset.TryParseExact(text, s_isoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value));
 
     // A value formatted as UTF-8 text (invariant culture); every format written here fits in 64 bytes.
     private static void WriteFormatted<T>(ref MessagePackWriter writer, T value, string format)
