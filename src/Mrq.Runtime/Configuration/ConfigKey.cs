@@ -56,29 +56,11 @@ internal sealed class ConfigKey
         }, []);
 
     public static ConfigKey Int(string name, int min, Action<MrqSettings, int> set, params string[] aliases) =>
-        new(name, $"an integer of at least {min}", false, (v, s) =>
-        {
-            if (!int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min)
-            {
-                return false;
-            }
-
-            set(s, n);
-            return true;
-        }, aliases);
+        IntInRange(name, min, int.MaxValue, $"an integer of at least {min}", set, aliases);
 
     /// <summary>A TCP port (at most 65535), from <paramref name="min"/>: 0 where the setting may be off.</summary>
     public static ConfigKey Port(string name, int min, Action<MrqSettings, int> set) =>
-        new(name, min == 0 ? "0 (off) or a port number up to 65535" : $"a port number from {min} to 65535", false, (v, s) =>
-        {
-            if (!int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > 65535)
-            {
-                return false;
-            }
-
-            set(s, n);
-            return true;
-        }, []);
+        IntInRange(name, min, 65535, min == 0 ? "0 (off) or a port number up to 65535" : $"a port number from {min} to 65535", set, []);
 
     public static ConfigKey Number(string name, double min, bool exclusive, Action<MrqSettings, double> set, params string[] aliases) =>
         new(name, exclusive ? $"a number greater than {min.ToString(CultureInfo.InvariantCulture)}" : $"a number of at least {min.ToString(CultureInfo.InvariantCulture)}", false, (v, s) =>
@@ -133,6 +115,18 @@ internal sealed class ConfigKey
             }
 
             set(s, items);
+            return true;
+        }, aliases);
+
+    private static ConfigKey IntInRange(string name, int min, int max, string expected, Action<MrqSettings, int> set, string[] aliases) =>
+        new(name, expected, false, (v, s) =>
+        {
+            if (!int.TryParse(v.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            {
+                return false;
+            }
+
+            set(s, n);
             return true;
         }, aliases);
 }
