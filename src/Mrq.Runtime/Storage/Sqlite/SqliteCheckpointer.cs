@@ -50,6 +50,17 @@ internal sealed class SqliteCheckpointer : IDisposable
         _thread.Start();
     }
 
+    /// <summary>
+    /// Raises <paramref name="writer"/>'s own automatic checkpoint to <see cref="WriterAutoCheckpointPages"/> (then only
+    /// the WAL's bound) and starts the checkpointer of its file at <paramref name="fullPath"/>: the one is safe only with
+    /// the other.
+    /// </summary>
+    public static SqliteCheckpointer ForWriter(SqliteConnection writer, string fullPath)
+    {
+        SqliteSchema.Execute(writer, $"PRAGMA wal_autocheckpoint = {WriterAutoCheckpointPages};");
+        return new SqliteCheckpointer(fullPath);
+    }
+
     /// <summary>Checkpoints run so far (tests).</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 

@@ -108,8 +108,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IRecountingJobQueue
             _reader = SqliteSchema.OpenConnection(fullPath, readOnly: true);
 
             // The WAL is checkpointed on a thread of its own; the writer's own checkpoint only bounds the WAL.
-            SqliteSchema.Execute(_writer, $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};");
-            _checkpointer = new SqliteCheckpointer(fullPath);
+            _checkpointer = SqliteCheckpointer.ForWriter(_writer, fullPath);
             _writes = new SqliteWriteTransactions(_writer, fullPath, new SqliteGate(typeof(SqliteJobStore).FullName!), _checkpointer);
 
             _complete = _writer.CreateCommand();

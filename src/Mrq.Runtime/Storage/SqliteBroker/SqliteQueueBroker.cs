@@ -55,8 +55,7 @@ internal sealed partial class SqliteQueueBroker : IQueueBroker, Queries.IRawQueu
         try
         {
             SqliteSchema.Migrate(_connection);
-            SqliteSchema.Execute(_connection, $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterAutoCheckpointPages};");
-            _checkpointer = new SqliteCheckpointer(fullPath);
+            _checkpointer = SqliteCheckpointer.ForWriter(_connection, fullPath);
             _writes = new SqliteWriteTransactions(_connection, fullPath, new SqliteGate(typeof(SqliteQueueBroker).FullName!), _checkpointer);
             _insertList = Prepare("INSERT INTO raw_items(queue, value, score, uniq) VALUES ($q, $v, 0, 0);", "$q", "$v");
             _insertSet = Prepare(
