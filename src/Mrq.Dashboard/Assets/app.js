@@ -58,23 +58,22 @@
 
   function fmtDate(d) { return d ? new Date(d).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : ""; }
 
+  // A number of seconds as "12 s", "5 min", "1.5 h" or "2.0 d".
+  function duration(s) {
+    if (s < 60) return Math.round(s) + " s";
+    if (s < 3600) return Math.round(s / 60) + " min";
+    if (s < 86400) return (s / 3600).toFixed(1) + " h";
+    return (s / 86400).toFixed(1) + " d";
+  }
+
   function ago(d) {
-    if (!d) return "";
-    const s = Math.max(0, (Date.now() - new Date(d).getTime()) / 1000);
-    if (s < 60) return Math.round(s) + " s ago";
-    if (s < 3600) return Math.round(s / 60) + " min ago";
-    if (s < 86400) return (s / 3600).toFixed(1) + " h ago";
-    return (s / 86400).toFixed(1) + " d ago";
+    return d ? duration(Math.max(0, (Date.now() - new Date(d).getTime()) / 1000)) + " ago" : "";
   }
 
   // A time to come, for jobs waiting in retry: "in 5 min", or "now" once it has passed (the next maintenance queues it).
   function until(d) {
     const s = (new Date(d).getTime() - Date.now()) / 1000;
-    if (s <= 0) return "now";
-    if (s < 60) return "in " + Math.round(s) + " s";
-    if (s < 3600) return "in " + Math.round(s / 60) + " min";
-    if (s < 86400) return "in " + (s / 3600).toFixed(1) + " h";
-    return "in " + (s / 86400).toFixed(1) + " d";
+    return s <= 0 ? "now" : "in " + duration(s);
   }
 
   function fmtBytes(b) {
