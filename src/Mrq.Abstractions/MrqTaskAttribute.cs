@@ -57,4 +57,13 @@ public sealed class MrqTaskAttribute : Attribute
     /// with its last exception. Not given: the configured default (<c>default_job_retry_on_failure</c>, off, as in MRQ).
     /// </summary>
     public bool RetryOnFailure { get; set; }
+
+    /// <summary>
+    /// Whether each retry waits twice as long as the one before: <see cref="RetryDelay"/> seconds before the first, then
+    /// 2×, 4×, … (at most one day, or <see cref="RetryDelay"/> if longer), each stretched by up to 10% at random so that
+    /// jobs that failed together do not all run again at the same moment. Applies to retries on failure and to
+    /// <c>context.Retry</c> calls that give no delay. Not given: the configured default (<c>default_job_retry_backoff</c>,
+    /// off: every retry waits <see cref="RetryDelay"/>, as in MRQ).
+    /// </summary>
+    public bool RetryBackoff { get; set; }
 }

@@ -36,7 +36,7 @@ public sealed partial class TaskGenerator
 
                         break;
                     default:
-                        // A bool option (RetryOnFailure) is 1 or 0 in the table; given as false it still overrides the default.
+                        // A bool option (RetryOnFailure, RetryBackoff) is 1 or 0 in the table; given as false it still overrides the default.
                         if ((value is int || value is bool) && FindOption(name) is { } option)
                         {
                             var number = value is bool flag ? (flag ? 1 : 0) : (int)value;

@@ -74,8 +74,17 @@ internal sealed class TaskOption
         "RetryOnFailure", "retry_on_failure", unset: -1, minimum: -1, maximum: 1, "0 (off) or 1 (on)", string.Empty,
         defaultSetting: "default_job_retry_on_failure", defaultValue: 0, defaultMinimum: 0, configMinimum: 0);
 
+    /// <summary>
+    /// Whether each retry waits twice as long as the one before (1) or always <see cref="RetryDelay"/> (0, MRQ's), as the
+    /// attribute's bool says; a config file writes 0 or 1.
+    /// </summary>
+    public static readonly TaskOption RetryBackoff = new(
+        "RetryBackoff", "retry_backoff", unset: -1, minimum: -1, maximum: 1, "0 (off) or 1 (on)", string.Empty,
+        defaultSetting: "default_job_retry_backoff", defaultValue: 0, defaultMinimum: 0, configMinimum: 0);
+
     /// <summary>Every option, in the order of their <see cref="Index"/>, the generated catalog and the config keys.</summary>
-    public static readonly IReadOnlyList<TaskOption> All = Numbered(Timeout, MaxRetries, RetryDelay, ResultTtl, AbortTtl, CancelTtl, DefaultTtl, MaxConcurrency, RetryOnFailure);
+    public static readonly IReadOnlyList<TaskOption> All =
+        Numbered(Timeout, MaxRetries, RetryDelay, ResultTtl, AbortTtl, CancelTtl, DefaultTtl, MaxConcurrency, RetryOnFailure, RetryBackoff);
 
     private readonly string _requirement;
     private readonly string _advice;

@@ -153,6 +153,9 @@ public sealed class MrqSettings
     /// <summary>Whether a job whose task throws is retried when its task does not say (<c>default_job_retry_on_failure</c> 1 or 0).</summary>
     public bool DefaultJobRetryOnFailure { get => GetTaskDefault(TaskOption.RetryOnFailure) > 0; set => SetTaskDefault(TaskOption.RetryOnFailure, value ? 1 : 0); }
 
+    /// <summary>Whether each retry waits twice as long as the one before when the task does not say (<c>default_job_retry_backoff</c> 1 or 0).</summary>
+    public bool DefaultJobRetryBackoff { get => GetTaskDefault(TaskOption.RetryBackoff) > 0; set => SetTaskDefault(TaskOption.RetryBackoff, value ? 1 : 0); }
+
     /// <summary>Seconds a <c>success</c> job is kept.</summary>
     public int DefaultJobResultTtl { get => GetTaskDefault(TaskOption.ResultTtl); set => SetTaskDefault(TaskOption.ResultTtl, value); }
 

@@ -6,6 +6,9 @@ namespace Mrq.Configuration;
 /// </summary>
 internal sealed class TaskPolicy
 {
+    /// <summary>The longest delay doubling reaches, unless <see cref="RetryDelay"/> is longer: one day.</summary>
+    internal const int BackoffCapSeconds = 24 * 60 * 60;
+
     private readonly int[] _values;
 
     /// <summary>A policy of <paramref name="values"/>, by <see cref="TaskOption.Index"/>.</summary>
@@ -39,4 +42,26 @@ internal sealed class TaskPolicy
     public int MaxConcurrency => this[TaskOption.MaxConcurrency];
 
     public bool RetryOnFailure => this[TaskOption.RetryOnFailure] > 0;
+
+    public bool RetryBackoff => this[TaskOption.RetryBackoff] > 0;
+
+    /// <summary>
+    /// How long a job that has been retried <paramref name="retryCount"/> times waits before its next run when its retry
+    /// names no delay: <see cref="RetryDelay"/>, or with <see cref="RetryBackoff"/> that doubled per retry already made.
+    /// </summary>
+    /// <param name="retryCount">The retries the job has had before this one.</param>
+    /// <param name="jitter">A number in [0, 1) that stretches a backed-off delay by up to 10%.</param>
+    public TimeSpan RetryDelayAfter(int retryCount, double jitter)
+    {
+        var delay = RetryDelay;
+        if (!RetryBackoff || delay == 0)
+        {
+            return TimeSpan.FromSeconds(delay);
+        }
+
+        // Doubling stops at a day (or the delay itself, if longer): past it a retry is no longer about a blip, and 2^k overflows.
+        var cap = Math.Max(delay, BackoffCapSeconds);
+        var seconds = Math.Min(cap, delay * Math.Pow(2, Math.Clamp(retryCount, 0, 62)));
+        return TimeSpan.FromSeconds(seconds * (1 + (0.1 * jitter)));
+    }
 }

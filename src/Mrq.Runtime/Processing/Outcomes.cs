@@ -52,7 +52,7 @@ internal static class Outcomes
                     { OriginalTraceback = e.InnerException?.ToString() };
                 }
 
-                var delay = retry.Delay ?? TimeSpan.FromSeconds(policy.RetryDelay);
+                var delay = retry.Delay ?? policy.RetryDelayAfter(job.RetryCount, Random.Shared.NextDouble());
                 var queue = retry.Queue ?? job.Queue;
                 var retryCount = job.RetryCount + 1;
                 if (delay <= TimeSpan.Zero)

@@ -84,6 +84,25 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_task_with_RetryBackoff_waits_twice_as_long_before_each_retry()
+    {
+        await using var harness = new WorkerHarness();
+        var id = harness.Client.Enqueue(Tasks.BackedOff.Job());
+
+        // First failure: RetryDelay (600 s) plus up to 10%; requeued by hand with its count, the second waits twice that.
+        await harness.RunAsync(Worker(), "default");
+        var first = (await harness.Store.GetAsync(id))!;
+        await harness.Client.RequeueAsync(JobFilter.ById(id), keepRetryCount: true);
+        await harness.RunAsync(Worker(), "default");
+        var second = (await harness.Store.GetAsync(id))!;
+
+        Assert.Equal((JobStatus.Retry, 1, JobStatus.Retry, 2), (first.Status, first.RetryCount, second.Status, second.RetryCount));
+        Assert.InRange((first.DateRetry!.Value - first.DateUpdated!.Value).TotalSeconds, 599, 661);
+        Assert.InRange((second.DateRetry!.Value - second.DateUpdated!.Value).TotalSeconds, 1199, 1321);
+        Assert.Contains("RetryInterrupt #2: 1", second.Traceback, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_task_that_says_RetryOnFailure_false_fails_at_once_even_when_the_default_retries()
     {
         await using var harness = new WorkerHarness();

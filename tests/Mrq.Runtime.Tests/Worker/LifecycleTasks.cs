@@ -33,6 +33,12 @@ public sealed class FlakyThenSucceed
         context.RetryCount < failures ? throw new TimeoutException("attempt " + context.RetryCount) : context.RetryCount;
 }
 
+[MrqTask(Path = "tests.lifecycle.BackedOff", RetryOnFailure = true, RetryBackoff = true, RetryDelay = 600, MaxRetries = 5)]
+public sealed class BackedOff
+{
+    public int Run(JobContext context) => throw new InvalidOperationException("attempt " + context.RetryCount);
+}
+
 [MrqTask(Path = "tests.lifecycle.Flaky")]
 public sealed class Flaky
 {
