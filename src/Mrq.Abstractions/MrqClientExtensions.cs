@@ -43,7 +43,21 @@ public static class MrqClientExtensions
     /// <paramref name="timeout"/> passes first. A job that asked for a retry is returned in status <c>retry</c>, as MRQ
     /// does.
     /// </summary>
-    public static async ValueTask<JobInfo> WaitAsync(this IMrqClient client, JobId id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static ValueTask<JobInfo> WaitAsync(this IMrqClient client, JobId id, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitWhileAsync(client, id, timeout, static job => job.Status is JobStatus.Queued or JobStatus.Started || (job.Status == JobStatus.Retry && job.RetryCount == 0), cancellationToken);
+
+    /// <summary>
+    /// Waits until the job has reached a status that workers never move it out of (<c>success</c>, <c>failed</c>,
+    /// <c>maxretries</c>, <c>abort</c>, <c>cancel</c>, <c>timeout</c>, <c>maxconcurrency</c>): through its retries and
+    /// through <c>interrupt</c>, which every worker's maintenance requeues. Returns it, or throws
+    /// <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first. For a caller that wants the job's
+    /// outcome whatever retries it takes (<c>RetryOnFailure</c>), where <see cref="WaitAsync"/> returns at the first
+    /// retry, as MRQ's <c>wait</c> does.
+    /// </summary>
+    public static ValueTask<JobInfo> WaitForFinalStatusAsync(this IMrqClient client, JobId id, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitWhileAsync(client, id, timeout, static job => job.Status is JobStatus.Queued or JobStatus.Started or JobStatus.Retry or JobStatus.Interrupt, cancellationToken);
+
+    private static async ValueTask<JobInfo> WaitWhileAsync(IMrqClient client, JobId id, TimeSpan timeout, Func<JobInfo, bool> pending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var deadline = DateTime.UtcNow + timeout;
@@ -52,7 +66,7 @@ public static class MrqClientExtensions
         {
             var job = await client.GetJobAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"No job has id {id}.");
-            if (job.Status is not (JobStatus.Queued or JobStatus.Started) && !(job.Status == JobStatus.Retry && job.RetryCount == 0))
+            if (!pending(job))
             {
                 return job;
             }

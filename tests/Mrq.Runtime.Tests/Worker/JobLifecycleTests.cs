@@ -118,6 +118,23 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task WaitForFinalStatusAsync_returns_the_outcome_after_the_retries_where_WaitAsync_returns_the_retry()
+    {
+        await using var harness = new WorkerHarness();
+        var id = harness.Client.Enqueue(Tasks.RetryThenSucceed.Job(times: 1, delaySeconds: 1));
+        using var stop = new CancellationTokenSource();
+        var worker = harness.RunAsync(new MrqSettings { MaxLatency = 0.05 }, stop.Token, default, "default");
+
+        var final = await harness.Client.WaitForFinalStatusAsync(id, TimeSpan.FromMinutes(1));
+        var again = await harness.Client.WaitAsync(id, TimeSpan.FromMinutes(1));
+        await stop.CancelAsync();
+        await worker;
+
+        Assert.Equal((JobStatus.Success, 1, 42), (final.Status, final.RetryCount, Tasks.RetryThenSucceed.GetResult(final)));
+        Assert.Equal(JobStatus.Success, again.Status);
+    }
+
+    [Fact]
     public async Task A_retry_that_falls_due_runs_at_once_on_an_idle_worker()
     {
         await using var harness = new WorkerHarness();
