@@ -64,4 +64,30 @@ public abstract class JobContext
     /// <summary>Ends the job with status <c>abort</c>; it is kept for the abort TTL and never retried.</summary>
     [DoesNotReturn]
     public void Abort(Exception? cause = null) => throw new JobAbortException(cause);
+
+    /// <summary>
+    /// Counts one call against a limit that every worker shares (MRQ's <c>ratelimit</c> helper): at most
+    /// <paramref name="limit"/> calls for <paramref name="key"/> per window of <paramref name="per"/>. Returns how many
+    /// calls the window still allowed, this one included (<paramref name="limit"/> for the first, then one less each
+    /// time, down to 1), or 0 once the limit is reached: then do not make the call, and for example
+    /// <c>Retry(delay: per)</c>. Windows are fixed and aligned on the Unix epoch (the counter restarts at each multiple
+    /// of <paramref name="per"/>); the counters live in the raw-queue broker (Redis, or the embedded file).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty key, a limit below 1 or a window of zero or less.</exception>
+    public async ValueTask<int> RateLimitAsync(string key, int limit, TimeSpan per, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(per, TimeSpan.Zero);
+        var calls = await CountRateLimitedCallAsync(key, per, cancellationToken).ConfigureAwait(false);
+        return calls <= limit ? (int)(limit - calls + 1) : 0;
+    }
+
+    /// <summary>
+    /// Counts one call for <paramref name="key"/> in the current window of <paramref name="per"/> and returns the calls
+    /// that window has counted, this one included. The worker's context counts on its broker; a context made for a test
+    /// overrides this to count as the test needs.
+    /// </summary>
+    protected virtual ValueTask<long> CountRateLimitedCallAsync(string key, TimeSpan per, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This JobContext has no rate-limit counters: RateLimitAsync works in a job run by a worker.");
 }

@@ -36,6 +36,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
     private readonly string _queuePrefix;
     private readonly string _knownPrefix;
     private readonly string _concurrencyPrefix;
+    private readonly string _rateLimitPrefix;
     private readonly RedisKey _pausedKey;
     private readonly string _notifyPrefix;
     private readonly RedisValue _queuePrefixValue;
@@ -55,6 +56,7 @@ internal sealed partial class RedisQueueBroker : IQueueBroker, Mrq.Storage.Queri
         _db = connection.GetDatabase(database);
         _queuePrefix = prefix + ":q:";
         _concurrencyPrefix = prefix + ":c:";
+        _rateLimitPrefix = prefix + ":ratelimit:";
         _knownPrefix = prefix + ":ksq:";
         _pausedKey = prefix + ":s:paused";
         _notifyPrefix = prefix + ":notify:";

@@ -50,7 +50,7 @@ internal sealed partial class JobExecutor
         _metrics = metrics;
         _failures = failures;
         _notifier = notifier;
-        _host = new JobHost(services, logger, settings.Quiet, ReportProgress, maintenance);
+        _host = new JobHost(services, logger, settings.Quiet, ReportProgress, maintenance, broker);
         _greenlets = new GreenletPool(settings.Greenlets, RunJobAsync);
     }
 

@@ -9,7 +9,7 @@ namespace Mrq.Processing;
 /// worker's log, progress reporting and the store for the built-in maintenance tasks. One per worker, so a job's context
 /// costs no object of its own.
 /// </summary>
-internal sealed class JobHost(IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress, IMaintenanceContext maintenance)
+internal sealed class JobHost(IServiceProvider services, ILogger workerLogger, bool quiet, Action<JobId, double> reportProgress, IMaintenanceContext maintenance, Lazy<IQueueBroker> broker)
 {
     public IServiceProvider Services => services;
 
@@ -21,4 +21,7 @@ internal sealed class JobHost(IServiceProvider services, ILogger workerLogger, b
     public Action<JobId, double> ReportProgress => reportProgress;
 
     public IMaintenanceContext Maintenance => maintenance;
+
+    /// <summary>The worker's raw-queue broker, which also keeps the rate-limit counters (opened on first use).</summary>
+    public IRateLimits RateLimits => broker.Value;
 }

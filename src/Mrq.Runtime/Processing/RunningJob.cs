@@ -96,6 +96,9 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, TaskDescript
         host.ReportProgress(Job.Id, progress);
     }
 
+    protected override ValueTask<long> CountRateLimitedCallAsync(string key, TimeSpan per, CancellationToken cancellationToken) =>
+        host.RateLimits.CountCallAsync(key, per, DateTime.UtcNow, cancellationToken);
+
     /// <summary>The job's slot in <see cref="WorkerState"/>'s jobs in flight (-1: in its overflow map).</summary>
     internal int Slot { get; set; }
 

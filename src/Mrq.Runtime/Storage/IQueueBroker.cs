@@ -10,10 +10,10 @@ namespace Mrq.Storage;
 /// </summary>
 /// <remarks>
 /// Code that needs one role depends on that role: <see cref="IRawQueues"/> (raw params), <see cref="IConcurrencySlots"/>
-/// (tasks' max concurrency), <see cref="IQueuePauses"/> (paused queues), <see cref="IQueueNotifications"/> (wake-ups)
+/// (tasks' max concurrency), <see cref="IRateLimits"/> (tasks' rate limits), <see cref="IQueuePauses"/> (paused queues), <see cref="IQueueNotifications"/> (wake-ups)
 /// and <see cref="IRawQueueListing"/> (the dashboard's list of raw queues). Disposing the broker closes its connections;
 /// a broker is used by many threads at once.
 /// </remarks>
-public interface IQueueBroker : IRawQueues, IConcurrencySlots, IQueuePauses, IQueueNotifications, IRawQueueListing, IAsyncDisposable
+public interface IQueueBroker : IRawQueues, IConcurrencySlots, IRateLimits, IQueuePauses, IQueueNotifications, IRawQueueListing, IAsyncDisposable
 {
 }

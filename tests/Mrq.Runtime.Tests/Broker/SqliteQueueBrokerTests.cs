@@ -86,4 +86,22 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         Assert.Equal(1, await dequeue);
         Assert.Equal(["b"], taken);
     }
+
+    [Fact]
+    public async Task Rate_limit_counters_of_expired_windows_are_dropped_by_the_next_count()
+    {
+        var second = TimeSpan.FromSeconds(1);
+        for (var i = 0; i < 5; i++)
+        {
+            await Broker.CountCallAsync("key" + i, second, Now);
+        }
+
+        // Ten seconds of grace after the window: a count at Now + 11 s finds all five expired and leaves its own row.
+        Assert.Equal(1, await Broker.CountCallAsync("key0", second, Now.AddSeconds(11)));
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM rate_limits;";
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+    }
 }

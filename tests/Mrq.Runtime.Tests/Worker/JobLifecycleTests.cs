@@ -103,6 +103,26 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_rate_limit_counts_every_job_s_calls_on_the_broker_as_MRQ_s_ratelimit()
+    {
+        await using var harness = new WorkerHarness();
+        var key = "tests.api." + Guid.NewGuid().ToString("N");
+        var ids = harness.Client.EnqueueMany([.. Enumerable.Range(0, 5).Select(_ => Tasks.RateLimited.Job(key))]);
+        var other = harness.Client.Enqueue(Tasks.RateLimited.Job(key + ".other"));
+
+        await harness.RunAsync(Worker(), "default");
+
+        var answers = new List<int>();
+        foreach (var id in ids)
+        {
+            answers.Add(Tasks.RateLimited.GetResult((await harness.Store.GetAsync(id))!));
+        }
+
+        Assert.Equal([3, 2, 1, 0, 0], answers);
+        Assert.Equal(3, Tasks.RateLimited.GetResult((await harness.Store.GetAsync(other))!));
+    }
+
+    [Fact]
     public async Task A_task_that_says_RetryOnFailure_false_fails_at_once_even_when_the_default_retries()
     {
         await using var harness = new WorkerHarness();

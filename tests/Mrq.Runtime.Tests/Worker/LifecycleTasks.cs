@@ -39,6 +39,13 @@ public sealed class BackedOff
     public int Run(JobContext context) => throw new InvalidOperationException("attempt " + context.RetryCount);
 }
 
+[MrqTask(Path = "tests.lifecycle.RateLimited")]
+public sealed class RateLimited
+{
+    // A window of a year: the test's few jobs never straddle two windows.
+    public async Task<int> Run(JobContext context, string key) => await context.RateLimitAsync(key, 3, TimeSpan.FromDays(365));
+}
+
 [MrqTask(Path = "tests.lifecycle.Flaky")]
 public sealed class Flaky
 {

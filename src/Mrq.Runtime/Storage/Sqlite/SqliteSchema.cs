@@ -92,11 +92,15 @@ namespace Mrq.Storage.Sqlite;
 /// Version 11 adds the nullable <c>cron</c> column to <c>mrq_scheduled_jobs</c>: a scheduler entry timed by a cron
 /// expression instead of MRQ's interval or daily time.
 /// </para>
+/// <para>
+/// Version 12 adds the broker's <c>rate_limits (counter, count, expires)</c>: one row per rate-limit key and window
+/// (<see cref="RateWindow"/>), dropped once expired by the next count.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build creates and understands.</summary>
-    public const int CurrentVersion = 11;
+    public const int CurrentVersion = 12;
 
     /// <summary>How long SQLite's busy handler waits for a lock on each attempt (5 s).</summary>
     public const int BusyTimeoutMilliseconds = 5000;
@@ -238,6 +242,14 @@ internal static class SqliteSchema
         """
         ALTER TABLE mrq_scheduled_jobs ADD COLUMN cron TEXT;
         PRAGMA user_version = 11;
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rate_limits (
+          counter TEXT NOT NULL PRIMARY KEY,
+          count INTEGER NOT NULL,
+          expires REAL NOT NULL
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 12;
         """,
     ];
 

@@ -46,6 +46,33 @@ internal sealed partial class SqliteQueueBroker
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One write transaction: expired windows go (the table holds one row per key and live window, so the scan is
+    /// short), then the upsert counts the call and returns the count.
+    /// </remarks>
+    public ValueTask<long> CountCallAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var window = RateWindow.Number(now, per);
+        return _writes.RunAsync(
+            (Broker: this, Counter: RateWindow.CounterName(key, window), Now: UnixSeconds(now), Expires: UnixSeconds(RateWindow.ExpiresAt(window, per))),
+            static a =>
+            {
+                using var command = a.Broker.Command(
+                    "DELETE FROM rate_limits WHERE expires <= $now; " +
+                    "INSERT INTO rate_limits (counter, count, expires) VALUES ($c, 1, $e) " +
+                    "ON CONFLICT (counter) DO UPDATE SET count = count + 1 RETURNING count;",
+                    "$now", "$c", "$e");
+                command.Parameters[0].Value = a.Now;
+                command.Parameters[1].Value = a.Counter;
+                command.Parameters[2].Value = a.Expires;
+                return (long)command.ExecuteScalar()!;
+            },
+            null,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default) =>
         ExecuteAsync("INSERT INTO paused_queues(queue) VALUES ($q) ON CONFLICT DO NOTHING;", PausedQueues.Member(queue), cancellationToken);
 
