@@ -14,6 +14,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
   ($sudo service redis-server stop || true) >/dev/null 2>&1
 fi
 
+if [ ! -d /usr/share/zoneinfo/Europe ]; then
+  echo "Installing tzdata (needed by the scheduler's time zone tests)..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tzdata >/dev/null \
+    || { echo "could not install tzdata"; exit 1; }
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   echo "Installing chromium (needed by the dashboard's browser tests)..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -40,6 +40,7 @@ public sealed class MrqBuilder
     /// in this host's workers (MRQ's <c>--scheduler</c>; any number of hosts may run it: each entry is enqueued once per
     /// time). The workers' schedule replaces the stored one, so declare every entry in the hosts whose workers schedule.
     /// </summary>
+    /// <remarks>A leading <c>CRON_TZ=Europe/Paris</c> runs it on that zone's clock; see also the overload with a <see cref="TimeZoneInfo"/>.</remarks>
     /// <exception cref="ArgumentException"><paramref name="cron"/> is not a cron expression that ever fires.</exception>
     public MrqBuilder Schedule(JobRequest job, string cron)
     {
@@ -55,6 +56,26 @@ public sealed class MrqBuilder
             Scheduling.ScheduleEntries.AddCron(settings, job, expression);
             settings.Scheduler = true;
         });
+    }
+
+    /// <summary>
+    /// Enqueues <paramref name="job"/> at the times of <paramref name="cron"/> on <paramref name="timeZone"/>'s clock
+    /// (Hangfire's <c>RecurringJobOptions.TimeZone</c>): <c>Schedule(job, "0 9 * * MON-FRI", parisTime)</c> runs at 09:00
+    /// in Paris, summer and winter. A time the clock skips when daylight saving starts runs at the moment of the jump, a
+    /// time it passes twice when it ends runs once. Stored as the expression <c>CRON_TZ=&lt;zone id&gt; &lt;cron&gt;</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="cron"/> is not a cron expression that ever fires, or already
+    /// names a zone, or <paramref name="timeZone"/> is not a zone that workers can find by its id.</exception>
+    public MrqBuilder Schedule(JobRequest job, string cron, TimeZoneInfo timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        if (cron.TrimStart().StartsWith("CRON_TZ=", StringComparison.OrdinalIgnoreCase) || cron.TrimStart().StartsWith("TZ=", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Schedule(): the expression names a zone already (\"{cron}\"); give the zone once.", nameof(cron));
+        }
+
+        return Schedule(job, "CRON_TZ=" + timeZone.Id + " " + cron.Trim());
     }
 
     /// <summary>

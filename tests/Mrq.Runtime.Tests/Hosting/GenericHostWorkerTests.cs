@@ -228,6 +228,22 @@ public sealed class GenericHostWorkerTests
     }
 
     [Fact]
+    public void A_schedule_on_a_time_zone_is_stored_as_a_CRON_TZ_expression_and_names_its_zone_once()
+    {
+        var services = new ServiceCollection();
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        services.AddMrq().Schedule(Tasks.HostingSquare.Job(n: 2), " 0 9 * * MON-FRI", paris);
+
+        var settings = services.BuildServiceProvider().GetRequiredService<Microsoft.Extensions.Options.IOptions<MrqSettings>>().Value;
+        var entry = Assert.Single(Scheduling.SchedulerConfig.Read(settings));
+        var error = Assert.Throws<ArgumentException>(() => services.AddMrq().Schedule(Tasks.HostingSquare.Job(n: 2), "TZ=UTC 0 9 * * *", paris));
+
+        Assert.Equal("CRON_TZ=Europe/Paris 0 9 * * MON-FRI", entry.Cron);
+        Assert.True(settings.Scheduler);
+        Assert.StartsWith("Schedule(): the expression names a zone already", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_StopHostWhenWorkersEnd_the_host_stops_once_every_worker_has_ended_by_itself()
     {
         using var directory = new TempDirectory();

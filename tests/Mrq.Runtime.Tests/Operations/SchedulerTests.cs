@@ -79,7 +79,7 @@ public sealed class SchedulerTests
             var after = s_wednesday.AddMinutes(random.Next(0, 60 * 24 * 60)).AddSeconds(random.Next(0, 60));
 
             var expected = after.AddSeconds(-after.Second).AddMinutes(1);
-            while (!Matches(fields, expected))
+            while (!CronReference.Matches(fields, expected))
             {
                 expected = expected.AddMinutes(1);
             }
@@ -173,22 +173,6 @@ public sealed class SchedulerTests
     }
 
     private static ScheduledJob Entry(string json) => Config("[" + json + "]").Single();
-
-    // A plain reading of a cron expression (numbers, "*", "a-b", "/n", lists; Sunday 0, days TUE/THU/WED), independent of CronSchedule.
-    private static bool Matches(string[] fields, DateTime t)
-    {
-        string Days(string f) => f.Replace("TUE", "2", StringComparison.Ordinal).Replace("WED", "3", StringComparison.Ordinal).Replace("THU", "4", StringComparison.Ordinal);
-        static bool Field(string field, int value, int min, int max) => field.Split(',').Any(part =>
-        {
-            var (range, step) = part.Split('/') is [var r, var s] ? (r, int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)) : (part, 1);
-            var (from, to) = range == "*" ? (min, max) : range.Split('-') is [var a, var b] ? (int.Parse(a, System.Globalization.CultureInfo.InvariantCulture), int.Parse(b, System.Globalization.CultureInfo.InvariantCulture)) : (int.Parse(range, System.Globalization.CultureInfo.InvariantCulture), int.Parse(range, System.Globalization.CultureInfo.InvariantCulture));
-            return value >= from && value <= to && (value - from) % step == 0;
-        });
-        var monthDay = Field(fields[2], t.Day, 1, 31);
-        var weekDay = Field(Days(fields[4]), (int)t.DayOfWeek, 0, 7);
-        var day = fields[2] == "*" || fields[4] == "*" ? monthDay && weekDay : monthDay || weekDay;
-        return Field(fields[0], t.Minute, 0, 59) && Field(fields[1], t.Hour, 0, 23) && Field(fields[3], t.Month, 1, 12) && day;
-    }
 
     private static IReadOnlyList<ScheduledJob> Config(string tasks)
     {
