@@ -137,6 +137,14 @@ if [ "${MRQ_SKIP_AOT:-0}" != "1" ]; then
     cp samples/QueuePerformance/mrq-config.json "$aot_work/"
     aot_run "$aot_work" square 200 50 || ok=0
     aot_run "$aot_work" square_raw 2000 30 || ok=0
+    # The scheduler finds a cron entry's time zone in the system's data from a native binary too.
+    mkdir -p "$aot_work/tz"
+    echo '{"DEQUEUE_STRATEGY": "burst", "SCHEDULER_TASKS": [{"path": "tasks.Square", "params": {"n": 1}, "cron": "CRON_TZ=Europe/Paris 0 9 * * *"}]}' >"$aot_work/tz/mrq-config.json"
+    if (cd "$aot_work/tz" && "$aot_out/QueuePerformance" worker square --scheduler) 2>"$aot_work/tz/worker.log"; then
+      echo "Native AOT: scheduler with CRON_TZ=Europe/Paris started"
+    else
+      ok=0; cat "$aot_work/tz/worker.log"
+    fi
     port=$(free_port)
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$aot_work/redis.pid" >/dev/null \
       && sleep 0.5 && redis_pid=$(cat "$aot_work/redis.pid")
