@@ -99,6 +99,9 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(1);
         await OpenAsync(page, host, "#/scheduled", "tasks.Report");
         await Expect(page.Locator("main")).ToContainTextAsync("cron */15 8-18 * * MON-FRI (UTC)");
+        await Expect(page.Locator("main tr", new() { HasText = "tasks.Remind" })).ToContainTextAsync("cron CRON_TZ=Europe/Paris 0 9 * * *");
+        await Expect(page.Locator("main tr", new() { HasText = "tasks.Remind" })).Not.ToContainTextAsync("(UTC)");
+        await Expect(page.Locator("main tr", new() { HasText = "tasks.Report" })).ToContainTextAsync("(in 30 min)");
         await OpenAsync(page, host, "#/tasks", "Task catalog");
         foreach (var option in TaskOption.All)
         {

@@ -93,7 +93,7 @@ internal sealed record WorkerRow(
     int Pid,
     IReadOnlyList<WorkerJobRow> Jobs);
 
-internal sealed record ScheduledRow(string Hash, string Path, string? Params, string? Queue, int? Interval, string? DailyTime, int? Weekday, int? Monthday, DateTime DateLastQueued, string? Cron);
+internal sealed record ScheduledRow(string Hash, string Path, string? Params, string? Queue, int? Interval, string? DailyTime, int? Weekday, int? Monthday, DateTime DateLastQueued, string? Cron, DateTime? NextDue);
 
 /// <summary>A task and its attribute's option values in the order of <see cref="CatalogResponse.TaskOptions"/>, null where the attribute gives none.</summary>
 internal sealed record TaskRow(string Path, string Queue, IReadOnlyList<int?> Options);

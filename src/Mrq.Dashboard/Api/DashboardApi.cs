@@ -216,9 +216,10 @@ internal static class DashboardApi
     public static async Task ScheduledAsync(HttpContext http, DashboardState state)
     {
         var entries = await state.Store.GetScheduledJobsAsync(http.RequestAborted).ConfigureAwait(false);
+        var now = DateTime.UtcNow;
         IReadOnlyList<ScheduledRow> rows = entries
             .OrderBy(e => e.Path, StringComparer.Ordinal)
-            .Select(e => new ScheduledRow(e.Hash, e.Path, e.Params, e.Queue, e.Interval, e.DailyTime?.ToString("c", System.Globalization.CultureInfo.InvariantCulture), e.Weekday, e.Monthday, e.DateLastQueued, e.Cron))
+            .Select(e => new ScheduledRow(e.Hash, e.Path, e.Params, e.Queue, e.Interval, e.DailyTime?.ToString("c", System.Globalization.CultureInfo.InvariantCulture), e.Weekday, e.Monthday, e.DateLastQueued, e.Cron, Scheduling.Scheduler.NextDue(e, now)))
             .ToList();
         await WriteAsync(http, rows, Json.Default.IReadOnlyListScheduledRow).ConfigureAwait(false);
     }

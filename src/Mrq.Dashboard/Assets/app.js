@@ -460,13 +460,15 @@
     const rows = await api("scheduled");
     return [
       el("h1", {}, "Scheduled tasks"),
-      table(["Path", "Params", "Queue", "Every", "Last queued"], rows.map(s => [
+      table(["Path", "Params", "Queue", "Every", "Last queued", "Next"], rows.map(s => [
         jobsLink({ path: s.path }, s.path),
         el("code", {}, s.params || ""),
         s.queue || "",
-        s.cron ? el("code", {}, "cron " + s.cron + " (UTC)")
-          : s.interval ? s.interval + " s" : [s.dailyTime ? "daily at " + s.dailyTime : "", s.weekday !== null ? " weekday " + s.weekday : "", s.monthday !== null ? " day " + s.monthday : ""],
+        // A cron expression is in UTC unless it names its zone (CRON_TZ=Europe/Paris ...).
+        s.cron ? el("code", {}, "cron " + s.cron + (/^(CRON_)?TZ=/i.test(s.cron) ? "" : " (UTC)"))
+          : s.interval ? s.interval + " s" : [s.dailyTime ? "daily at " + s.dailyTime + " (UTC)" : "", s.weekday !== null ? " weekday " + s.weekday : "", s.monthday !== null ? " day " + s.monthday : ""],
         fmtDate(s.dateLastQueued),
+        s.nextDue ? fmtDate(s.nextDue) + " (" + until(s.nextDue) + ")" : "",
       ])),
     ];
   }

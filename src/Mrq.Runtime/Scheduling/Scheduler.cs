@@ -102,6 +102,38 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
     }
 
     /// <summary>
+    /// When <paramref name="entry"/> is next due by <see cref="IsDue"/>'s rules (the dashboard's "next" column): at
+    /// once if it never ran, else its interval after its last run, its daily time on the next day it may run, or its
+    /// cron expression's next time; null when none comes within five years. A scheduler worker queues it within one
+    /// check interval of that time.
+    /// </summary>
+    public static DateTime? NextDue(ScheduledJob entry, DateTime now)
+    {
+        var last = DateTime.SpecifyKind(entry.DateLastQueued, DateTimeKind.Utc);
+        if (entry.Cron is { } cron)
+        {
+            return CronSchedule.TryParse(cron, out var schedule, out _) ? schedule!.NextAfter(last) : null;
+        }
+
+        if (entry.DailyTime is { } time)
+        {
+            // The first day after the last run's (and not before today) that its weekday and monthday allow.
+            var day = last.Date.AddDays(1) > now.Date ? last.Date.AddDays(1) : now.Date;
+            for (var end = day.AddYears(5); day < end; day = day.AddDays(1))
+            {
+                if ((entry.Monthday is not { } monthday || monthday == day.Day) && (entry.Weekday is not { } weekday || weekday == ((int)day.DayOfWeek + 6) % 7))
+                {
+                    return DateTime.SpecifyKind(day + time, DateTimeKind.Utc);
+                }
+            }
+
+            return null;
+        }
+
+        return entry.Interval is { } seconds && last > DateTime.MinValue ? last.AddSeconds(seconds) : DateTime.SpecifyKind(now, DateTimeKind.Utc);
+    }
+
+    /// <summary>
     /// The state a new entry starts with: never run, except a daily entry whose time already passed today, which waits
     /// for tomorrow (as MRQ), and a cron entry, which waits for its next time (as Hangfire's recurring jobs).
     /// </summary>

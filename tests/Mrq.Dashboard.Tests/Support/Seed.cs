@@ -78,6 +78,7 @@ internal static class Seed
         [
             new ScheduledJob { Hash = "h1", Path = "tasks.Report", Params = """{"n": 7}""", Queue = "reports/daily", Interval = 3600, DateLastQueued = now.AddMinutes(-30) },
             new ScheduledJob { Hash = "h2", Path = "tasks.Sync", Cron = "*/15 8-18 * * MON-FRI", DateLastQueued = now.AddMinutes(-5) },
+            new ScheduledJob { Hash = "h3", Path = "tasks.Remind", Cron = "CRON_TZ=Europe/Paris 0 9 * * *", DateLastQueued = now.AddMinutes(-5) },
         ]);
         await client.EnqueueRawAsync("square_raw", [new RawParam("11"), new RawParam("12")]);
         return new Jobs(queued.Id, started.Id, success.Id, failed.Id, retry.Id, xss.Id);

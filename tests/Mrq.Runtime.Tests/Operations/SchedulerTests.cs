@@ -89,6 +89,26 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void The_next_due_time_follows_the_rules_of_IsDue_for_each_kind_of_entry()
+    {
+        var never = DateTime.MinValue;
+        var lastRun = s_wednesday.AddMinutes(-30);
+
+        Assert.Equal(s_wednesday, Scheduler.NextDue(Entry("""{ "path": "x", "interval": 60 }""") with { DateLastQueued = never }, s_wednesday));
+        Assert.Equal(lastRun.AddHours(1), Scheduler.NextDue(Entry("""{ "path": "x", "interval": 3600 }""") with { DateLastQueued = lastRun }, s_wednesday));
+        Assert.Equal(s_wednesday.AddMinutes(15), Scheduler.NextDue(Entry("""{ "path": "x", "cron": "*/15 * * * *" }""") with { DateLastQueued = s_wednesday.AddMinutes(1) }, s_wednesday.AddMinutes(2)));
+
+        // Daily: today's time if it has not run today, else tomorrow's; on its weekday (2 = Wednesday) or monthday only.
+        var daily = Entry("""{ "path": "x", "dailytime": "18:00" }""");
+        Assert.Equal(s_wednesday.Date.AddHours(18), Scheduler.NextDue(daily with { DateLastQueued = s_wednesday.AddDays(-1) }, s_wednesday));
+        Assert.Equal(s_wednesday.Date.AddDays(1).AddHours(18), Scheduler.NextDue(daily with { DateLastQueued = s_wednesday }, s_wednesday));
+        var wednesdays = Entry("""{ "path": "x", "dailytime": "06:00", "weekday": 2 }""") with { DateLastQueued = s_wednesday.Date.AddHours(6) };
+        Assert.Equal(s_wednesday.Date.AddDays(7).AddHours(6), Scheduler.NextDue(wednesdays, s_wednesday));
+        var firsts = Entry("""{ "path": "x", "dailytime": "00:30", "monthday": 1 }""") with { DateLastQueued = s_wednesday };
+        Assert.Equal(new DateTime(2030, 2, 1, 0, 30, 0, DateTimeKind.Utc), Scheduler.NextDue(firsts, s_wednesday));
+    }
+
+    [Fact]
     public void A_cron_entry_is_due_once_its_next_time_has_come_and_a_missed_run_happens_once()
     {
         var entry = Entry("""{ "path": "x", "cron": "0 * * * *" }""") with { DateLastQueued = s_wednesday.AddMinutes(-30) };
