@@ -106,6 +106,11 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
         var reason = WorkerStopReason.Stopped;
         _state.DateStarted = DateTime.UtcNow;
         LogStarting(_queues.Count, string.Join(" ", _queues.Select(q => q.Name)), _settings.Greenlets);
+        if (_settings.MongoDbJobs is not null && _settings.Redis is null)
+        {
+            // MRQ always has Redis; without it the broker is a local file, which workers on other machines do not see.
+            LogLocalBroker(Path.GetFullPath(_settings.EmbeddedDb));
+        }
 
         // Stopped by the caller (signals) or by the worker itself (max_memory).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopDequeuing);
@@ -193,6 +198,9 @@ internal sealed partial class WorkerEngine : IMaintenanceContext
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting worker on {QueueCount} queues ({Queues}) with {Greenlets} greenlets")]
     private partial void LogStarting(int queueCount, string queues, int greenlets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Jobs are in MongoDB but redis is not set: queue pauses, max concurrency, rate limits, the scheduler's lock and raw queues live in {Path}, shared only by the processes of this machine; set redis when workers run on several machines")]
+    private partial void LogLocalBroker(string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Summary}")]
     private partial void LogSummary(string summary);

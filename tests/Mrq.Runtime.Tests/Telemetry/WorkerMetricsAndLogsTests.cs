@@ -119,6 +119,24 @@ public sealed class WorkerMetricsAndLogsTests
     }
 
     [Fact]
+    public async Task A_worker_whose_jobs_are_in_MongoDB_without_redis_warns_that_its_broker_is_this_machine_s_file()
+    {
+        var provider = new ScopeCapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(provider));
+        await using var harness = new WorkerHarness();
+        await using var services = new ServiceCollection().BuildServiceProvider();
+        var settings = WorkerHarness.Burst();
+
+        await harness.RunAsync(settings, services, loggers.CreateLogger("mrq.worker"), CancellationToken.None, "default");
+        Assert.DoesNotContain(provider.Lines, l => l.Message.Contains("redis is not set", StringComparison.Ordinal));
+        settings.MongoDbJobs = "mongodb://127.0.0.1:1/mrq";
+        await harness.RunAsync(settings, services, loggers.CreateLogger("mrq.worker"), CancellationToken.None, "default");
+
+        var line = Assert.Single(provider.Lines, l => l.Message.Contains("redis is not set", StringComparison.Ordinal));
+        Assert.Contains(Path.GetFullPath(settings.EmbeddedDb), line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lines_a_job_logs_carry_its_trace_span_id_path_and_queue_as_a_scope()
     {
         var queue = "logs_" + Guid.NewGuid().ToString("N")[..8];
