@@ -36,10 +36,10 @@ internal sealed partial class RedisQueueBroker
         await Guard(_db.SortedSetRemoveAsync(_concurrencyPrefix + name, holder)).ConfigureAwait(false);
     }
 
-    // MRQ's INCR and EXPIRE in a transaction; the expiry is set by the call that creates the counter.
-    private const string CountCallScript = """
-        local count = redis.call('INCR', KEYS[1])
-        if count == 1 then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
+    // MRQ's INCR and EXPIRE in a transaction (INCRBY: a queue's limit counts a claim's jobs at once, and gives back).
+    private const string CountCallsScript = """
+        local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+        redis.call('PEXPIREAT', KEYS[1], ARGV[1])
         return count
         """;
 
@@ -48,13 +48,13 @@ internal sealed partial class RedisQueueBroker
     /// The key is <c>&lt;prefix&gt;:ratelimit:&lt;key&gt;:&lt;window&gt;</c>. MRQ's is the same without the prefix; with it,
     /// two deployments sharing a Redis (each with its own prefix) do not share counters, as they share nothing else.
     /// </remarks>
-    public async ValueTask<long> CountCallAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
+    public async ValueTask<long> CountCallsAsync(string key, long calls, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         cancellationToken.ThrowIfCancellationRequested();
         var window = RateWindow.Number(now, per);
         var expires = new DateTimeOffset(RateWindow.ExpiresAt(window, per)).ToUnixTimeMilliseconds();
-        var result = await Guard(_db.ScriptEvaluateAsync(CountCallScript, [(RedisKey)(_rateLimitPrefix + RateWindow.CounterName(key, window))], [expires])).ConfigureAwait(false);
+        var result = await Guard(_db.ScriptEvaluateAsync(CountCallsScript, [(RedisKey)(_rateLimitPrefix + RateWindow.CounterName(key, window))], [expires, calls])).ConfigureAwait(false);
         return (long)result;
     }
 

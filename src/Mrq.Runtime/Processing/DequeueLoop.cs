@@ -214,6 +214,15 @@ internal sealed partial class DequeueLoop(
                 continue;
             }
 
+            if (dequeued == 0 && EarliestLimitEnd(queues) is { } limitedUntil)
+            {
+                // Not an empty pass: a rate-limited queue waits for its next window (a burst worker must not stop).
+                state.Status = WorkerStatus.Wait;
+                var untilWindow = limitedUntil - DateTime.UtcNow;
+                await idleWait.WaitAsync(untilWindow <= TimeSpan.Zero ? TimeSpan.Zero : untilWindow < latency ? untilWindow : latency, stop).ConfigureAwait(false);
+                continue;
+            }
+
             if (dequeued == 0)
             {
                 state.Status = WorkerStatus.Wait;
@@ -251,6 +260,21 @@ internal sealed partial class DequeueLoop(
         }
 
         return WorkerStopReason.Stopped;
+    }
+
+    /// <summary>The earliest end of a rate limit among <paramref name="queues"/> that wait for one, or null.</summary>
+    private static DateTime? EarliestLimitEnd(IReadOnlyList<QueueSource> queues)
+    {
+        DateTime? earliest = null;
+        foreach (var queue in queues)
+        {
+            if (queue.LimitedUntil is { } until && (earliest is null || until < earliest))
+            {
+                earliest = until;
+            }
+        }
+
+        return earliest;
     }
 
     /// <summary>

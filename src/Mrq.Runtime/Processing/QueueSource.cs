@@ -27,6 +27,12 @@ internal abstract class QueueSource
     /// </summary>
     public abstract ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Until when the queue takes no jobs although it may hold some (its <c>rate_limit</c> is used up for the current
+    /// window); null when it takes what it has. The worker loop waits rather than taking the queue for empty.
+    /// </summary>
+    public virtual DateTime? LimitedUntil => null;
+
     /// <summary>The worker has stopped: puts back anything taken from the queue but not yet handed out.</summary>
     public virtual ValueTask ReleaseAsync() => default;
 }

@@ -11,7 +11,8 @@ internal static class QueueSources
     /// <summary>
     /// One source per name, in priority order: raw queues (by suffix) read from the broker through their declared job
     /// factory; other names are regular queues (<c>_reverse</c>: newest first; <c>x/</c>: the subqueues of x), claimed
-    /// with the task whitelist or blacklist of <paramref name="settings"/>.
+    /// with the task whitelist or blacklist of <paramref name="settings"/>. A queue with a <c>rate_limit</c>
+    /// (<see cref="QueuesConfig"/>) claims under it (<see cref="RateLimitedQueueSource"/>).
     /// </summary>
     /// <exception cref="MrqConfigurationException">A raw queue has no declared job factory.</exception>
     public static QueueSource[] Create(MrqSettings settings, IJobStore store, Func<IQueueBroker> broker, ILogger logger)
@@ -22,12 +23,15 @@ internal static class QueueSources
             ExceptPaths = settings.TaskWhitelist is null ? settings.TaskBlacklist : null,
         };
         var refresh = TimeSpan.FromSeconds(settings.SubqueuesRefreshInterval);
+        var limits = QueuesConfig.RateLimits(settings);
+        var counters = new Lazy<IRateLimits>(broker);
         return settings.Queues
             .Select(q => RawQueueNames.IsRaw(q)
                 ? new RawQueueSource(broker(), store, q, FindRawQueue(q), logger, settings.PipelineRawDequeue)
                 : q.EndsWith('/')
                     ? new SubqueuesSource(store, q, options, refresh)
                     : (QueueSource)new RegularQueueSource(store, q, options))
+            .Select(source => QueuesConfig.RateLimitOf(limits, source.PauseName) is { } limit ? new RateLimitedQueueSource(source, counters, limit) : source)
             .ToArray();
     }
 

@@ -97,7 +97,7 @@ internal sealed class RunningJob(ClaimedJob job, TaskPolicy policy, TaskDescript
     }
 
     protected override ValueTask<long> CountRateLimitedCallAsync(string key, TimeSpan per, CancellationToken cancellationToken) =>
-        host.RateLimits.CountCallAsync(key, per, DateTime.UtcNow, cancellationToken);
+        host.RateLimits.CountCallsAsync(key, 1, per, DateTime.UtcNow, cancellationToken);
 
     /// <summary>The job's slot in <see cref="WorkerState"/>'s jobs in flight (-1: in its overflow map).</summary>
     internal int Slot { get; set; }

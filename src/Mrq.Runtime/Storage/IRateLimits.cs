@@ -7,9 +7,11 @@ namespace Mrq.Storage;
 public interface IRateLimits
 {
     /// <summary>
-    /// Counts one call for <paramref name="key"/> in the window of length <paramref name="per"/> that holds
-    /// <paramref name="now"/> (<see cref="RateWindow"/>) and returns how many calls that window has counted, this one
-    /// included. A window's counter goes away by itself after <see cref="RateWindow.ExpiresAt"/>.
+    /// Adds <paramref name="calls"/> to the counter of <paramref name="key"/> in the window of length
+    /// <paramref name="per"/> that holds <paramref name="now"/> (<see cref="RateWindow"/>) and returns the counter after
+    /// the addition, in one atomic step. A negative number gives back calls counted earlier in the same window (a queue's
+    /// limit reserves a claim's jobs, then returns those it did not find). A window's counter goes away by itself after
+    /// <see cref="RateWindow.ExpiresAt"/>.
     /// </summary>
-    ValueTask<long> CountCallAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default);
+    ValueTask<long> CountCallsAsync(string key, long calls, TimeSpan per, DateTime now, CancellationToken cancellationToken = default);
 }

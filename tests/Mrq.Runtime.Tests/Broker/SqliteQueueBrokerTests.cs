@@ -93,11 +93,11 @@ public sealed class SqliteQueueBrokerTests : QueueBrokerConformanceTests
         var second = TimeSpan.FromSeconds(1);
         for (var i = 0; i < 5; i++)
         {
-            await Broker.CountCallAsync("key" + i, second, Now);
+            await Broker.CountCallsAsync("key" + i, 1, second, Now);
         }
 
         // Ten seconds of grace after the window: a count at Now + 11 s finds all five expired and leaves its own row.
-        Assert.Equal(1, await Broker.CountCallAsync("key0", second, Now.AddSeconds(11)));
+        Assert.Equal(1, await Broker.CountCallsAsync("key0", 1, second, Now.AddSeconds(11)));
         await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

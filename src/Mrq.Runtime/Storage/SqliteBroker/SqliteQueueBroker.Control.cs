@@ -48,24 +48,25 @@ internal sealed partial class SqliteQueueBroker
     /// <inheritdoc />
     /// <remarks>
     /// One write transaction: expired windows go (the table holds one row per key and live window, so the scan is
-    /// short), then the upsert counts the call and returns the count.
+    /// short), then the upsert adds the calls and returns the count.
     /// </remarks>
-    public ValueTask<long> CountCallAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
+    public ValueTask<long> CountCallsAsync(string key, long calls, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var window = RateWindow.Number(now, per);
         return _writes.RunAsync(
-            (Broker: this, Counter: RateWindow.CounterName(key, window), Now: UnixSeconds(now), Expires: UnixSeconds(RateWindow.ExpiresAt(window, per))),
+            (Broker: this, Counter: RateWindow.CounterName(key, window), Calls: calls, Now: UnixSeconds(now), Expires: UnixSeconds(RateWindow.ExpiresAt(window, per))),
             static a =>
             {
                 using var command = a.Broker.Command(
                     "DELETE FROM rate_limits WHERE expires <= $now; " +
-                    "INSERT INTO rate_limits (counter, count, expires) VALUES ($c, 1, $e) " +
-                    "ON CONFLICT (counter) DO UPDATE SET count = count + 1 RETURNING count;",
-                    "$now", "$c", "$e");
+                    "INSERT INTO rate_limits (counter, count, expires) VALUES ($c, $n, $e) " +
+                    "ON CONFLICT (counter) DO UPDATE SET count = count + $n RETURNING count;",
+                    "$now", "$c", "$e", "$n");
                 command.Parameters[0].Value = a.Now;
                 command.Parameters[1].Value = a.Counter;
                 command.Parameters[2].Value = a.Expires;
+                command.Parameters[3].Value = a.Calls;
                 return (long)command.ExecuteScalar()!;
             },
             null,
