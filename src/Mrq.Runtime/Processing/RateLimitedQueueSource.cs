@@ -40,29 +40,53 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
         var reserved = Math.Min(max, limit.Limit);
         var counted = await counters.Value.CountCallsAsync(limit.CounterKey, reserved, limit.Per, now, cancellationToken).ConfigureAwait(false);
         var allowed = (int)Math.Clamp(limit.Limit - (counted - reserved), 0, reserved);
-        if (allowed < reserved && counted - reserved + allowed >= limit.Limit)
+        if (allowed == 0)
         {
-            // This claim takes what is left of the window (maybe nothing): the next claim waits for the next window.
+            // The window is used up: wait for the next. A reservation over the limit blocks nobody more than the limit
+            // does, so there is nothing to give back.
             _limitedUntil = WindowEnd(now);
+            return 0;
         }
 
-        var claimed = 0;
+        int claimed;
         try
         {
             // No recount: a claim may not take more than the reservation.
-            claimed = allowed > 0 ? await inner.DequeueAsync(allowed, null, workerId, into, outcomes, cancellationToken).ConfigureAwait(false) : 0;
+            claimed = await inner.DequeueAsync(allowed, null, workerId, into, outcomes, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            // A reservation over the limit blocks nobody more than the limit does; only what was allowed and not found is
-            // given back, so that other workers may claim it in this window.
-            if (claimed < allowed)
-            {
-                await counters.Value.CountCallsAsync(limit.CounterKey, claimed - allowed, limit.Per, now, CancellationToken.None).ConfigureAwait(false);
-            }
+            await GiveBackAsync(allowed, now).ConfigureAwait(false);
+            throw;
+        }
+
+        if (claimed < allowed)
+        {
+            await GiveBackAsync(allowed - claimed, now).ConfigureAwait(false);
+        }
+        else if (allowed < reserved)
+        {
+            // This claim took what was left of the window: the next one waits for the next window, without asking.
+            _limitedUntil = WindowEnd(now);
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// Gives back what was reserved and not claimed, so that other workers may claim it in this window. Best effort: the
+    /// claimed jobs must be handed out whatever happens, and a count left too high only starts fewer jobs this window.
+    /// </summary>
+    private async ValueTask GiveBackAsync(int unused, DateTime now)
+    {
+        try
+        {
+            await counters.Value.CountCallsAsync(limit.CounterKey, -unused, limit.Per, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The broker went away between the reservation and now; the next claim will say so.
+        }
     }
 
     public override ValueTask ReleaseAsync() => inner.ReleaseAsync();
