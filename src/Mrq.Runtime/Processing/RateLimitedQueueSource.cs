@@ -24,9 +24,6 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
 
     public override string PauseName => inner.PauseName;
 
-    /// <summary>The queue under the limit.</summary>
-    public QueueSource Inner => inner;
-
     public override DateTime? LimitedUntil => _limitedUntil > DateTime.UtcNow ? _limitedUntil : null;
 
     public override async ValueTask<int> DequeueAsync(int max, IClaimRecount? recount, string workerId, List<ClaimedJob> into, OutcomeBatch outcomes, CancellationToken cancellationToken)
@@ -44,7 +41,7 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
         {
             // The window is used up: wait for the next. A reservation over the limit blocks nobody more than the limit
             // does, so there is nothing to give back.
-            _limitedUntil = WindowEnd(now);
+            _limitedUntil = RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per);
             return 0;
         }
 
@@ -67,7 +64,7 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
         else if (allowed < reserved)
         {
             // This claim took what was left of the window: the next one waits for the next window, without asking.
-            _limitedUntil = WindowEnd(now);
+            _limitedUntil = RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per);
         }
 
         return claimed;
@@ -90,7 +87,4 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
     }
 
     public override ValueTask ReleaseAsync() => inner.ReleaseAsync();
-
-    private DateTime WindowEnd(DateTime now) =>
-        new(DateTime.UnixEpoch.Ticks + ((RateWindow.Number(now, limit.Per) + 1) * limit.Per.Ticks), DateTimeKind.Utc);
 }

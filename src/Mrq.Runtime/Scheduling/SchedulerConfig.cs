@@ -9,7 +9,8 @@ namespace Mrq.Scheduling;
 /// <summary>
 /// Reads MRQ's <c>SCHEDULER_TASKS</c> config-file key: a list of <c>{"path", "params"?, "queue"?, "interval"?,
 /// "dailytime"? ("HH:MM" or "HH:MM:SS", UTC), "weekday"? (0 = Monday), "monthday"? (1–31)}</c>, or, instead of the
-/// timing keys, Mrq's <c>"cron"</c> (a five-field expression in UTC, <see cref="CronSchedule"/>), and checks it as MRQ's
+/// timing keys, Mrq's <c>"cron"</c> (a five-field expression, in UTC unless it starts with <c>CRON_TZ=zone</c>,
+/// <see cref="CronSchedule"/>), and checks it as MRQ's
 /// <c>check_config_integrity</c> does: a bad list stops the worker at start (exit code 2), before any job runs.
 /// </summary>
 internal static class SchedulerConfig

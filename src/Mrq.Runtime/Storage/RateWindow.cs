@@ -20,8 +20,11 @@ public static class RateWindow
     /// <summary>The counter's name for <paramref name="key"/> in window <paramref name="number"/>: <c>key:number</c>.</summary>
     public static string CounterName(string key, long number) => string.Concat(key, ":", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>When window <paramref name="number"/> of length <paramref name="per"/> ends, and the next begins (UTC).</summary>
+    public static DateTime End(long number, TimeSpan per) => new(DateTime.UnixEpoch.Ticks + ((number + 1) * per.Ticks), DateTimeKind.Utc);
+
     /// <summary>When the counter of window <paramref name="number"/> may be dropped: 10 seconds after the window ends (UTC).</summary>
-    public static DateTime ExpiresAt(long number, TimeSpan per) => new DateTime(DateTime.UnixEpoch.Ticks + ((number + 1) * per.Ticks), DateTimeKind.Utc) + s_grace;
+    public static DateTime ExpiresAt(long number, TimeSpan per) => End(number, per) + s_grace;
 
     private static DateTime ToUniversal(DateTime time) => time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : time;
 }

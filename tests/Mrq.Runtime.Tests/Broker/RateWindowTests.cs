@@ -25,6 +25,7 @@ public sealed class RateWindowTests
         var minute = TimeSpan.FromMinutes(1);
         var window = RateWindow.Number(At, minute);
 
+        Assert.Equal(At.AddSeconds(60), RateWindow.End(window, minute));
         Assert.Equal(At.AddSeconds(70), RateWindow.ExpiresAt(window, minute));
         Assert.Equal("api:" + window, RateWindow.CounterName("api", window));
         Assert.Throws<ArgumentOutOfRangeException>(() => RateWindow.Number(At, TimeSpan.Zero));
