@@ -7,7 +7,7 @@ namespace Mrq.Configuration;
 internal sealed class TaskPolicy
 {
     /// <summary>The longest delay doubling reaches, unless <see cref="RetryDelay"/> is longer: one day.</summary>
-    internal const int BackoffCapSeconds = 24 * 60 * 60;
+    private const int BackoffCapSeconds = 24 * 60 * 60;
 
     private readonly int[] _values;
 
