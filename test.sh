@@ -97,7 +97,7 @@ aot_run() { # WORKDIR QUEUE COUNT GREENLETS [FLAGS...]: enqueue then drain with 
 }
 
 aot_web() { # PUBLISHDIR WORKDIR: run the native web sample on a free port, square 7 through HTTP, check health, stop it
-  local dir=$1 work=$2 port pid id state="" ok=1
+  local dir=$1 work=$2 port pid id state="" waited="" ok=1
   port=$(free_port) || return 1
   (cd "$dir" && Mrq__EMBEDDED_DB="$work/web.db" Urls="http://127.0.0.1:$port" exec ./WebApp) >"$work/web.log" 2>&1 &
   pid=$!
@@ -112,11 +112,14 @@ aot_web() { # PUBLISHDIR WORKDIR: run the native web sample on a free port, squa
     sleep 0.2
   done
   case "$state" in *'"status":"success","result":49'*) ;; *) ok=0; echo "Native AOT web: job $id is $state" ;; esac
+  # Enqueue and wait within the request.
+  waited=$(curl -sf "http://127.0.0.1:$port/squares/8")
+  case "$waited" in *'"square":64'*) ;; *) ok=0; echo "Native AOT web: GET /squares/8 answered $waited" ;; esac
   [ "$(curl -sf "http://127.0.0.1:$port/health/ready")" = "Healthy" ] || { ok=0; echo "Native AOT web: not ready"; }
   [ "$(curl -sf "http://127.0.0.1:$port/health/live")" = "Healthy" ] || { ok=0; echo "Native AOT web: not live"; }
   kill -TERM "$pid" 2>/dev/null
   wait "$pid" || { ok=0; echo "Native AOT web: exited with $?"; }
-  [ "$ok" -eq 1 ] && echo "Native AOT: WebApp -> POST /squares/7, GET /jobs/$id: success 49, healthy, stopped" && return 0
+  [ "$ok" -eq 1 ] && echo "Native AOT: WebApp -> POST /squares/7, GET /jobs/$id: success 49; GET /squares/8: 64; healthy, stopped" && return 0
   tail -n 40 "$work/web.log"
   return 1
 }

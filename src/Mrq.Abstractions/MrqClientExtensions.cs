@@ -6,7 +6,9 @@ namespace Mrq;
 /// </summary>
 public static class MrqClientExtensions
 {
-    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(20);
+    // Workers start a job within a millisecond or two of its enqueue, so the first reads come that soon; the wait between
+    // reads then doubles, so a long job costs a read every half second, not a busy loop.
+    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Enqueues one job on its regular queue and returns its id.</summary>
