@@ -59,6 +59,15 @@ internal sealed partial class RedisQueueBroker
     }
 
     /// <inheritdoc />
+    public async ValueTask<long> GetCountAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = await Guard(_db.StringGetAsync(_rateLimitPrefix + RateWindow.CounterName(key, RateWindow.Number(now, per)))).ConfigureAwait(false);
+        return value.TryParse(out long count) ? count : 0;
+    }
+
+    /// <inheritdoc />
     public async ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default)
     {
         var member = PausedQueues.Member(queue);

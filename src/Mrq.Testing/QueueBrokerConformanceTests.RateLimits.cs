@@ -35,4 +35,17 @@ public abstract partial class QueueBrokerConformanceTests
         Assert.Equal(20, await Broker.CountCallsAsync("queue:emails", -42, minute, Now.AddSeconds(2)));
         Assert.Equal(21, await Broker.CountCallsAsync("queue:emails", 1, minute, Now.AddSeconds(3)));
     }
+
+    [Fact]
+    public async Task A_rate_limit_s_count_is_read_without_changing_it()
+    {
+        var other = await NewBrokerAsync(independent: true);
+        var minute = TimeSpan.FromMinutes(1);
+        await Broker.CountCallsAsync("queue:emails", 4, minute, Now);
+
+        Assert.Equal(4, await other.GetCountAsync("queue:emails", minute, Now.AddSeconds(30)));
+        Assert.Equal(4, await other.GetCountAsync("queue:emails", minute, Now.AddSeconds(30)));
+        Assert.Equal(0, await other.GetCountAsync("queue:emails", minute, Now.AddSeconds(60)));
+        Assert.Equal(0, await other.GetCountAsync("queue:other", minute, Now));
+    }
 }

@@ -50,8 +50,10 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await Expect(page.Locator("main table")).ToContainTextAsync("queued");
         await ScreenshotAsync(page, "statuses");
 
+        await ((StoreClient)host.Client).Broker.CountCallsAsync("queue:reports", 12, TimeSpan.FromMinutes(1), DateTime.UtcNow);
         await OpenAsync(page, host, "#/queues", "reports/daily");
         await Expect(page.Locator("main")).ToContainTextAsync("square_raw");
+        await Expect(page.Locator("main tr", new() { HasText = "30 per 1 min" })).ToContainTextAsync("reports");
         await ScreenshotAsync(page, "queues");
 
         await page.ClickAsync("a:text-is('square_raw')");
@@ -260,6 +262,7 @@ public sealed class DashboardPageTests : IAsyncLifetime
     private async Task<(DashboardHost Host, Seed.Jobs Jobs)> StartSeededAsync(Action<MrqDashboardOptions>? configure = null, string? pathBase = null)
     {
         var settings = new MrqSettings { EmbeddedDb = _directory.File($"mrq-{_hosts.Count}.db") };
+        settings.Extra["QUEUES_CONFIG"] = """{ "reports": { "rate_limit": { "limit": 30, "per": 60 } } }""";
         var host = await DashboardHost.StartAsync(settings, options =>
         {
             options.AggregateCacheDuration = TimeSpan.Zero;

@@ -33,7 +33,10 @@ internal sealed record RawQueueRow(
     IReadOnlyList<string> StatusesNoStorage,
     IReadOnlyList<NamedCount> Statuses);
 
-internal sealed record QueuesResponse(IReadOnlyList<RegularQueueRow> Regular, IReadOnlyList<RawQueueRow> Raw, IReadOnlyList<string> Paused);
+/// <summary>A queue's <c>rate_limit</c> as this process's configuration gives it, and the current window's count.</summary>
+internal sealed record RateLimitRow(string Queue, int Limit, double PerSeconds, long Started, DateTime WindowEnds);
+
+internal sealed record QueuesResponse(IReadOnlyList<RegularQueueRow> Regular, IReadOnlyList<RawQueueRow> Raw, IReadOnlyList<string> Paused, IReadOnlyList<RateLimitRow> RateLimits);
 
 internal sealed record RawItemRow(string Value, double Score);
 

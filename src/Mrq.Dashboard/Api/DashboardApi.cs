@@ -110,7 +110,14 @@ internal static class DashboardApi
                 fromRaw.TryGetValue(name, out var jobs) ? jobs.Statuses : []));
         }
 
-        await WriteAsync(http, new QueuesResponse(regular, raw, paused), Json.Default.QueuesResponse).ConfigureAwait(false);
+        var limits = new List<RateLimitRow>();
+        foreach (var limit in Configuration.QueuesConfig.RateLimits(state.Settings).Values.OrderBy(l => l.Queue, StringComparer.Ordinal))
+        {
+            var started = await state.Broker.GetCountAsync(limit.CounterKey, limit.Per, now, cancellationToken).ConfigureAwait(false);
+            limits.Add(new RateLimitRow(limit.Queue, limit.Limit, limit.Per.TotalSeconds, started, RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per)));
+        }
+
+        await WriteAsync(http, new QueuesResponse(regular, raw, paused, limits), Json.Default.QueuesResponse).ConfigureAwait(false);
     }
 
     public static async Task RawItemsAsync(HttpContext http, DashboardState state)

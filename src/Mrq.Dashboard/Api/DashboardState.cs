@@ -33,6 +33,9 @@ internal sealed class DashboardState
 
     public IMrqClient Actions => Client;
 
+    /// <summary>The settings of the client (the dashboard's own configuration: its <c>QUEUES_CONFIG</c>, say).</summary>
+    public Configuration.MrqSettings Settings => Client.Settings;
+
     /// <summary>The aggregates, computed again when older than the cache duration (one computation at a time).</summary>
     public Task<Aggregates> GetAggregatesAsync()
     {

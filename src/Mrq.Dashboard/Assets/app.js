@@ -290,6 +290,16 @@
         r.paused ? "yes" : "no",
         pauseButton(r.name, r.paused),
       ]), [2, 3]),
+      ...(q.rateLimits.length ? [
+        el("h2", {}, "Rate limits"),
+        el("p", { className: "muted" }, "QUEUES_CONFIG's rate_limit entries as this dashboard's configuration gives them; a queue's subqueues share its limit."),
+        table(["Queue", "Limit", "Started this window", "Next window"], q.rateLimits.map(l => [
+          jobsLink({ queue: l.queue }, l.queue),
+          fmtNumber(l.limit) + " per " + duration(l.perSeconds),
+          fmtNumber(Math.min(l.started, l.limit)) + (l.started >= l.limit ? " (full)" : ""),
+          until(l.windowEnds),
+        ]), [1, 2]),
+      ] : []),
     ];
   }
 

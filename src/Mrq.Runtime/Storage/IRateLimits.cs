@@ -14,4 +14,7 @@ public interface IRateLimits
     /// <see cref="RateWindow.ExpiresAt"/>.
     /// </summary>
     ValueTask<long> CountCallsAsync(string key, long calls, TimeSpan per, DateTime now, CancellationToken cancellationToken = default);
+
+    /// <summary>The counter of <paramref name="key"/> in the window that holds <paramref name="now"/>, without changing it; 0 when none.</summary>
+    ValueTask<long> GetCountAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default);
 }

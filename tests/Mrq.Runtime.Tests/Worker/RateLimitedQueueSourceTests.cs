@@ -81,6 +81,8 @@ public sealed class RateLimitedQueueSourceTests
             Count += calls;
             return ValueTask.FromResult(Count);
         }
+
+        public ValueTask<long> GetCountAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default) => ValueTask.FromResult(Count);
     }
 
     private sealed class Queue(int jobs) : QueueSource

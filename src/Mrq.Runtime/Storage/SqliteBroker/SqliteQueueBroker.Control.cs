@@ -74,6 +74,22 @@ internal sealed partial class SqliteQueueBroker
     }
 
     /// <inheritdoc />
+    public ValueTask<long> GetCountAsync(string key, TimeSpan per, DateTime now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return ReadAsync(
+            (Counter: RateWindow.CounterName(key, RateWindow.Number(now, per)), Now: UnixSeconds(now)),
+            static (broker, a) =>
+            {
+                using var command = broker.Command("SELECT count FROM rate_limits WHERE counter = $c AND expires > $now;", "$c", "$now");
+                command.Parameters[0].Value = a.Counter;
+                command.Parameters[1].Value = a.Now;
+                return command.ExecuteScalar() is long count ? count : 0L;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask PauseQueueAsync(string queue, CancellationToken cancellationToken = default) =>
         ExecuteAsync("INSERT INTO paused_queues(queue) VALUES ($q) ON CONFLICT DO NOTHING;", PausedQueues.Member(queue), cancellationToken);
 
