@@ -14,6 +14,8 @@ namespace Mrq.Configuration;
 /// </summary>
 internal static class QueuesConfig
 {
+    private const string Key = "QUEUES_CONFIG";
+
     private const string Example = "{\"emails\": {\"notify\": true, \"rate_limit\": {\"limit\": 100, \"per\": 60}}}";
 
     /// <summary>The queues (roots) with <c>notify</c> off. A bad entry throws a message naming it.</summary>
@@ -32,11 +34,72 @@ internal static class QueuesConfig
         : limits.TryGetValue(Storage.PausedQueues.Member(queue), out var own) ? own
         : limits.GetValueOrDefault(Storage.PausedQueues.Root(queue));
 
+    /// <summary>
+    /// Sets <paramref name="queue"/>'s <c>rate_limit</c> in the settings' <c>QUEUES_CONFIG</c>, keeping its other options
+    /// and the other queues' entries (<c>MrqBuilder.LimitQueue</c>).
+    /// </summary>
+    public static void SetRateLimit(MrqSettings settings, string queue, int limit, int perSeconds)
+    {
+        var existing = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase));
+        using var document = JsonDocument.Parse(existing.Value ?? "{}");
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            // Left as it is for the validator, which names the section's problem.
+            return;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            var written = false;
+            foreach (var entry in document.RootElement.EnumerateObject())
+            {
+                writer.WritePropertyName(entry.Name);
+                if (entry.Name != queue || entry.Value.ValueKind != JsonValueKind.Object)
+                {
+                    entry.Value.WriteTo(writer);
+                    continue;
+                }
+
+                writer.WriteStartObject();
+                foreach (var option in entry.Value.EnumerateObject().Where(o => !string.Equals(o.Name, "rate_limit", StringComparison.OrdinalIgnoreCase)))
+                {
+                    option.WriteTo(writer);
+                }
+
+                WriteRateLimit(writer, limit, perSeconds);
+                writer.WriteEndObject();
+                written = true;
+            }
+
+            if (!written)
+            {
+                writer.WriteStartObject(queue);
+                WriteRateLimit(writer, limit, perSeconds);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        settings.Extra.Remove(existing.Key ?? Key);
+        settings.Extra[Key] = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+
+        static void WriteRateLimit(Utf8JsonWriter writer, int limit, int perSeconds)
+        {
+            writer.WriteStartObject("rate_limit");
+            writer.WriteNumber("limit", limit);
+            writer.WriteNumber("per", perSeconds);
+            writer.WriteEndObject();
+        }
+    }
+
     private static (HashSet<string> Quiet, Dictionary<string, QueueRateLimit> Limits) Read(MrqSettings settings)
     {
         var quiet = new HashSet<string>(StringComparer.Ordinal);
         var limits = new Dictionary<string, QueueRateLimit>(StringComparer.Ordinal);
-        var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, "QUEUES_CONFIG", StringComparison.OrdinalIgnoreCase)).Value;
+        var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)).Value;
         if (raw is null)
         {
             return (quiet, limits);

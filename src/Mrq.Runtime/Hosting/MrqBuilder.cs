@@ -59,6 +59,24 @@ public sealed class MrqBuilder
     }
 
     /// <summary>
+    /// Limits <paramref name="queue"/> (and its subqueues) to <paramref name="limit"/> jobs started per window of
+    /// <paramref name="per"/>, across every worker sharing the broker: the <c>QUEUES_CONFIG</c> entry
+    /// <c>{"rate_limit": {"limit": …, "per": …}}</c> (docs/queues.md, "Rate limits"), merged with the section's.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty queue name, a limit below 1, or a window that is not a whole number of seconds (at least one).</exception>
+    public MrqBuilder LimitQueue(string queue, int limit, TimeSpan per)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (per < TimeSpan.FromSeconds(1) || per.Ticks % TimeSpan.TicksPerSecond != 0 || per.TotalSeconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(per), per, "LimitQueue(): expected a whole number of seconds, at least 1.");
+        }
+
+        return Configure(settings => QueuesConfig.SetRateLimit(settings, queue, limit, (int)per.TotalSeconds));
+    }
+
+    /// <summary>
     /// Enqueues <paramref name="job"/> at the times of <paramref name="cron"/> on <paramref name="timeZone"/>'s clock
     /// (Hangfire's <c>RecurringJobOptions.TimeZone</c>): <c>Schedule(job, "0 9 * * MON-FRI", parisTime)</c> runs at 09:00
     /// in Paris, summer and winter. A time the clock skips when daylight saving starts runs at the moment of the jump, a

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -225,6 +226,28 @@ public sealed class GenericHostWorkerTests
         var error = Assert.Throws<ArgumentException>(() => services.AddMrq().Schedule(Tasks.HostingSquare.Job(n: 2), "0 0 30 2 *"));
 
         Assert.StartsWith("Schedule(): expected a date that exists (this one never comes), got \"0 0 30 2 *\".", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_queue_limited_in_code_keeps_the_section_s_other_options_and_queues()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mrq:QUEUES_CONFIG:emails:notify"] = "false",
+            ["Mrq:QUEUES_CONFIG:reports:rate_limit:limit"] = "5",
+            ["Mrq:QUEUES_CONFIG:reports:rate_limit:per"] = "1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddMrq(configuration).LimitQueue("emails", 100, TimeSpan.FromMinutes(1)).LimitQueue("sms", 1, TimeSpan.FromSeconds(2));
+
+        var settings = services.BuildServiceProvider().GetRequiredService<Microsoft.Extensions.Options.IOptions<MrqSettings>>().Value;
+        var limits = QueuesConfig.RateLimits(settings);
+
+        Assert.Equal(new QueueRateLimit("emails", 100, TimeSpan.FromMinutes(1)), limits["emails"]);
+        Assert.Equal(new QueueRateLimit("reports", 5, TimeSpan.FromSeconds(1)), limits["reports"]);
+        Assert.Equal(new QueueRateLimit("sms", 1, TimeSpan.FromSeconds(2)), limits["sms"]);
+        Assert.False(QueuesConfig.Notifies(QueuesConfig.QuietQueues(settings), "emails"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => services.AddMrq().LimitQueue("emails", 10, TimeSpan.FromMilliseconds(1500)));
     }
 
     [Fact]
