@@ -51,3 +51,10 @@ public sealed class LogAndProgress
         return a + b;
     }
 }
+
+/// <summary>MRQ's ratelimit helper: the calls the current window (a year, so tests stay inside one) still allows.</summary>
+[MrqTask(Path = "host.RateLimited")]
+public sealed class RateLimited
+{
+    public async Task<int> RunAsync(JobContext context, string key) => await context.RateLimitAsync(key, 2, TimeSpan.FromDays(365));
+}

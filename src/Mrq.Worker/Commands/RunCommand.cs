@@ -159,5 +159,11 @@ internal static class RunCommand
         public override IServiceProvider Services => services;
 
         public override ILogger Logger => logger;
+
+        // As in a worker: the configured broker's counters, so a task run by hand counts against the workers' limits.
+        protected override ValueTask<long> CountRateLimitedCallAsync(string key, TimeSpan per, CancellationToken cancellationToken) =>
+            command.Client is StoreClient client
+                ? client.Broker.CountCallsAsync(key, 1, per, DateTime.UtcNow, cancellationToken)
+                : throw new InvalidOperationException("No broker for rate limits.");
     }
 }

@@ -99,4 +99,20 @@ public sealed class LifecycleProcessTests
         Assert.Contains("adding 41 and 1", await host.Client.GetLogsAsync(id), StringComparison.Ordinal);
         Assert.Contains("adding 41 and 1", worker.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_counts_a_task_s_rate_limit_on_the_configured_broker_as_workers_do()
+    {
+        await using var host = new HostEnvironment();
+        var key = "run." + Guid.NewGuid().ToString("N");
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var run = ChildProcess.StartWorkerHost(host.Directory, "run", "host.RateLimited", $$"""{"key": "{{key}}"}""");
+            Assert.Equal(0, await run.WaitForExitAsync(HostEnvironment.Wait));
+            answers.Add(run.StandardOutput.Trim());
+        }
+
+        Assert.Equal(["2", "1", "0"], answers);
+    }
 }
