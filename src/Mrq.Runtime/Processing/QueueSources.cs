@@ -31,7 +31,7 @@ internal static class QueueSources
                 : q.EndsWith('/')
                     ? new SubqueuesSource(store, q, options, refresh)
                     : (QueueSource)new RegularQueueSource(store, q, options))
-            .Select(source => QueuesConfig.RateLimitOf(limits, source.PauseName) is { } limit ? new RateLimitedQueueSource(source, counters, limit) : source)
+            .Select(source => QueuesConfig.RateLimitOf(limits, source.PauseName) is { } limit ? new RateLimitedQueueSource(source, counters, limit, logger) : source)
             .ToArray();
     }
 

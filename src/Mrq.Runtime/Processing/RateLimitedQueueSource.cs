@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Mrq.Configuration;
 using Mrq.Storage;
 
@@ -14,7 +15,7 @@ namespace Mrq.Processing;
 /// limit for reservations that then claim nothing. A window's jobs are counted when claimed (a regular queue claims a
 /// few jobs ahead of its free greenlets), which is when the store marks them started.
 /// </remarks>
-internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits> counters, QueueRateLimit limit) : QueueSource
+internal sealed partial class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits> counters, QueueRateLimit limit, ILogger logger) : QueueSource
 {
     private DateTime _limitedUntil;
 
@@ -41,7 +42,7 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
         {
             // The window is used up: wait for the next. A reservation over the limit blocks nobody more than the limit
             // does, so there is nothing to give back.
-            _limitedUntil = RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per);
+            WaitForNextWindow(now);
             return 0;
         }
 
@@ -64,7 +65,7 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
         else if (allowed < reserved)
         {
             // This claim took what was left of the window: the next one waits for the next window, without asking.
-            _limitedUntil = RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per);
+            WaitForNextWindow(now);
         }
 
         return claimed;
@@ -87,4 +88,13 @@ internal sealed class RateLimitedQueueSource(QueueSource inner, Lazy<IRateLimits
     }
 
     public override ValueTask ReleaseAsync() => inner.ReleaseAsync();
+
+    private void WaitForNextWindow(DateTime now)
+    {
+        _limitedUntil = RateWindow.End(RateWindow.Number(now, limit.Per), limit.Per);
+        LogLimitReached(inner.Name, limit.Limit, limit.Per.TotalSeconds, _limitedUntil);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue {Queue}: {Limit} jobs per {Per} s started; waiting for the next window at {Until:O}")]
+    private partial void LogLimitReached(string queue, int limit, double per, DateTime until);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Processing;
 using Mrq.Storage;
@@ -16,7 +17,7 @@ public sealed class RateLimitedQueueSourceTests
     public async Task A_claim_takes_what_the_window_has_left_and_the_next_waits_for_the_next_window()
     {
         var counter = new Counter();
-        var source = new RateLimitedQueueSource(new Queue(100), new Lazy<IRateLimits>(counter), Limit);
+        var source = new RateLimitedQueueSource(new Queue(100), new Lazy<IRateLimits>(counter), Limit, NullLogger.Instance);
 
         Assert.Equal(6, await DequeueAsync(source, 6));
         Assert.Equal(4, await DequeueAsync(source, 6));
@@ -32,7 +33,7 @@ public sealed class RateLimitedQueueSourceTests
     {
         var counter = new Counter();
         var queue = new Queue(3);
-        var source = new RateLimitedQueueSource(queue, new Lazy<IRateLimits>(counter), Limit);
+        var source = new RateLimitedQueueSource(queue, new Lazy<IRateLimits>(counter), Limit, NullLogger.Instance);
 
         Assert.Equal(3, await DequeueAsync(source, 8));
         Assert.Equal(3, counter.Count);
@@ -47,13 +48,13 @@ public sealed class RateLimitedQueueSourceTests
     public async Task A_claim_that_fails_gives_its_reservation_back_and_a_give_back_that_fails_costs_only_this_window()
     {
         var counter = new Counter();
-        var source = new RateLimitedQueueSource(new Queue(0) { Fails = true }, new Lazy<IRateLimits>(counter), Limit);
+        var source = new RateLimitedQueueSource(new Queue(0) { Fails = true }, new Lazy<IRateLimits>(counter), Limit, NullLogger.Instance);
 
         await Assert.ThrowsAsync<MrqStoreUnavailableException>(async () => await DequeueAsync(source, 5));
         Assert.Equal(0, counter.Count);
 
         counter.FailGiveBacks = true;
-        var emptied = new RateLimitedQueueSource(new Queue(1), new Lazy<IRateLimits>(counter), Limit);
+        var emptied = new RateLimitedQueueSource(new Queue(1), new Lazy<IRateLimits>(counter), Limit, NullLogger.Instance);
         Assert.Equal(1, await DequeueAsync(emptied, 5));
         Assert.Equal(5, counter.Count);
     }
