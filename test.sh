@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and ends with one line: "N passed, N failed, N skipped".
-# Installs what the tests need first (Debian's redis-server, whose instances the tests start on free loopback ports, and
-# Debian's chromium, which the dashboard tests drive headless; nothing downloads a browser).
+# Installs what the tests need first (Debian's redis-server, whose instances the tests start on free loopback ports,
+# Debian's chromium, which the dashboard tests drive headless, and tzdata for the scheduler's zones; nothing downloads a
+# browser).
 set -uo pipefail
 cd "$(dirname "$0")"
 
