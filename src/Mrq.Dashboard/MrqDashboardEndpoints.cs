@@ -46,6 +46,7 @@ public static class MrqDashboardEndpoints
         api.MapPost("/jobs/action", DashboardGuard.Action(state, DashboardApi.JobActionAsync));
         api.MapPost("/queues/pause", DashboardGuard.Action(state, (http, s) => DashboardApi.PauseAsync(http, s, pause: true)));
         api.MapPost("/queues/resume", DashboardGuard.Action(state, (http, s) => DashboardApi.PauseAsync(http, s, pause: false)));
+        api.MapPost("/scheduled/run", DashboardGuard.Action(state, DashboardApi.RunScheduledAsync));
 
         // Anything else under the API is a 404 with the same headers (and the same 401 when credentials are missing).
         api.Map("/{**rest}", DashboardGuard.Read(state, (http, _) => DashboardApi.ErrorAsync(http, StatusCodes.Status404NotFound, "No such API route.")));

@@ -162,6 +162,28 @@ public sealed class DashboardPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_now_on_a_scheduled_entry_enqueues_its_job_on_its_queue_and_opens_the_job()
+    {
+        var (host, _) = await StartSeededAsync();
+        var page = await _browser.NewPageAsync();
+        var before = await CountAsync(host, JobStatus.Queued);
+
+        await OpenAsync(page, host, "#/scheduled", "tasks.Report");
+        await page.Locator("main tr", new() { HasText = "tasks.Report" }).Locator("button:text-is('Run now')").ClickAsync();
+
+        await Expect(page.Locator("main")).ToHaveAttributeAsync("data-page", new System.Text.RegularExpressions.Regex("^/job/"));
+        await Expect(page.Locator("main")).ToContainTextAsync("reports/daily");
+        await Expect(page.Locator("main")).ToContainTextAsync("queued");
+        Assert.Equal(before + 1, await CountAsync(host, JobStatus.Queued));
+
+        using var http = new HttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, host.BaseUrl + "api/scheduled/run") { Content = new StringContent("""{"hash":"nope"}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Mrq-Dashboard", "1");
+        var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Read_only_mode_hides_the_actions_and_refuses_them()
     {
         var (host, _) = await StartSeededAsync(options => options.ReadOnly = true);
@@ -171,6 +193,8 @@ public sealed class DashboardPageTests : IAsyncLifetime
         await Expect(page.Locator("#mode")).ToHaveTextAsync("read-only");
         Assert.Equal(0, await page.Locator("#action-requeue").CountAsync());
         await OpenAsync(page, host, "#/queues", "square");
+        Assert.Equal(0, await page.Locator("main button").CountAsync());
+        await OpenAsync(page, host, "#/scheduled", "tasks.Report");
         Assert.Equal(0, await page.Locator("main button").CountAsync());
 
         using var http = new HttpClient();

@@ -119,6 +119,10 @@ internal sealed record JobActionRequest(
 
 internal sealed record QueueActionRequest(string Queue);
 
+internal sealed record ScheduledRunRequest(string Hash);
+
+internal sealed record ScheduledRunResponse(string Id, string Queue);
+
 internal sealed record ActionResponse(long Count);
 
 internal sealed record ErrorResponse(string Error);

@@ -286,6 +286,31 @@ internal static class DashboardApi
         await WriteAsync(http, new ActionResponse(count), Json.Default.ActionResponse).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Enqueues a scheduled entry's job now (Hangfire's "trigger now"), on the queue the scheduler would use. The entry's
+    /// own times do not change: its next run comes when it would have.
+    /// </summary>
+    public static async Task RunScheduledAsync(HttpContext http, DashboardState state)
+    {
+        var request = await ReadBodyAsync(http, Json.Default.ScheduledRunRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        var entries = await state.Store.GetScheduledJobsAsync(http.RequestAborted).ConfigureAwait(false);
+        if (entries.FirstOrDefault(e => e.Hash == request.Hash) is not { } entry)
+        {
+            await ErrorAsync(http, StatusCodes.Status404NotFound, "No scheduled entry has that hash (the workers' schedule may have changed).").ConfigureAwait(false);
+            return;
+        }
+
+        var job = Scheduling.Scheduler.JobOf(entry);
+        var id = await state.Actions.EnqueueAsync(job, http.RequestAborted).ConfigureAwait(false);
+        state.Invalidate();
+        await WriteAsync(http, new ScheduledRunResponse(id.ToString(), job.Queue), Json.Default.ScheduledRunResponse).ConfigureAwait(false);
+    }
+
     public static async Task PauseAsync(HttpContext http, DashboardState state, bool pause)
     {
         var request = await ReadBodyAsync(http, Json.Default.QueueActionRequest).ConfigureAwait(false);

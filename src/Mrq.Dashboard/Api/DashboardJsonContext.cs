@@ -19,6 +19,8 @@ namespace Mrq.Dashboard.Api;
 [JsonSerializable(typeof(CatalogResponse))]
 [JsonSerializable(typeof(JobActionRequest))]
 [JsonSerializable(typeof(QueueActionRequest))]
+[JsonSerializable(typeof(ScheduledRunRequest))]
+[JsonSerializable(typeof(ScheduledRunResponse))]
 [JsonSerializable(typeof(ActionResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext;

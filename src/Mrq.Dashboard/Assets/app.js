@@ -470,7 +470,7 @@
     const rows = await api("scheduled");
     return [
       el("h1", {}, "Scheduled tasks"),
-      table(["Path", "Params", "Queue", "Every", "Last queued", "Next"], rows.map(s => [
+      table(["Path", "Params", "Queue", "Every", "Last queued", "Next", ""], rows.map(s => [
         jobsLink({ path: s.path }, s.path),
         el("code", {}, s.params || ""),
         s.queue || "",
@@ -479,6 +479,17 @@
           : s.interval ? s.interval + " s" : [s.dailyTime ? "daily at " + s.dailyTime + " (UTC)" : "", s.weekday !== null ? " weekday " + s.weekday : "", s.monthday !== null ? " day " + s.monthday : ""],
         fmtDate(s.dateLastQueued),
         s.nextDue ? fmtDate(s.nextDue) + " (" + until(s.nextDue) + ")" : "",
+        config.readOnly ? "" : el("button", {
+          className: "secondary",
+          "data-hash": s.hash,
+          onclick: async () => {
+            // The new job's page: its status, then its result, as the worker gets to it.
+            try {
+              const r = await act("scheduled/run", { hash: s.hash });
+              location.hash = "#/job/" + encodeURIComponent(r.id);
+            } catch (e) { showError(e); }
+          },
+        }, "Run now"),
       ])),
     ];
   }

@@ -49,8 +49,7 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
                     continue;
                 }
 
-                var queue = entry.Queue ?? (TaskCatalog.TryFind(entry.Path, out var task) ? task.DefaultQueue : "default");
-                var parameters = MessagePackJson.FromJson(entry.Params ?? "{}");
+                var (queue, parameters) = (QueueOf(entry), MessagePackJson.FromJson(entry.Params ?? "{}"));
                 await store.EnqueueAsync(new[] { new NewJob(JobId.NewId(now), entry.Path, queue, parameters, now) }, cancellationToken).ConfigureAwait(false);
                 await store.SetScheduledJobQueuedAsync(entry.Hash, now, cancellationToken).ConfigureAwait(false);
                 LogQueued(entry.Path, queue, entry.Hash);
@@ -100,6 +99,13 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
 
         return entry.Interval is { } seconds && now - entry.DateLastQueued >= TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>The queue an entry's jobs go to: its own, else its task's default queue, else <c>default</c>.</summary>
+    public static string QueueOf(ScheduledJob entry) =>
+        entry.Queue ?? (TaskCatalog.TryFind(entry.Path, out var task) ? task.DefaultQueue : "default");
+
+    /// <summary>The job the scheduler enqueues for <paramref name="entry"/>, as a request (the dashboard's "run now").</summary>
+    public static JobRequest JobOf(ScheduledJob entry) => new(entry.Path, MessagePackJson.FromJson(entry.Params ?? "{}"), QueueOf(entry));
 
     /// <summary>
     /// When <paramref name="entry"/> is next due by <see cref="IsDue"/>'s rules (the dashboard's "next" column): at
