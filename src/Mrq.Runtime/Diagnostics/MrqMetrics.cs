@@ -34,6 +34,7 @@ internal sealed class MrqMetrics
         meter.CreateObservableGauge("mrq.worker.greenlets.busy", ObserveBusy, "{greenlet}", "Greenlets running a job, per worker.");
         meter.CreateObservableGauge("mrq.worker.greenlets.limit", ObserveLimit, "{greenlet}", "Greenlets of each worker (its --greenlets).");
         QueueSize = meter.CreateObservableGauge("mrq.queue.size", ObserveQueues, "{job}", "Queued jobs per queue a worker listens to (refreshed once a second).");
+        meter.CreateObservableGauge("mrq.queue.rate_limited", ObserveRateLimited, "{queue}", "1 while a queue with a rate_limit waits for its next window, 0 otherwise.");
     }
 
     /// <summary>The instance on the process's static <c>Mrq</c> meter.</summary>
@@ -127,6 +128,24 @@ internal sealed class MrqMetrics
         }
     }
 
+    private IEnumerable<Measurement<long>> ObserveRateLimited()
+    {
+        // A queue waits for every worker of the broker at once: report each queue once, waiting if any worker says so.
+        var waiting = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var worker in _workers.Keys)
+        {
+            foreach (var (queue, limited) in worker.RateLimitedQueues)
+            {
+                waiting[queue] = limited || waiting.GetValueOrDefault(queue);
+            }
+        }
+
+        foreach (var (queue, limited) in waiting)
+        {
+            yield return new(limited ? 1 : 0, s_system, new KeyValuePair<string, object?>(MessagingTags.DestinationName, queue));
+        }
+    }
+
     private IEnumerable<Measurement<long>> ObserveQueues()
     {
         // Several workers of a process may listen to the same queue: report each queue once.
@@ -155,4 +174,7 @@ internal interface IWorkerGauges
 
     /// <summary>The last counted size of each regular queue the worker listens to.</summary>
     IReadOnlyCollection<KeyValuePair<string, long>> QueueSizes { get; }
+
+    /// <summary>Each queue with a rate limit the worker listens to, and whether it waits for its next window now.</summary>
+    IEnumerable<KeyValuePair<string, bool>> RateLimitedQueues { get; }
 }

@@ -31,6 +31,9 @@ internal sealed partial class WorkerReporter(MrqSettings settings, IJobStore sto
 
     IReadOnlyCollection<KeyValuePair<string, long>> IWorkerGauges.QueueSizes => _queueSizes;
 
+    IEnumerable<KeyValuePair<string, bool>> IWorkerGauges.RateLimitedQueues =>
+        queues.OfType<RateLimitedQueueSource>().Select(q => new KeyValuePair<string, bool>(q.Name, q.LimitedUntil is not null));
+
     // Jobs claimed ahead wait only while every greenlet is busy.
     private int BusyGreenlets => Math.Min(state.Running, settings.Greenlets);
 

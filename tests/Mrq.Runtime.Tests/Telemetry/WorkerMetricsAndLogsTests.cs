@@ -119,6 +119,54 @@ public sealed class WorkerMetricsAndLogsTests
     }
 
     [Fact]
+    public async Task The_rate_limited_gauge_shows_a_queue_waiting_for_its_next_window()
+    {
+        var queue = "limited_" + Guid.NewGuid().ToString("N")[..8];
+        using var factory = new TestMeterFactory();
+        var waiting = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == MrqDiagnostics.MeterName && instrument.Name == "mrq.queue.rate_limited")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var (key, tag) in tags)
+            {
+                if (key == MessagingTags.DestinationName && tag is string name)
+                {
+                    waiting[name] = value;
+                }
+            }
+        });
+        listener.Start();
+
+        await using var harness = new WorkerHarness();
+        harness.Client.EnqueueMany([.. Enumerable.Range(0, 4).Select(n => Mrq.Tests.Worker.Tasks.Record.Job(queue, n).OnQueue(queue))]);
+        await using var services = new ServiceCollection().AddSingleton<IMeterFactory>(factory).BuildServiceProvider();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var settings = new Configuration.MrqSettings { Greenlets = 2, MaxLatency = 0.05 };
+        settings.Extra["QUEUES_CONFIG"] = $$"""{ "{{queue}}": { "rate_limit": { "limit": 2, "per": 31536000 } } }""";
+        var run = harness.RunAsync(settings, services, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, stop.Token, queue);
+
+        await Eventually.TrueAsync(
+            () =>
+            {
+                listener.RecordObservableInstruments();
+                return Task.FromResult(waiting.GetValueOrDefault(queue) == 1);
+            },
+            s_wait,
+            "the gauge did not show the queue waiting");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(2, (await harness.AllJobsAsync()).Count(j => j.Status == JobStatus.Success));
+    }
+
+    [Fact]
     public async Task A_worker_whose_jobs_are_in_MongoDB_without_redis_warns_that_its_broker_is_this_machine_s_file()
     {
         var provider = new ScopeCapturingLoggerProvider();
