@@ -72,6 +72,36 @@ public sealed class QueueRateLimitTests
         Assert.Equal(4, await harness.Broker.SizeAsync(TestRawQueues.List));
     }
 
+    [Fact]
+    public async Task A_limited_queue_whose_counters_are_on_a_redis_that_restarts_claims_nothing_meanwhile_and_loses_nothing()
+    {
+        using var redis = await RestartableRedis.StartAsync();
+        await using var broker = await Mrq.Redis.RedisQueueBroker.ConnectAsync(redis.Uri, "mrq", TimeSpan.FromSeconds(2));
+        await using var harness = new WorkerHarness(broker);
+        var queue = "redis_limited_" + Guid.NewGuid().ToString("N")[..8];
+        using var stop = new CancellationTokenSource();
+        var settings = Limited(queue, 1000, 1);
+        settings.DequeueStrategy = DequeueStrategy.Sequential;
+        var worker = harness.RunAsync(settings, stop.Token, default, queue);
+
+        harness.Client.EnqueueMany([.. Enumerable.Range(0, 3).Select(n => Tasks.Record.Job(queue, n).OnQueue(queue))]);
+        await Eventually.TrueAsync(async () => await SucceededAsync(harness, 3), TimeSpan.FromSeconds(30), () => "the first three jobs ran");
+        redis.Stop(kill: true);
+        harness.Client.EnqueueMany([.. Enumerable.Range(3, 3).Select(n => Tasks.Record.Job(queue, n).OnQueue(queue))]);
+        await Task.Delay(500);
+        await redis.StartAgainAsync();
+        await Eventually.TrueAsync(async () => await SucceededAsync(harness, 6), TimeSpan.FromSeconds(60), () => "the jobs enqueued during the outage ran once Redis was back");
+        var stillRunning = !worker.IsCompleted;
+        await stop.CancelAsync();
+        await worker;
+
+        Assert.True(stillRunning, "the outage stopped the worker");
+        Assert.Equal(6, (await harness.AllJobsAsync()).Count);
+    }
+
+    private static async Task<bool> SucceededAsync(WorkerHarness harness, int count) =>
+        (await harness.AllJobsAsync()).Count(j => j.Status == JobStatus.Success) >= count;
+
     /// <summary>
     /// Runs <paramref name="workers"/> workers until <paramref name="successes"/> jobs have succeeded, gives them a
     /// moment to take more if the limit let them, then stops them; whether they were all still running (not stopped by
