@@ -9,6 +9,9 @@ namespace Mrq;
 /// </summary>
 public abstract class JobContext
 {
+    // Windows are numbered from 1970 and end at a date: one longer than this is a typo, and would overflow DateTime.
+    private static readonly TimeSpan s_maxRateWindow = TimeSpan.FromDays(3653);
+
     /// <summary>The job's id.</summary>
     public abstract JobId Id { get; }
 
@@ -73,12 +76,13 @@ public abstract class JobContext
     /// <c>Retry(delay: per)</c>. Windows are fixed and aligned on the Unix epoch (the counter restarts at each multiple
     /// of <paramref name="per"/>); the counters live in the raw-queue broker (Redis, or the embedded file).
     /// </summary>
-    /// <exception cref="ArgumentException">An empty key, a limit below 1 or a window of zero or less.</exception>
+    /// <exception cref="ArgumentException">An empty key, a limit below 1, or a window of zero or less or longer than ten years.</exception>
     public async ValueTask<int> RateLimitAsync(string key, int limit, TimeSpan per, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(per, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(per, s_maxRateWindow);
         var calls = await CountRateLimitedCallAsync(key, per, cancellationToken).ConfigureAwait(false);
         return calls <= limit ? (int)(limit - calls + 1) : 0;
     }

@@ -24,6 +24,7 @@ public sealed class RateLimitArithmeticTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await context.RateLimitAsync("", 3, TimeSpan.FromSeconds(1)));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await context.RateLimitAsync("api", 0, TimeSpan.FromSeconds(1)));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await context.RateLimitAsync("api", 3, TimeSpan.Zero));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await context.RateLimitAsync("api", 3, TimeSpan.MaxValue));
         Assert.Equal(0, context.Calls);
     }
 
