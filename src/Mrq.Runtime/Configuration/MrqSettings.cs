@@ -177,6 +177,21 @@ public sealed class MrqSettings
     /// <summary>The config file's JSON sections (<c>TASKS</c>, <c>QUEUES_CONFIG</c>, <c>SCHEDULER_TASKS</c>) as raw JSON, by key.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The raw JSON of the section <paramref name="key"/> of <see cref="Extra"/>, whatever the case it was given in; null when absent.</summary>
+    internal string? GetSection(string key) => Extra.FirstOrDefault(e => string.Equals(e.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Replaces the section <paramref name="key"/> (given in any case) with <paramref name="json"/>, under that spelling.</summary>
+    internal void SetSection(string key, string json)
+    {
+        var existing = Extra.Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+        if (existing is not null)
+        {
+            Extra.Remove(existing);
+        }
+
+        Extra[key] = json;
+    }
+
     /// <summary>
     /// Values from an <c>IConfiguration</c> section or from code (<c>AddMrq</c>) that could not be used, one message
     /// each; the options validator reports them when the host starts, instead of the first one stopping the binding.

@@ -40,8 +40,7 @@ internal static class QueuesConfig
     /// </summary>
     public static void SetRateLimit(MrqSettings settings, string queue, int limit, int perSeconds)
     {
-        var existing = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase));
-        using var document = JsonDocument.Parse(existing.Value ?? "{}");
+        using var document = JsonDocument.Parse(settings.GetSection(Key) ?? "{}");
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             // Left as it is for the validator, which names the section's problem.
@@ -83,8 +82,7 @@ internal static class QueuesConfig
             writer.WriteEndObject();
         }
 
-        settings.Extra.Remove(existing.Key ?? Key);
-        settings.Extra[Key] = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        settings.SetSection(Key, System.Text.Encoding.UTF8.GetString(stream.ToArray()));
 
         static void WriteRateLimit(Utf8JsonWriter writer, int limit, int perSeconds)
         {
@@ -99,7 +97,7 @@ internal static class QueuesConfig
     {
         var quiet = new HashSet<string>(StringComparer.Ordinal);
         var limits = new Dictionary<string, QueueRateLimit>(StringComparer.Ordinal);
-        var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)).Value;
+        var raw = settings.GetSection(Key);
         if (raw is null)
         {
             return (quiet, limits);

@@ -30,7 +30,7 @@ internal sealed class TaskPolicies
     public static TaskPolicies Create(MrqSettings settings)
     {
         var configured = new Dictionary<string, Dictionary<string, JsonElement>>(StringComparer.Ordinal);
-        var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, "TASKS", StringComparison.OrdinalIgnoreCase)).Value;
+        var raw = settings.GetSection("TASKS");
         if (raw is not null)
         {
             using var document = JsonDocument.Parse(raw);

@@ -11,17 +11,15 @@ namespace Mrq.Scheduling;
 /// </summary>
 internal static class ScheduleEntries
 {
-    private const string Key = "SCHEDULER_TASKS";
-
     /// <summary>Appends an entry that enqueues <paramref name="job"/> at the times of <paramref name="cron"/>.</summary>
     public static void AddCron(MrqSettings settings, JobRequest job, string cron)
     {
-        var existing = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase));
+        var existing = settings.GetSection(SchedulerConfig.Key);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartArray();
-            if (existing.Value is { } json)
+            if (existing is { } json)
             {
                 using var document = JsonDocument.Parse(json);
                 if (document.RootElement.ValueKind == JsonValueKind.Array)
@@ -47,7 +45,6 @@ internal static class ScheduleEntries
             writer.WriteEndArray();
         }
 
-        settings.Extra.Remove(existing.Key ?? Key);
-        settings.Extra[Key] = Encoding.UTF8.GetString(stream.ToArray());
+        settings.SetSection(SchedulerConfig.Key, Encoding.UTF8.GetString(stream.ToArray()));
     }
 }

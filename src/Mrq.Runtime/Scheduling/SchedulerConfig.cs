@@ -15,9 +15,12 @@ namespace Mrq.Scheduling;
 /// </summary>
 internal static class SchedulerConfig
 {
+    /// <summary>The config file's key of the scheduler's entries.</summary>
+    public const string Key = "SCHEDULER_TASKS";
+
     public static IReadOnlyList<ScheduledJob> Read(MrqSettings settings)
     {
-        var raw = settings.Extra.FirstOrDefault(e => string.Equals(e.Key, "SCHEDULER_TASKS", StringComparison.OrdinalIgnoreCase)).Value;
+        var raw = settings.GetSection(Key);
         if (raw is null)
         {
             return [];
