@@ -49,10 +49,10 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
                     continue;
                 }
 
-                var (queue, parameters) = (QueueOf(entry), MessagePackJson.FromJson(entry.Params ?? "{}"));
-                await store.EnqueueAsync(new[] { new NewJob(JobId.NewId(now), entry.Path, queue, parameters, now) }, cancellationToken).ConfigureAwait(false);
+                var job = JobOf(entry);
+                await store.EnqueueAsync(new[] { new NewJob(JobId.NewId(now), job.Path, job.Queue, job.Params, now) }, cancellationToken).ConfigureAwait(false);
                 await store.SetScheduledJobQueuedAsync(entry.Hash, now, cancellationToken).ConfigureAwait(false);
-                LogQueued(entry.Path, queue, entry.Hash);
+                LogQueued(job.Path, job.Queue, entry.Hash);
                 queued++;
             }
 
@@ -100,12 +100,14 @@ internal sealed partial class Scheduler(IJobStore store, IQueueBroker broker, IR
         return entry.Interval is { } seconds && now - entry.DateLastQueued >= TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>The queue an entry's jobs go to: its own, else its task's default queue, else <c>default</c>.</summary>
-    public static string QueueOf(ScheduledJob entry) =>
-        entry.Queue ?? (TaskCatalog.TryFind(entry.Path, out var task) ? task.DefaultQueue : "default");
-
-    /// <summary>The job the scheduler enqueues for <paramref name="entry"/>, as a request (the dashboard's "run now").</summary>
-    public static JobRequest JobOf(ScheduledJob entry) => new(entry.Path, MessagePackJson.FromJson(entry.Params ?? "{}"), QueueOf(entry));
+    /// <summary>
+    /// The job the scheduler enqueues for <paramref name="entry"/> (also the dashboard's "run now"), on the entry's queue,
+    /// else its task's default queue, else <c>default</c>. The queue is named, so a client that enqueues it puts it
+    /// there too rather than where the config's <c>TASKS</c> would send an unnamed one.
+    /// </summary>
+    public static JobRequest JobOf(ScheduledJob entry) =>
+        new JobRequest(entry.Path, MessagePackJson.FromJson(entry.Params ?? "{}"), "default")
+            .OnQueue(entry.Queue ?? (TaskCatalog.TryFind(entry.Path, out var task) ? task.DefaultQueue : "default"));
 
     /// <summary>
     /// When <paramref name="entry"/> is next due by <see cref="IsDue"/>'s rules (the dashboard's "next" column): at

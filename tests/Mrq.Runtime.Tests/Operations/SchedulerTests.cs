@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mrq.Configuration;
 using Mrq.Scheduling;
 using Mrq.Storage;
+using Mrq.Tests.Support;
 using Mrq.Tests.Worker;
 
 namespace Mrq.Tests.Operations;
@@ -106,6 +107,21 @@ public sealed class SchedulerTests
         Assert.Equal(s_wednesday.Date.AddDays(7).AddHours(6), Scheduler.NextDue(wednesdays, s_wednesday));
         var firsts = Entry("""{ "path": "x", "dailytime": "00:30", "monthday": 1 }""") with { DateLastQueued = s_wednesday };
         Assert.Equal(new DateTime(2030, 2, 1, 0, 30, 0, DateTimeKind.Utc), Scheduler.NextDue(firsts, s_wednesday));
+    }
+
+    [Fact]
+    public async Task The_job_of_an_entry_goes_to_the_entry_s_queue_even_through_a_client_whose_TASKS_names_another()
+    {
+        using var directory = new TempDirectory();
+        var settings = new MrqSettings { EmbeddedDb = directory.File("mrq.db") };
+        settings.Extra["TASKS"] = """{ "tests.worker.Sleep": { "queue": "elsewhere" } }""";
+        await using var client = MrqClient.Create(settings);
+        var entry = Entry("""{ "path": "tests.worker.Sleep", "params": { "ms": 1 }, "queue": "reports", "interval": 60 }""");
+
+        // The dashboard's "run now" enqueues through a client; the scheduler writes the same job to the store.
+        var id = await client.EnqueueAsync(Scheduler.JobOf(entry));
+
+        Assert.Equal("reports", (await client.GetJobAsync(id))!.Queue);
     }
 
     [Fact]
