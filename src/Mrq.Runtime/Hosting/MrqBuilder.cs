@@ -88,7 +88,7 @@ public sealed class MrqBuilder
     {
         ArgumentNullException.ThrowIfNull(cron);
         ArgumentNullException.ThrowIfNull(timeZone);
-        if (cron.TrimStart().StartsWith("CRON_TZ=", StringComparison.OrdinalIgnoreCase) || cron.TrimStart().StartsWith("TZ=", StringComparison.OrdinalIgnoreCase))
+        if (Scheduling.CronSchedule.NamesZone(cron))
         {
             throw new ArgumentException($"Schedule(): the expression names a zone already (\"{cron}\"); give the zone once.", nameof(cron));
         }

@@ -190,15 +190,21 @@ internal sealed class CronSchedule
         return TimeZoneInfo.ConvertTimeToUtc(skipped, zone);
     }
 
+    /// <summary>Whether <paramref name="expression"/> starts with a zone (<c>CRON_TZ=…</c> or <c>TZ=…</c>).</summary>
+    public static bool NamesZone(string expression) => ZonePrefixLength(expression.TrimStart()) > 0;
+
+    private static int ZonePrefixLength(string text) =>
+        text.StartsWith("CRON_TZ=", StringComparison.OrdinalIgnoreCase) ? "CRON_TZ=".Length
+        : text.StartsWith("TZ=", StringComparison.OrdinalIgnoreCase) ? "TZ=".Length
+        : 0;
+
     /// <summary>Splits a leading <c>CRON_TZ=zone</c> or <c>TZ=zone</c> off <paramref name="text"/> and finds the zone.</summary>
     private static bool TryZone(string text, out TimeZoneInfo? zone, out string rest, out string error)
     {
         zone = null;
         rest = text;
         error = "";
-        var prefix = text.StartsWith("CRON_TZ=", StringComparison.OrdinalIgnoreCase) ? "CRON_TZ=".Length
-            : text.StartsWith("TZ=", StringComparison.OrdinalIgnoreCase) ? "TZ=".Length
-            : 0;
+        var prefix = ZonePrefixLength(text);
         if (prefix == 0)
         {
             return true;

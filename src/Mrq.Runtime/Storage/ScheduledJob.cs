@@ -32,7 +32,10 @@ public sealed record ScheduledJob
     /// <summary>1 … 31.</summary>
     public int? Monthday { get; init; }
 
-    /// <summary>A five-field cron expression in UTC (Mrq's; MRQ has none), instead of the other timing fields.</summary>
+    /// <summary>
+    /// A five-field cron expression (Mrq's; MRQ has none), in UTC unless it starts with <c>CRON_TZ=zone</c>, instead of the
+    /// other timing fields.
+    /// </summary>
     public string? Cron { get; init; }
 
     /// <summary>When the entry last enqueued its job (the epoch when never).</summary>
